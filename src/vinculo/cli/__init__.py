@@ -15,3 +15,13 @@ def main() -> None:
     Case data on the Human Trafficking Case Data Standard, estimation of hidden victims
     (Multiple Systems Estimation), UNODC Global Report evidence and a coordination registry.
     """
+
+
+def _register() -> None:
+    from . import web
+
+    for command in (web.serve, web.demo, web.createadmin, web.manage, web.generate_key):
+        main.add_command(command)
+
+
+_register()

@@ -1,0 +1,29 @@
+"""Small, dependency-free, accessible SVG charts.
+
+Every function is pure and returns an ``<svg role="img">`` string with ``<title>``, ``<desc>``
+and ``aria-labelledby``; all labels are escaped. Values may be ``None`` (no data) or a
+:class:`Suppressed` marker (drawn hatched and labelled "<5 suppressed", never as a number).
+Use :func:`data_table` to show the same data as a table beside the chart.
+"""
+
+from vinculo.charts._bar import bar_chart, stacked_bar_chart
+from vinculo.charts._line import HistogramBin, histogram, histogram_bins, line_chart
+from vinculo.charts._svg import PALETTE, SUPPRESSED, ChartValue, Suppressed, default_format, escape_text
+from vinculo.charts._table import data_table, histogram_table
+
+__all__ = [
+    "PALETTE",
+    "SUPPRESSED",
+    "ChartValue",
+    "HistogramBin",
+    "Suppressed",
+    "bar_chart",
+    "data_table",
+    "default_format",
+    "escape_text",
+    "histogram",
+    "histogram_bins",
+    "histogram_table",
+    "line_chart",
+    "stacked_bar_chart",
+]

@@ -1,0 +1,89 @@
+"""Platform commands: serve, demo, createadmin, manage, generate-key. Django is imported only when used."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+
+def _setup(settings: str | None) -> None:
+    if settings:
+        os.environ["DJANGO_SETTINGS_MODULE"] = settings
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vinculo.web.settings.dev")
+    try:
+        import django
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise click.ClickException("The platform needs the web extra: pip install 'vinculo[web]'.") from exc
+    django.setup()
+
+
+settings_option = click.option(
+    "--settings", default=None, help="Django settings module (default: vinculo.web.settings.dev, or $DJANGO_SETTINGS_MODULE)."
+)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@settings_option
+def serve(host: str, port: int, settings: str | None) -> None:
+    """Apply pending migrations and serve the platform (use gunicorn behind a proxy in production)."""
+    _setup(settings)
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    click.echo(f"vinculo is at http://{host}:{port}/ (Ctrl+C to stop)")
+    call_command("runserver", f"{host}:{port}", use_reloader=False, skip_checks=False)
+
+
+@click.command()
+@click.option("--serve/--no-serve", "then_serve", default=True, show_default=True, help="Serve after loading.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@settings_option
+def demo(then_serve: bool, host: str, port: int, settings: str | None) -> None:
+    """Create the database, load demo data (fictitious, clearly labelled) and serve the platform."""
+    _setup(settings)
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("demo_data")
+    if then_serve:
+        click.echo(f"vinculo is at http://{host}:{port}/ (Ctrl+C to stop)")
+        call_command("runserver", f"{host}:{port}", use_reloader=False)
+
+
+@click.command()
+@click.argument("username")
+@click.option("--email", default="", help="E-mail address, used for password reset.")
+@settings_option
+def createadmin(username: str, email: str, settings: str | None) -> None:
+    """Create a platform administrator (asks for the password, or reads VINCULO_ADMIN_PASSWORD)."""
+    _setup(settings)
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    try:
+        call_command("createadmin", username, email=email)
+    except CommandError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def manage(args: tuple[str, ...]) -> None:
+    """Run any Django management command, e.g. ``vinculo manage migrate``."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vinculo.web.settings.dev")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line([f"{sys.argv[0]} manage", *args])
+
+
+@click.command("generate-key")
+def generate_key() -> None:
+    """Print a new encryption key for VINCULO_ENCRYPTION_KEYS."""
+    from vinculo.protect import generate_key as make
+
+    click.echo(make())

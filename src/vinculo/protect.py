@@ -1,0 +1,93 @@
+"""Encryption of protected identifiers at rest, with key rotation (no Django).
+
+Names, dates of birth, document numbers, contact details and free-text notes are stored only as
+Fernet tokens (AES-128-CBC with HMAC-SHA256, from the ``cryptography`` package). A :class:`KeyRing`
+holds the configured keys, newest first: new values are encrypted with the first key, and any key
+in the ring decrypts. To rotate, put a new key first, keep the old ones, re-encrypt with
+:meth:`KeyRing.rotate`, then drop the old keys.
+
+:meth:`KeyRing.blind_index` gives a keyed HMAC of a normalised value, so that equal identifiers
+can be found (for example to avoid importing the same person twice) without storing them in
+plaintext.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import unicodedata
+from collections.abc import Sequence
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+
+from vinculo.errors import VinculoError
+
+__all__ = ["DecryptionError", "KeyRing", "generate_key"]
+
+
+class DecryptionError(VinculoError):
+    code = "protect.cannot_decrypt"
+
+
+def generate_key() -> str:
+    """A new random key, printable, for ``VINCULO_ENCRYPTION_KEYS``."""
+    return Fernet.generate_key().decode("ascii")
+
+
+def _normalise(value: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", value).casefold().split())
+
+
+class KeyRing:
+    """The configured encryption keys, newest first."""
+
+    def __init__(self, keys: Sequence[str]) -> None:
+        if not keys:
+            raise VinculoError(
+                "No encryption key is configured.",
+                code="protect.no_key",
+                fix="Set VINCULO_ENCRYPTION_KEYS to one or more keys made with `vinculo generate-key`.",
+            )
+        fernets = []
+        for position, key in enumerate(keys, start=1):
+            try:
+                fernets.append(Fernet(key.encode("ascii")))
+            except (ValueError, binascii.Error, UnicodeEncodeError) as exc:
+                raise VinculoError(
+                    f"Encryption key number {position} is not a valid key: it must be 32 bytes in "
+                    "url-safe base64 (44 characters).",
+                    code="protect.bad_key",
+                    fix="Make one with `vinculo generate-key`.",
+                ) from exc
+        self._multi = MultiFernet(fernets)
+        # The blind-index key is derived from the newest key so it needs no extra configuration;
+        # rotating keys therefore also requires re-indexing (see rotate_index in the web layer).
+        self._index_key = hashlib.sha256(b"vinculo-blind-index:" + base64.urlsafe_b64decode(keys[0])).digest()
+
+    def encrypt(self, plaintext: str) -> str:
+        return self._multi.encrypt(plaintext.encode("utf-8")).decode("ascii")
+
+    def decrypt(self, token: str) -> str:
+        try:
+            return self._multi.decrypt(token.encode("ascii")).decode("utf-8")
+        except (InvalidToken, UnicodeError) as exc:
+            raise DecryptionError(
+                "A protected value could not be decrypted with any configured key.",
+                fix="Check that VINCULO_ENCRYPTION_KEYS still contains the key the value was written with.",
+            ) from exc
+
+    def rotate(self, token: str) -> str:
+        """Re-encrypt ``token`` with the newest key (decrypting with whichever key made it)."""
+        try:
+            return self._multi.rotate(token.encode("ascii")).decode("ascii")
+        except InvalidToken as exc:
+            raise DecryptionError(
+                "A protected value could not be re-encrypted: no configured key opens it.",
+                fix="Keep the old key in VINCULO_ENCRYPTION_KEYS until every value has been rotated.",
+            ) from exc
+
+    def blind_index(self, value: str) -> str:
+        """A keyed, case- and space-insensitive fingerprint of ``value`` for equality look-ups."""
+        return hmac.new(self._index_key, _normalise(value).encode("utf-8"), hashlib.sha256).hexdigest()

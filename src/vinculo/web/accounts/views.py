@@ -1,0 +1,115 @@
+"""Sign-in, account and token pages, the organisation directory, and role management."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import access, actions
+from .forms import RoleForm, TokenForm
+from .models import ApiToken, Organisation, OrganisationKind, User
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    new_token = None
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        _token, new_token = actions.issue_token(user=user, name=form.cleaned_data["name"], request=request)
+        form = TokenForm()
+    tokens = ApiToken.objects.filter(user=user)
+    return render(
+        request, "accounts/account.html", {"form": form, "tokens": tokens, "new_token": new_token}
+    )
+
+
+@login_required
+@require_POST
+def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    token = get_object_or_404(ApiToken, pk=token_id, user=user)
+    actions.revoke_token(actor=user, token=token, request=request)
+    messages.success(request, _("The token was revoked."))
+    return redirect("accounts:account")
+
+
+def organisations(request: HttpRequest) -> HttpResponse:
+    queryset = Organisation.objects.filter(is_active=True).select_related("country")
+    kind = request.GET.get("kind", "")
+    query = request.GET.get("q", "").strip()
+    if kind in OrganisationKind.values:
+        queryset = queryset.filter(kind=kind)
+    if query:
+        queryset = queryset.filter(Q(name__icontains=query) | Q(short_name__icontains=query))
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/organisations.html",
+        {"page": page, "kinds": OrganisationKind.choices, "kind": kind, "q": query},
+    )
+
+
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(Organisation.objects.select_related("country"), pk=pk, is_active=True)
+    members = None
+    if access.access_can_manage_accounts(request.user) or (
+        request.user.is_authenticated and request.user.organisation_id == organisation.pk  # type: ignore[union-attr]
+    ):
+        members = organisation.members.order_by("username")
+    return render(
+        request, "accounts/organisation_detail.html", {"organisation": organisation, "members": members}
+    )
+
+
+@login_required
+def people(request: HttpRequest) -> HttpResponse:
+    if not access.access_can_manage_accounts(request.user):
+        raise Http404
+    queryset = User.objects.select_related("organisation").order_by("username")
+    query = request.GET.get("q", "").strip()
+    if query:
+        queryset = queryset.filter(Q(username__icontains=query) | Q(organisation__name__icontains=query))
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    counts = dict(User.objects.values_list("role").annotate(n=Count("id")))
+    return render(request, "accounts/people.html", {"page": page, "q": query, "counts": counts})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person(request: HttpRequest, pk: int) -> HttpResponse:
+    if not access.access_can_manage_accounts(request.user):
+        raise Http404
+    person = get_object_or_404(User, pk=pk)
+    initial = {"role": person.role, "organisation": person.organisation, "is_active": person.is_active}
+    form = RoleForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if person.pk == request.user.pk and form.cleaned_data["role"] != person.role:
+            form.add_error("role", _("You cannot change your own role. Ask another administrator."))
+        else:
+            actions.change_role(
+                actor=request.user,
+                user=person,
+                role=form.cleaned_data["role"],
+                organisation=form.cleaned_data["organisation"],
+                is_active=form.cleaned_data["is_active"],
+                request=request,
+            )
+            messages.success(request, _("The changes were saved."))
+            return redirect("accounts:person", pk=person.pk)
+    return render(request, "accounts/person.html", {"person": person, "form": form})

@@ -1,0 +1,83 @@
+"""The append-only audit trail.
+
+Entries are only ever inserted. The model refuses ``save()`` on an existing entry and ``delete()``;
+its queryset refuses ``update()`` and ``delete()``; and database triggers (see migration 0002) refuse
+UPDATE and DELETE on the table on SQLite and PostgreSQL, so no code path can change history.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("Create")
+    UPDATE = "update", _("Update")
+    DELETE = "delete", _("Delete")
+    LOGIN = "login", _("Sign in")
+    LOGOUT = "logout", _("Sign out")
+    LOGIN_FAILED = "login_failed", _("Failed sign-in")
+    PERMISSION_CHANGE = "permission_change", _("Permission change")
+    VIEW = "view", _("View restricted data")
+    EXPORT = "export", _("Export")
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or remove an audit entry."""
+
+
+class AuditQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Audit entries cannot be changed.")
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise AppendOnlyError("Audit entries cannot be deleted.")
+
+
+class AuditEntry(models.Model):
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    # The actor is kept as id and username even if the account is later deactivated or removed.
+    actor = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_username = models.CharField(_("who"), max_length=150, blank=True)
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=60, blank=True, db_index=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Audit entries cannot be deleted.")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username or '-'} {self.action} {self.object_type}"

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from .models import Country
+
+router = Router(tags=["reference"])
+
+
+class CountryOut(Schema):
+    iso3: str
+    iso2: str
+    name: str
+    un_member: bool
+
+
+@router.get("/countries", response=list[CountryOut], summary="Countries and territories (ISO 3166-1)")
+def list_countries(request: HttpRequest, un_member: bool | None = None) -> list[Country]:
+    queryset = Country.objects.all()
+    if un_member is not None:
+        queryset = queryset.filter(un_member=un_member)
+    return list(queryset)

@@ -1,0 +1,52 @@
+"""The platform shell: home page and error pages (never a stack trace)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template import loader
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import requires_csrf_token
+
+from vinculo.web.core import areas
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html", {"areas": areas.visible_areas(request)})
+
+
+def _error(request: HttpRequest, status: int, heading: str, explanation: str) -> HttpResponse:
+    return render(
+        request, "core/error.html", {"heading": heading, "explanation": explanation}, status=status
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 400, _("Bad request"), _("The request could not be understood. Check what you sent."))
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 403, _("Not allowed"), _("Your role does not allow this action."))
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(
+        request,
+        404,
+        _("Page not found"),
+        _("There is nothing here, or you do not have access to it. Check the address or sign in."),
+    )
+
+
+@requires_csrf_token
+def server_error(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    # A minimal template with no database access: the error may be the database itself.
+    return HttpResponse(loader.get_template("500.html").render({}), status=500)
+
+
+def health(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+

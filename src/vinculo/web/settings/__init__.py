@@ -1,0 +1,1 @@
+"""Settings split by purpose: base (shared), dev (local demo), test, prod (secrets from the environment)."""

@@ -1,0 +1,30 @@
+"""Local settings for the demo and development: embedded SQLite under var/, a fixed insecure key.
+
+Never use these in production (see prod.py). DEBUG stays off unless VINCULO_DEBUG=1, so even the demo
+never shows a stack trace to a user.
+"""
+
+from __future__ import annotations
+
+import dj_database_url
+
+from .base import *  # noqa: F403
+from pathlib import Path
+
+from .base import STATIC_ROOT
+from .env import env_bool, env_list, env_str
+
+# Local state (database, uploads) lives in var/ at the checkout root unless VINCULO_VAR_DIR says otherwise.
+VAR_DIR = Path(env_str("VINCULO_VAR_DIR", str(STATIC_ROOT.parent))).resolve()
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+DEBUG = env_bool("VINCULO_DEBUG", False)
+SECRET_KEY = env_str("VINCULO_SECRET_KEY", "dev-only-insecure-key-never-use-in-production-0123456789abcdef")
+ALLOWED_HOSTS = env_list("VINCULO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("VINCULO_DATABASE_URL", f"sqlite:///{VAR_DIR / 'vinculo.sqlite3'}"), conn_max_age=60
+    )
+}
+# Demo key: 32 url-safe base64 bytes; production must set its own keys.
+VINCULO_ENCRYPTION_KEYS = env_list("VINCULO_ENCRYPTION_KEYS", "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM=")
+MEDIA_ROOT = VAR_DIR / "media"

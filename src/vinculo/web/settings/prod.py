@@ -1,0 +1,36 @@
+"""Production settings. Every secret comes from the environment; start-up fails naming what is missing.
+
+Required: VINCULO_SECRET_KEY, VINCULO_DATABASE_URL, VINCULO_ALLOWED_HOSTS, VINCULO_ENCRYPTION_KEYS.
+"""
+
+from __future__ import annotations
+
+import dj_database_url
+
+from .base import *  # noqa: F403
+from .env import env_bool, env_list, env_str
+
+DEBUG = False
+SECRET_KEY = env_str("VINCULO_SECRET_KEY")
+ALLOWED_HOSTS = env_list("VINCULO_ALLOWED_HOSTS")
+CSRF_TRUSTED_ORIGINS = env_list("VINCULO_CSRF_TRUSTED_ORIGINS", ",")
+DATABASES = {"default": dj_database_url.parse(env_str("VINCULO_DATABASE_URL"), conn_max_age=600)}
+VINCULO_ENCRYPTION_KEYS = env_list("VINCULO_ENCRYPTION_KEYS")
+MEDIA_ROOT = env_str("VINCULO_MEDIA_ROOT", "/var/lib/vinculo/media")
+STATIC_ROOT = env_str("VINCULO_STATIC_ROOT", "/var/lib/vinculo/static")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = False
+
+SECURE_SSL_REDIRECT = env_bool("VINCULO_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = 31536000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SECURE = True
+EMAIL_BACKEND = env_str("VINCULO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("VINCULO_EMAIL_HOST", "localhost")

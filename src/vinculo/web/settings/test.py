@@ -1,0 +1,36 @@
+"""Test settings: SQLite in memory by default, PostgreSQL when VINCULO_TEST_DATABASE=postgres."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "test-only-key-0123456789abcdef0123456789abcdef0123456789"  # noqa: S105
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+
+if os.environ.get("VINCULO_TEST_DATABASE", "sqlite") == "postgres":
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": "vinculo",
+            "USER": os.environ.get("PGUSER", "postgres"),
+            "HOST": os.environ.get("PGHOST", "127.0.0.1"),
+            "PORT": os.environ.get("PGPORT", "5432"),
+            "PASSWORD": os.environ.get("PGPASSWORD", ""),
+            "TEST": {"NAME": "test_vinculo"},
+        }
+    }
+else:
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+
+# Fast hashing in tests only; argon2 is asserted separately against base settings.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+VINCULO_ENCRYPTION_KEYS = [
+    "dGVzdC1vbmx5LWVuY3J5cHRpb24ta2V5LTMyYnl0ZXM=",
+]
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "vinculo-test-media"
+AXES_ENABLED = True
