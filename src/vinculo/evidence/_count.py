@@ -120,14 +120,14 @@ class Count:
     def render(self) -> str:
         """Human text: ``"1,269"``, ``"<5"``, or ``"≥ 12 (12–20)"`` for a partially suppressed sum.
 
-        A sum of only suppressed cells renders as its range, e.g. ``"0–8 (2 cells <5)"``.
+        A sum of only suppressed cells shows no number but the cell count: ``"2 cells <5"``.
         """
         if self.is_exact:
             return f"{self.low:,}"
         if self.cells == 1:
             return SUPPRESSED_TEXT
         if self.is_suppressed:
-            return f"{self.low:,}–{self.high:,} ({self.suppressed_cells} cells <5)"
+            return f"{self.suppressed_cells} cells <5"
         return f"≥ {self.low:,} ({self.low:,}–{self.high:,})"
 
     def __str__(self) -> str:
@@ -138,7 +138,7 @@ class Count:
 
         * exact: ``1269``
         * one suppressed cell: ``{"suppressed": true}``
-        * only suppressed cells: ``{"suppressed": true, "low": 0, "high": 8, "suppressed_cells": 2}``
+        * only suppressed cells: ``{"suppressed": true, "suppressed_cells": 2}``
         * exact and suppressed cells: ``{"lower_bound": 12, "low": 12, "high": 20,
           "suppressed_cells": 2, "display": "≥ 12 (12–20)"}``
         """
@@ -146,16 +146,15 @@ class Count:
             return self.low
         if self.cells == 1:
             return {"suppressed": True}
-        out: dict[str, Any] = {}
         if self.is_suppressed:
-            out["suppressed"] = True
-        else:
-            out["lower_bound"] = self.low
-        out.update(
-            {"low": self.low, "high": self.high, "suppressed_cells": self.suppressed_cells}
-        )
-        out["display"] = self.render()
-        return out
+            return {"suppressed": True, "suppressed_cells": self.suppressed_cells}
+        return {
+            "lower_bound": self.low,
+            "low": self.low,
+            "high": self.high,
+            "suppressed_cells": self.suppressed_cells,
+            "display": self.render(),
+        }
 
     @classmethod
     def parse(cls, text: str) -> Count:

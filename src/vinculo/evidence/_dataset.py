@@ -110,6 +110,8 @@ class GlotipDataset:
             by_country[r.iso3].append(r)
         self._by_country = {k: tuple(v) for k, v in by_country.items()}
         self.years: tuple[int, ...] = tuple(sorted({r.year for r in recs}))
+        #: Derived tables computed once on first use (flows); never part of the content.
+        self.cache: dict[tuple[str, ...], Any] = {}
         self.checksum: str = self._compute_checksum()
         names = {a.name: a.iso3 for a in self.countries.values()}
         self.mapper = CitizenshipMapper(names)

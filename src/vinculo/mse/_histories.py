@@ -90,6 +90,18 @@ class CaptureHistories:
         arr.setflags(write=False)
         return CaptureHistories(self.lists, arr, self.source, _checksum(self.lists, arr), self.notes)
 
+    def counts_msb(self) -> IntArray:
+        """Counts re-indexed with list 0 as the most significant bit (as ``fit_bayes`` expects)."""
+        t = self.n_lists
+        out = np.zeros_like(self.counts)
+        for cell in range(self.counts.size):
+            rev = 0
+            for i in range(t):
+                if cell >> i & 1:
+                    rev |= 1 << (t - 1 - i)
+            out[rev] = self.counts[cell]
+        return out
+
     def rows(self) -> list[tuple[tuple[int, ...], int]]:
         """The non-zero histories as ``(bits in header order, count)`` pairs."""
         out = []

@@ -68,8 +68,16 @@ def error_response(
 
 
 def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
-    # ("body", "payload", "title") -> "title"; ("query", "page") -> "page"; list indices kept as [n].
-    parts = [p for p in loc if p not in ("body", "query", "path", "header", "cookie", "form", "payload")]
+    """A pydantic location as a readable field path: ("body", "payload", "shared_with", 0) -> "shared_with[0]".
+
+    The first item names where the value came from (body, query, path...); for a body, the second is the
+    name of the view's parameter, which the caller never sees.
+    """
+    parts = list(loc)
+    if parts and parts[0] in ("body", "query", "path", "header", "cookie", "form", "file"):
+        source = parts.pop(0)
+        if source in ("body", "form") and len(parts) > 1:
+            parts.pop(0)
     text = ""
     for part in parts:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))

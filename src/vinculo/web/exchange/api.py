@@ -3,8 +3,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Router, Schema
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
@@ -111,7 +111,7 @@ def get_notice(request: HttpRequest, notice_id: int) -> Notice:
 
 
 @router.post("", response={201: NoticeOut}, summary="Publish a notice for the caller's organisation")
-def create_notice(request: HttpRequest, payload: NoticeIn) -> tuple[int, Notice]:
+def create_notice(request: HttpRequest, payload: NoticeIn) -> Status[Notice]:
     if not access.access_can_create(request.user):
         raise HttpError(403, "Your role cannot publish notices. Data managers and analysts of an organisation can.")
     assert isinstance(request.user, User)
@@ -123,7 +123,7 @@ def create_notice(request: HttpRequest, payload: NoticeIn) -> tuple[int, Notice]
         countries=_countries(data["countries"]),
         request=request,
     )
-    return 201, notice
+    return Status(201, notice)
 
 
 @router.patch("/{notice_id}", response=NoticeOut, summary="Change a notice")
@@ -146,10 +146,10 @@ def update_notice(request: HttpRequest, notice_id: int, payload: NoticePatch) ->
 
 
 @router.delete("/{notice_id}", response={204: None}, summary="Delete a notice")
-def delete_notice(request: HttpRequest, notice_id: int) -> tuple[int, None] | HttpResponse:
+def delete_notice(request: HttpRequest, notice_id: int) -> Status[None]:
     notice = _visible(request, notice_id)
     if not access.access_can_change(request.user, notice):
         raise HttpError(403, "Only the owning organisation's data managers and the author can delete this notice.")
     assert isinstance(request.user, User)
     actions.delete_notice(actor=request.user, notice=notice, request=request)
-    return 204, None
+    return Status(204, None)

@@ -114,14 +114,16 @@ LANGUAGE_COOKIE_NAME = "vinculo_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 STATIC_URL = "/static/"
-STATIC_ROOT = WEB_DIR.parent.parent.parent / "var" / "static"
+# Development serves static files from the apps (WHITENOISE_USE_FINDERS); production collects them.
+STATIC_ROOT: str | None = None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Password-reset mail is printed to the console unless production configures SMTP.
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = "vinculo <no-reply@localhost>"
 
 X_FRAME_OPTIONS = "DENY"

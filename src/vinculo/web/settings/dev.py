@@ -11,11 +11,11 @@ import dj_database_url
 from .base import *  # noqa: F403
 from pathlib import Path
 
-from .base import STATIC_ROOT
+from .base import WEB_DIR
 from .env import env_bool, env_list, env_str
 
 # Local state (database, uploads) lives in var/ at the checkout root unless VINCULO_VAR_DIR says otherwise.
-VAR_DIR = Path(env_str("VINCULO_VAR_DIR", str(STATIC_ROOT.parent))).resolve()
+VAR_DIR = Path(env_str("VINCULO_VAR_DIR", str(WEB_DIR.parent.parent.parent / "var"))).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = env_bool("VINCULO_DEBUG", False)
 SECRET_KEY = env_str("VINCULO_SECRET_KEY", "dev-only-insecure-key-never-use-in-production-0123456789abcdef")

@@ -32,5 +32,16 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
-EMAIL_BACKEND = env_str("VINCULO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-EMAIL_HOST = env_str("VINCULO_EMAIL_HOST", "localhost")
+MAILERS = {
+    "default": {
+        "BACKEND": env_str("VINCULO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"),
+        "OPTIONS": {
+            "host": env_str("VINCULO_EMAIL_HOST", "localhost"),
+            "port": int(env_str("VINCULO_EMAIL_PORT", "587")),
+            "username": env_str("VINCULO_EMAIL_USER", ""),
+            "password": env_str("VINCULO_EMAIL_PASSWORD", ""),
+            "use_tls": env_bool("VINCULO_EMAIL_TLS", True),
+        },
+    }
+}
+DEFAULT_FROM_EMAIL = env_str("VINCULO_FROM_EMAIL", "vinculo <no-reply@localhost>")

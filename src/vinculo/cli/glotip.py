@@ -1,0 +1,115 @@
+"""``vinculo glotip``: import, profile and flows of the UNODC GLOTIP export (core only, no database).
+
+Register it in ``vinculo.cli`` with ``main.add_command(glotip)``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from vinculo.errors import VinculoError, format_issues
+
+__all__ = ["glotip"]
+
+_FILE = click.Path(exists=False, dir_okay=False, path_type=Path)
+
+
+def _fail(exc: VinculoError) -> click.ClickException:
+    text = str(exc)
+    if exc.issues:
+        text += "\n" + format_issues(exc.issues[:50])
+        if len(exc.issues) > 50:
+            text += f"\n... and {len(exc.issues) - 50} more"
+    return click.ClickException(text)
+
+
+@click.group("glotip")
+def glotip() -> None:
+    """UNODC Global Report on Trafficking in Persons data: import, country profiles, flows.
+
+    Without --file, commands use the export shipped with vinculo (UNODC Data Portal, 14/04/2025).
+    """
+
+
+@glotip.command("import")
+@click.argument("file", type=_FILE)
+@click.option("--sheet", default=None, help="Worksheet to read (xlsx); default: search every sheet.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Report format.")  # fmt: skip
+def import_cmd(file: Path, sheet: str | None, fmt: str) -> None:
+    """Parse and validate FILE (data_glotip.xlsx, .csv or .csv.gz) and report what it holds.
+
+    Nothing is stored: this checks the file and lists counts and unmapped citizenships.
+    """
+    from vinculo.evidence import read_glotip
+
+    try:
+        result = read_glotip(file, sheet=sheet)
+    except VinculoError as exc:
+        raise _fail(exc) from None
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(result.summary())
+
+
+@glotip.command("profile")
+@click.argument("iso3")
+@click.option("--format", "fmt", type=click.Choice(["json", "md", "html"]), default="json", show_default=True,
+              help="Output format.")  # fmt: skip
+@click.option("--file", "file", type=_FILE, default=None, help="Export to read instead of the packaged one.")
+@click.option("--no-rates", is_flag=True, help="Leave out rates per 100,000 population.")
+def profile_cmd(iso3: str, fmt: str, file: Path | None, no_rates: bool) -> None:
+    """Country profile of ISO3 (e.g. NLD) with trends, breakdowns, origins and rates."""
+    from vinculo.evidence import build_country_profile, load_glotip, render_profile
+
+    try:
+        ds = load_glotip(file)
+        pop = None
+        if not no_rates:
+            from vinculo.population import load_population
+
+            pop = load_population()
+        profile = build_country_profile(ds, iso3, population=pop)
+    except VinculoError as exc:
+        raise _fail(exc) from None
+    click.echo(render_profile(profile, fmt), nl=False)  # type: ignore[arg-type]
+
+
+@glotip.command("flows")
+@click.option("--region", default=None, help="Keep flows into or out of this UNODC region (e.g. Europe).")
+@click.option("--year", type=int, default=None, help="Keep one year.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
+              help="Output format.")  # fmt: skip
+@click.option("--file", "file", type=_FILE, default=None, help="Export to read instead of the packaged one.")
+def flows_cmd(region: str | None, year: int | None, fmt: str, file: Path | None) -> None:
+    """Origin-destination rows (citizenship -> country of detection) of detected victims."""
+    from vinculo.evidence import flow_matrix_rows, load_glotip, write_flow_csv
+
+    try:
+        ds = load_glotip(file)
+        if region is not None:
+            regions = sorted({a.region for a in ds.countries.values()})
+            if region not in regions:
+                raise VinculoError(
+                    f"Unknown region {region!r}.",
+                    code="evidence.unknown_area",
+                    fix=f"Use one of: {', '.join(regions)}.",
+                )
+        if year is not None and year not in ds.years:
+            raise VinculoError(
+                f"The export has no data for {year}.",
+                code="evidence.unknown_year",
+                fix=f"Use a year from {ds.years[0]} to {ds.years[-1]}.",
+            )
+        rows = flow_matrix_rows(ds, region=region, years=None if year is None else [year])
+    except VinculoError as exc:
+        raise _fail(exc) from None
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+    else:
+        write_flow_csv(rows, sys.stdout)

@@ -1,0 +1,90 @@
+"""UNODC Global Report on Trafficking in Persons (GLOTIP) evidence: import, indicators, flows, profiles.
+
+Everything here is plain Python over an immutable in-memory :class:`GlotipDataset`, built by
+:func:`read_glotip` from the published export (or :func:`load_glotip` for the packaged one) or
+by :meth:`GlotipDataset.from_rows` from stored rows. Counts are :class:`Count` values that
+keep "<5" suppression through every sum.
+"""
+
+from vinculo.evidence._areas import USER_ASSIGNED_CODES, Area, known_areas
+from vinculo.evidence._citizenship import CitizenshipMapper, CitizenshipMatch, load_overrides, normalize_text
+from vinculo.evidence._count import SUPPRESSED_MAX, SUPPRESSED_MIN, SUPPRESSED_TEXT, Count, Share, sum_counts
+from vinculo.evidence._dataset import CITATION, GlotipDataset, GlotipRecord
+from vinculo.evidence._flows import (
+    FLOW_CSV_COLUMNS,
+    Flow,
+    FlowShares,
+    citizenship_flows,
+    flow_matrix_rows,
+    flow_shares,
+    main_flows,
+    write_flow_csv,
+)
+from vinculo.evidence._importer import COLUMNS, ImportResult, parse_glotip_rows, read_glotip
+from vinculo.evidence._indicators import (
+    LEVELS,
+    IndicatorSpec,
+    IndicatorValue,
+    area_members,
+    indicator_breakdown,
+    indicator_series,
+    list_indicators,
+)
+from vinculo.evidence._packaged import PACKAGED_EXPORT, load_glotip, packaged_export_path
+from vinculo.evidence._profiles import (
+    PROFILE_SECTIONS,
+    AreaProfile,
+    CountryProfile,
+    Rate,
+    build_area_profile,
+    build_country_profile,
+)
+from vinculo.evidence._render import render_profile
+
+__all__ = [
+    "CITATION",
+    "COLUMNS",
+    "FLOW_CSV_COLUMNS",
+    "LEVELS",
+    "PACKAGED_EXPORT",
+    "PROFILE_SECTIONS",
+    "SUPPRESSED_MAX",
+    "SUPPRESSED_MIN",
+    "SUPPRESSED_TEXT",
+    "USER_ASSIGNED_CODES",
+    "Area",
+    "AreaProfile",
+    "CitizenshipMapper",
+    "CitizenshipMatch",
+    "Count",
+    "CountryProfile",
+    "Flow",
+    "FlowShares",
+    "GlotipDataset",
+    "GlotipRecord",
+    "ImportResult",
+    "IndicatorSpec",
+    "IndicatorValue",
+    "Rate",
+    "Share",
+    "area_members",
+    "build_area_profile",
+    "build_country_profile",
+    "citizenship_flows",
+    "flow_matrix_rows",
+    "flow_shares",
+    "indicator_breakdown",
+    "indicator_series",
+    "known_areas",
+    "list_indicators",
+    "load_glotip",
+    "load_overrides",
+    "main_flows",
+    "normalize_text",
+    "packaged_export_path",
+    "parse_glotip_rows",
+    "read_glotip",
+    "render_profile",
+    "sum_counts",
+    "write_flow_csv",
+]
