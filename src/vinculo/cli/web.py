@@ -19,6 +19,17 @@ def _setup(settings: str | None) -> None:
     django.setup()
 
 
+def _run_server(host: str, port: int) -> None:
+    """Django's server plus a background-job worker thread in the same process (for one machine)."""
+    from django.core.management import call_command
+
+    from vinculo.web.jobs.runner import start_background_worker
+
+    start_background_worker()
+    click.echo(f"vinculo is at http://{host}:{port}/ (Ctrl+C to stop)")
+    call_command("runserver", f"{host}:{port}", use_reloader=False)
+
+
 settings_option = click.option(
     "--settings", default=None, help="Django settings module (default: vinculo.web.settings.dev, or $DJANGO_SETTINGS_MODULE)."
 )
@@ -34,8 +45,7 @@ def serve(host: str, port: int, settings: str | None) -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
-    click.echo(f"vinculo is at http://{host}:{port}/ (Ctrl+C to stop)")
-    call_command("runserver", f"{host}:{port}", use_reloader=False, skip_checks=False)
+    _run_server(host, port)
 
 
 @click.command()
@@ -51,8 +61,7 @@ def demo(then_serve: bool, host: str, port: int, settings: str | None) -> None:
     call_command("migrate", interactive=False, verbosity=0)
     call_command("demo_data")
     if then_serve:
-        click.echo(f"vinculo is at http://{host}:{port}/ (Ctrl+C to stop)")
-        call_command("runserver", f"{host}:{port}", use_reloader=False)
+        _run_server(host, port)
 
 
 @click.command()

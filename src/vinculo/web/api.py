@@ -151,12 +151,14 @@ def _mount() -> None:
     from .accounts.api import router as accounts_router
     from .audit.api import router as audit_router
     from .core.api import router as core_router
+    from .estimates.api import router as estimates_router
     from .exchange.api import router as exchange_router
 
     api.add_router("/", core_router)
     api.add_router("/", accounts_router)
     api.add_router("/notices", exchange_router)
     api.add_router("/audit", audit_router)
+    api.add_router("/estimates", estimates_router)
 
 
 _mount()

@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("vinculo.web.accounts.urls")),
     path("audit/", include("vinculo.web.audit.urls")),
     path("exchange/", include("vinculo.web.exchange.urls")),
+    path("estimates/", include("vinculo.web.estimates.urls")),
     path("api/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
 ]

@@ -23,6 +23,8 @@ INSTALLED_APPS = [
     "vinculo.web.accounts",
     "vinculo.web.audit",
     "vinculo.web.exchange",
+    "vinculo.web.jobs",
+    "vinculo.web.estimates",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,9 @@ DATABASES = {
         env_str("VINCULO_DATABASE_URL", f"sqlite:///{VAR_DIR / 'vinculo.sqlite3'}"), conn_max_age=60
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server and the job worker share the file: wait for locks instead of failing at once.
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 # Demo key: 32 url-safe base64 bytes; production must set its own keys.
 VINCULO_ENCRYPTION_KEYS = env_list("VINCULO_ENCRYPTION_KEYS", "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM=")
 MEDIA_ROOT = VAR_DIR / "media"

@@ -1,0 +1,55 @@
+"""Glue between uploaded text and ``vinculo.mse``: parse, check and describe settings."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from vinculo.errors import VinculoError
+from vinculo.mse import CaptureHistories, MSESettings, read_histories
+
+MAX_BYTES = 1_000_000
+
+
+def safe_name(name: str) -> str:
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(name).name)[:100].strip("._")
+    return cleaned or "histories.csv"
+
+
+def decode_upload(data: bytes, name: str) -> str:
+    if len(data) > MAX_BYTES:
+        raise VinculoError(
+            f"{name}: the file is {len(data):,} bytes; capture-history tables are at most {MAX_BYTES:,} bytes.",
+            code="estimates.file_too_large",
+            fix="Upload the table of capture histories with counts, not case records.",
+        )
+    for encoding in ("utf-8-sig", "utf-16"):
+        try:
+            text = data.decode(encoding)
+            if "\x00" not in text:
+                return text
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def histories_from_text(text: str, name: str) -> CaptureHistories:
+    """Parse a capture-history CSV; errors name the uploaded file, row and column."""
+    with tempfile.TemporaryDirectory(prefix="vinculo-mse-") as folder:
+        path = Path(folder) / safe_name(name)
+        path.write_text(text, encoding="utf-8")
+        return read_histories(path)
+
+
+def settings_from_dict(data: dict[str, Any]) -> MSESettings:
+    values = dict(data)
+    values["terms"] = tuple(values.get("terms", ()))
+    # Web jobs run inside one worker process; the bootstrap uses both cores itself.
+    return MSESettings(**values)
+
+
+def checksum(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,0 +1,173 @@
+"""The Estimates area end to end: upload, background job with progress, result page, API, access, audit."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from vinculo.mse import MSESettings, estimate, read_histories
+from vinculo.web.audit.models import AuditEntry
+from vinculo.web.estimates.models import Estimate
+from vinculo.web.jobs import runner
+from vinculo.web.jobs.models import Job, JobStatus
+
+from .conftest import ROLES, World
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "mse"
+KOREA = "b,c,d,count\n1,0,0,77\n0,1,0,5\n1,1,0,14\n0,0,1,9\n1,0,1,15\n0,1,1,0\n1,1,1,3\n"
+
+
+def upload(world: World, who: str = "owner_manager", text: str = KOREA, **fields: object):  # type: ignore[no-untyped-def]
+    data = {
+        "title": "Korea test",
+        "method": "main",
+        "ci": "wald",
+        "level": "0.95",
+        "pthresh": "0.02",
+        "max_order": "2",
+        "nboot": "200",
+        "seed": "1",
+        "sensitivity": "restricted",
+        "file": SimpleUploadedFile("korea.csv", text.encode(), content_type="text/csv"),
+    }
+    data.update({k: v for k, v in fields.items()})
+    return world.client_for(who).post(reverse("estimates:create"), data)
+
+
+def test_an_uploaded_table_is_estimated_in_the_background_and_matches_the_core(world: World) -> None:
+    response = upload(world)
+    assert response.status_code == 302
+    record = Estimate.objects.get()
+    assert record.job is not None and record.job.status == JobStatus.QUEUED
+    assert record.lists == ["b", "c", "d"] and record.n_observed == 123
+    page = world.client_for("owner_manager").get(response["Location"])
+    assert "job-progress" in page.content.decode()
+    assert runner.run_pending() == 1
+    record.refresh_from_db()
+    assert record.job is not None and record.job.status == JobStatus.DONE
+    expected = estimate(read_histories([dict(zip("bcd", map(int, r[:3]), strict=True)) | {"count": int(r[3])}
+                                       for r in (line.split(",") for line in KOREA.splitlines()[1:])]),
+                        MSESettings(method="main", ci="wald", level=0.95))
+    assert record.result is not None
+    assert record.result["estimate"] == pytest.approx(expected.estimate, rel=1e-9)
+    assert record.result["interval"]["lower"] == pytest.approx(expected.interval.lower, rel=1e-9)
+    page = world.client_for("owner_manager").get(response["Location"]).content.decode()
+    assert f"{expected.estimate:.0f}" in page
+    assert "Closed population" in page
+
+
+def test_bootstrap_progress_is_recorded_and_plots_are_drawn(world: World) -> None:
+    upload(world, method="stepwise", ci="bca", nboot="60")
+    assert runner.run_pending() == 1
+    record = Estimate.objects.get()
+    job = Job.objects.get(pk=record.job_id)
+    assert job.status == JobStatus.DONE, job.error
+    assert job.progress_total >= 60 and job.progress_done == job.progress_total
+    page = world.client_for("owner_manager").get(reverse("estimates:detail", args=[record.pk])).content.decode()
+    assert page.count("<svg") >= 1
+    assert "Bootstrap distribution" in page
+
+
+def test_a_bad_table_is_refused_with_row_and_column_and_nothing_is_written(world: World) -> None:
+    response = upload(world, text="A,B,count\n1,0,5\n0,2,3\n1,1,2\n")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "row 3" in text and "B" in text
+    assert Estimate.objects.count() == 0 and Job.objects.count() == 0
+
+
+def test_status_survives_a_reload_and_reports_failure_in_plain_words(world: World) -> None:
+    upload(world)
+    record = Estimate.objects.get()
+    status_url = reverse("estimates:status", args=[record.pk])
+    assert world.client_for("owner_manager").get(status_url).json()["status"] == "queued"
+    Job.objects.filter(pk=record.job_id).update(kind="no-such-kind")
+    runner.run_pending()
+    body = world.client_for("owner_manager").get(status_url).json()
+    assert body["status"] == "failed" and "cannot run jobs" in body["error"]
+
+
+def test_api_creates_and_returns_an_estimate(world: World) -> None:
+    client = world.client_for("owner_analyst")
+    response = client.post(
+        "/api/estimates",
+        data=json.dumps({"title": "via api", "csv": KOREA, "method": "main", "country": "KOR", "year": 2020}),
+        content_type="application/json",
+    )
+    assert response.status_code == 202, response.content
+    estimate_id = response.json()["id"]
+    assert response.json()["status"] == "queued"
+    runner.run_pending()
+    body = client.get(f"/api/estimates/{estimate_id}").json()
+    assert body["status"] == "done" and body["country"] == "KOR"
+    assert body["result"]["n_observed"] == 123
+    assert AuditEntry.objects.filter(action="create", object_type="estimates.estimate").exists()
+
+
+def test_api_reports_a_bad_table_in_the_error_shape(world: World) -> None:
+    response = world.client_for("owner_analyst").post(
+        "/api/estimates",
+        data=json.dumps({"title": "bad", "csv": "A,count\n1,4\n"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["ok"] is False and body["code"].startswith("mse.")
+    assert Estimate.objects.count() == 0
+
+
+SEES_RESTRICTED = {"owner_manager", "owner_author", "owner_analyst"}
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_restricted_estimates_follow_the_access_rules(world: World, who: str) -> None:
+    upload(world)
+    runner.run_pending()
+    record = Estimate.objects.get()
+    client = world.client_for(who)
+    visible = who in SEES_RESTRICTED
+    for url in [
+        reverse("estimates:detail", args=[record.pk]),
+        reverse("estimates:status", args=[record.pk]),
+        reverse("estimates:download", args=[record.pk]),
+        f"/api/estimates/{record.pk}",
+    ]:
+        assert client.get(url).status_code == (200 if visible else 404), url
+    listed = {e["id"] for e in client.get("/api/estimates").json()}
+    assert (record.pk in listed) is visible
+    assert ("Korea test" in client.get(reverse("estimates:list")).content.decode()) is visible
+    delete = client.post(reverse("estimates:delete", args=[record.pk]))
+    assert Estimate.objects.filter(pk=record.pk).exists() is (who != "owner_manager")
+    if who == "owner_manager":
+        assert delete.status_code == 302
+
+
+def test_viewing_and_downloading_a_restricted_estimate_is_audited(world: World) -> None:
+    upload(world)
+    runner.run_pending()
+    record = Estimate.objects.get()
+    client = world.client_for("owner_analyst")
+    client.get(reverse("estimates:detail", args=[record.pk]))
+    client.get(reverse("estimates:download", args=[record.pk]))
+    actions = list(
+        AuditEntry.objects.filter(object_id=str(record.pk), actor_username="owner_analyst").values_list(
+            "action", flat=True
+        )
+    )
+    assert sorted(actions) == ["export", "view"]
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="shared data not present")
+def test_a_real_dataset_runs_end_to_end_with_stepwise_selection(world: World) -> None:
+    text = (SHARED / "NewOrl_5.csv").read_text()
+    upload(world, text=text, method="stepwise", ci="wald")
+    runner.run_pending()
+    record = Estimate.objects.get()
+    assert record.result is not None
+    expected = estimate(read_histories(SHARED / "NewOrl_5.csv"), MSESettings(method="stepwise", ci="wald"))
+    assert record.result["estimate"] == pytest.approx(expected.estimate, rel=1e-9)
+    assert record.result["model_terms"] == list(expected.model_terms)
