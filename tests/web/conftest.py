@@ -14,7 +14,7 @@ from vinculo.web.core.models import Sensitivity
 from vinculo.web.exchange import actions as exchange_actions
 from vinculo.web.exchange.models import Notice
 
-PASSWORD = "correct horse battery staple 42"  # noqa: S105
+PASSWORD = "correct horse battery staple 42"
 
 
 @dataclass
@@ -39,7 +39,12 @@ def make_org(name: str, kind: str = OrganisationKind.CIVIL_SOCIETY) -> Organisat
 
 def make_user(username: str, org: Organisation | None, role: str) -> User:
     return account_actions.create_user(
-        actor=None, username=username, password=PASSWORD, organisation=org, role=role, email=f"{username}@example.org"
+        actor=None,
+        username=username,
+        password=PASSWORD,
+        organisation=org,
+        role=role,
+        email=f"{username}@example.org",
     )
 
 

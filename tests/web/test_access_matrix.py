@@ -59,7 +59,9 @@ def test_list_page_shows_exactly_the_visible_notices(world: World, who: str) -> 
 
 @pytest.mark.parametrize("who", ROLES)
 @pytest.mark.parametrize("sensitivity", SENSITIVITIES)
-def test_detail_page_answers_404_when_the_caller_may_not_see(world: World, who: str, sensitivity: str) -> None:
+def test_detail_page_answers_404_when_the_caller_may_not_see(
+    world: World, who: str, sensitivity: str
+) -> None:
     notice = world.notices[sensitivity]
     response = world.client_for(who).get(reverse("exchange:detail", args=[notice.pk]))
     assert response.status_code == (200 if who in SEES[sensitivity] else 404)
@@ -114,7 +116,9 @@ def test_api_list_returns_exactly_the_visible_notices(world: World, who: str) ->
 
 @pytest.mark.parametrize("who", ROLES)
 @pytest.mark.parametrize("sensitivity", SENSITIVITIES)
-def test_api_detail_answers_the_same_404_for_hidden_and_missing(world: World, who: str, sensitivity: str) -> None:
+def test_api_detail_answers_the_same_404_for_hidden_and_missing(
+    world: World, who: str, sensitivity: str
+) -> None:
     notice = world.notices[sensitivity]
     client = world.client_for(who)
     response = client.get(f"/api/notices/{notice.pk}")
@@ -146,7 +150,9 @@ def test_api_patch_and_delete_follow_the_rules(world: World, who: str, sensitivi
 @pytest.mark.parametrize("who", ROLES)
 def test_api_create_is_only_for_members_who_may_create(world: World, who: str) -> None:
     payload = {"title": "new", "body": "text", "sensitivity": "restricted"}
-    response = world.client_for(who).post("/api/notices", data=json.dumps(payload), content_type="application/json")
+    response = world.client_for(who).post(
+        "/api/notices", data=json.dumps(payload), content_type="application/json"
+    )
     assert response.status_code == (201 if who in CREATES else 403)
     assert Notice.objects.filter(title="new").exists() is (who in CREATES)
     if who in CREATES:
@@ -183,7 +189,11 @@ def test_people_pages_are_for_administrators_only(world: World, who: str) -> Non
 @pytest.mark.parametrize("who", ROLES)
 def test_public_pages_answer_everyone(world: World, who: str) -> None:
     client = world.client_for(who)
-    for url in ["/", reverse("accounts:organisations"), reverse("accounts:organisation", args=[world.owner.pk])]:
+    for url in [
+        "/",
+        reverse("accounts:organisations"),
+        reverse("accounts:organisation", args=[world.owner.pk]),
+    ]:
         assert client.get(url).status_code == 200
     assert client.get("/api/organisations").status_code == 200
     assert client.get("/api/countries").status_code == 200

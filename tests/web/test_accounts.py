@@ -64,7 +64,9 @@ def test_password_reset_sends_a_link_that_sets_a_new_password(world: World) -> N
     form_page = client.get(link.group(1), follow=True)
     assert form_page.status_code == 200
     new_password = "a brand new passphrase 2026"
-    done = client.post(form_page.redirect_chain[-1][0], {"new_password1": new_password, "new_password2": new_password})
+    done = client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": new_password, "new_password2": new_password}
+    )
     assert done.status_code == 302
     user = get_user_model().objects.get(username="owner_manager")
     assert user.check_password(new_password)
@@ -122,7 +124,8 @@ def test_role_form_requires_an_organisation_except_for_administrators(world: Wor
     target = world.users["other_analyst"]
     assert target is not None
     response = world.client_for("admin").post(
-        reverse("accounts:person", args=[target.pk]), {"role": Role.ANALYST, "organisation": "", "is_active": "on"}
+        reverse("accounts:person", args=[target.pk]),
+        {"role": Role.ANALYST, "organisation": "", "is_active": "on"},
     )
     assert "Choose an organisation" in response.content.decode()
     target.refresh_from_db()

@@ -32,8 +32,16 @@ def test_the_openapi_document_is_valid_and_lists_every_route() -> None:
     document = Client().get("/api/openapi.json").json()
     validate(document)
     paths = set(document["paths"])
-    assert {"/api/notices", "/api/notices/{notice_id}", "/api/organisations", "/api/me", "/api/audit"} <= paths
-    assert "BearerAuth" in json.dumps(document["components"]) or "PlatformAuth" in json.dumps(document["components"])
+    assert {
+        "/api/notices",
+        "/api/notices/{notice_id}",
+        "/api/organisations",
+        "/api/me",
+        "/api/audit",
+    } <= paths
+    assert "BearerAuth" in json.dumps(document["components"]) or "PlatformAuth" in json.dumps(
+        document["components"]
+    )
 
 
 @pytest.mark.django_db
@@ -46,7 +54,7 @@ def test_interactive_docs_load_no_asset_from_the_internet() -> None:
 def test_a_token_authenticates_a_script_with_the_owner_s_rights(world: World) -> None:
     user = world.users["partner_analyst"]
     assert user is not None
-    token, raw = actions.issue_token(user=user, name="script")
+    _token, raw = actions.issue_token(user=user, name="script")
     assert raw.startswith("vin_") and raw not in json.dumps(list(ApiToken.objects.values()), default=str)
     client = Client()
     titles = {n["title"] for n in client.get("/api/notices", HTTP_AUTHORIZATION=f"Bearer {raw}").json()}
@@ -78,7 +86,9 @@ def test_token_writes_need_no_csrf_but_session_writes_do(world: World) -> None:
     _, raw = actions.issue_token(user=user, name="t")
     payload = json.dumps({"title": "by token", "body": "b"})
     strict = Client(enforce_csrf_checks=True)
-    response = strict.post("/api/notices", data=payload, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    response = strict.post(
+        "/api/notices", data=payload, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}"
+    )
     assert response.status_code == 201
     strict.force_login(user)
     response = strict.post("/api/notices", data=payload, content_type="application/json")
@@ -122,7 +132,9 @@ def test_unknown_references_get_a_400_naming_the_field_and_nothing_is_written(wo
 
 
 def test_malformed_json_gets_the_error_shape(world: World) -> None:
-    response = world.client_for("owner_manager").post("/api/notices", data="{not json", content_type="application/json")
+    response = world.client_for("owner_manager").post(
+        "/api/notices", data="{not json", content_type="application/json"
+    )
     assert response.status_code in (400, 422)
     body = response.json()
     assert set(body) == ERROR_KEYS and body["ok"] is False
@@ -135,7 +147,9 @@ def test_an_unknown_route_answers_the_json_error_shape() -> None:
     assert_error_shape(response.json(), 404, "not_found")
 
 
-def test_an_unexpected_error_answers_500_without_a_stack_trace(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unexpected_error_answers_500_without_a_stack_trace(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from vinculo.web.exchange import api as exchange_api
 
     def boom(*args: Any, **kwargs: Any) -> None:

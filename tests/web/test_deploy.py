@@ -18,7 +18,9 @@ PROD_ENV = {
 
 
 def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("VINCULO_") and k != "DJANGO_SETTINGS_MODULE"}
+    base = {
+        k: v for k, v in os.environ.items() if not k.startswith("VINCULO_") and k != "DJANGO_SETTINGS_MODULE"
+    }
     return subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *args],
         env={**base, **env},

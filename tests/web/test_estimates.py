@@ -49,9 +49,15 @@ def test_an_uploaded_table_is_estimated_in_the_background_and_matches_the_core(w
     assert runner.run_pending() == 1
     record.refresh_from_db()
     assert record.job is not None and record.job.status == JobStatus.DONE
-    expected = estimate(read_histories([dict(zip("bcd", map(int, r[:3]), strict=True)) | {"count": int(r[3])}
-                                       for r in (line.split(",") for line in KOREA.splitlines()[1:])]),
-                        MSESettings(method="main", ci="wald", level=0.95))
+    expected = estimate(
+        read_histories(
+            [
+                dict(zip("bcd", map(int, r[:3]), strict=True)) | {"count": int(r[3])}
+                for r in (line.split(",") for line in KOREA.splitlines()[1:])
+            ]
+        ),
+        MSESettings(method="main", ci="wald", level=0.95),
+    )
     assert record.result is not None
     assert record.result["estimate"] == pytest.approx(expected.estimate, rel=1e-9)
     assert record.result["interval"]["lower"] == pytest.approx(expected.interval.lower, rel=1e-9)
@@ -67,7 +73,9 @@ def test_bootstrap_progress_is_recorded_and_plots_are_drawn(world: World) -> Non
     job = Job.objects.get(pk=record.job_id)
     assert job.status == JobStatus.DONE, job.error
     assert job.progress_total >= 60 and job.progress_done == job.progress_total
-    page = world.client_for("owner_manager").get(reverse("estimates:detail", args=[record.pk])).content.decode()
+    page = (
+        world.client_for("owner_manager").get(reverse("estimates:detail", args=[record.pk])).content.decode()
+    )
     assert page.count("<svg") >= 1
     assert "Bootstrap distribution" in page
 

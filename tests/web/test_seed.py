@@ -27,7 +27,18 @@ def test_icat_members_partners_coordinator_and_2019_cochairs() -> None:
     assert icat.filter(icat_role="coordinator").get().short_name == "UNODC"
     assert set(icat.filter(icat_role="partner").values_list("short_name", flat=True)) == {"SR-TIP", "CoE"}
     assert icat.filter(icat_role="member").count() == 21
-    for short in ["ICAO", "INTERPOL", "ILO", "IOM", "UNICEF", "UN-Women", "World Bank", "CTED", "ICMPD", "OSCE"]:
+    for short in [
+        "ICAO",
+        "INTERPOL",
+        "ILO",
+        "IOM",
+        "UNICEF",
+        "UN-Women",
+        "World Bank",
+        "CTED",
+        "ICMPD",
+        "OSCE",
+    ]:
         assert icat.filter(short_name=short).exists(), short
     assert set(IcatCoChair.objects.filter(year=2019).values_list("organisation__short_name", flat=True)) == {
         "UN-Women",

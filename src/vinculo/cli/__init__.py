@@ -18,9 +18,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import web
+    from . import glotip, web
 
-    for command in (web.serve, web.demo, web.createadmin, web.manage, web.generate_key):
+    for command in (web.serve, web.demo, web.createadmin, web.manage, web.generate_key, glotip.glotip):
         main.add_command(command)
 
 

@@ -38,8 +38,14 @@ def glotip() -> None:
 @glotip.command("import")
 @click.argument("file", type=_FILE)
 @click.option("--sheet", default=None, help="Worksheet to read (xlsx); default: search every sheet.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Report format.")  # fmt: skip
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
 def import_cmd(file: Path, sheet: str | None, fmt: str) -> None:
     """Parse and validate FILE (data_glotip.xlsx, .csv or .csv.gz) and report what it holds.
 
@@ -59,8 +65,14 @@ def import_cmd(file: Path, sheet: str | None, fmt: str) -> None:
 
 @glotip.command("profile")
 @click.argument("iso3")
-@click.option("--format", "fmt", type=click.Choice(["json", "md", "html"]), default="json", show_default=True,
-              help="Output format.")  # fmt: skip
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "md", "html"]),
+    default="json",
+    show_default=True,
+    help="Output format.",
+)
 @click.option("--file", "file", type=_FILE, default=None, help="Export to read instead of the packaged one.")
 @click.option("--no-rates", is_flag=True, help="Leave out rates per 100,000 population.")
 def profile_cmd(iso3: str, fmt: str, file: Path | None, no_rates: bool) -> None:
@@ -83,8 +95,14 @@ def profile_cmd(iso3: str, fmt: str, file: Path | None, no_rates: bool) -> None:
 @glotip.command("flows")
 @click.option("--region", default=None, help="Keep flows into or out of this UNODC region (e.g. Europe).")
 @click.option("--year", type=int, default=None, help="Keep one year.")
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
-              help="Output format.")  # fmt: skip
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "json"]),
+    default="csv",
+    show_default=True,
+    help="Output format.",
+)
 @click.option("--file", "file", type=_FILE, default=None, help="Export to read instead of the packaged one.")
 def flows_cmd(region: str | None, year: int | None, fmt: str, file: Path | None) -> None:
     """Origin-destination rows (citizenship -> country of detection) of detected victims."""

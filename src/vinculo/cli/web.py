@@ -31,7 +31,9 @@ def _run_server(host: str, port: int) -> None:
 
 
 settings_option = click.option(
-    "--settings", default=None, help="Django settings module (default: vinculo.web.settings.dev, or $DJANGO_SETTINGS_MODULE)."
+    "--settings",
+    default=None,
+    help="Django settings module (default: vinculo.web.settings.dev, or $DJANGO_SETTINGS_MODULE).",
 )
 
 
@@ -49,7 +51,9 @@ def serve(host: str, port: int, settings: str | None) -> None:
 
 
 @click.command()
-@click.option("--serve/--no-serve", "then_serve", default=True, show_default=True, help="Serve after loading.")
+@click.option(
+    "--serve/--no-serve", "then_serve", default=True, show_default=True, help="Serve after loading."
+)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @settings_option

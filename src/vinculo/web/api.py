@@ -44,7 +44,9 @@ class PlatformAuth(HttpBearer):
         user = getattr(request, "user", None) or AnonymousUser()
         if user.is_authenticated and request.method not in SAFE_METHODS:
             if check_csrf(request) is not None:
-                raise AuthorizationError(403, "CSRF check failed: send the X-CSRFToken header, or use a token.")
+                raise AuthorizationError(
+                    403, "CSRF check failed: send the X-CSRFToken header, or use a token."
+                )
         return user
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
@@ -103,7 +105,9 @@ def _validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = []
     for item in exc.errors:
         field = _field_path(tuple(item.get("loc", ())))
-        errors.append({"field": field, "message": item.get("msg", "Invalid value."), "code": item.get("type", "")})
+        errors.append(
+            {"field": field, "message": item.get("msg", "Invalid value."), "code": item.get("type", "")}
+        )
     summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or "The request is not valid."
     return error_response(request, 422, "validation_error", f"Invalid input. {summary}", errors)
 
@@ -140,7 +144,9 @@ def _vinculo_error(request: HttpRequest, exc: VinculoError) -> HttpResponse:
 @api.exception_handler(Exception)
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("Unhandled API error on %s %s", request.method, request.path)
-    return error_response(request, 500, "server_error", "Something went wrong on the server. It has been logged.")
+    return error_response(
+        request, 500, "server_error", "Something went wrong on the server. It has been logged."
+    )
 
 
 def api_not_found(request: HttpRequest, rest: str = "") -> HttpResponse:

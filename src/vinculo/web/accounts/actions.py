@@ -17,7 +17,7 @@ from vinculo.web.audit.record import audit
 
 from .models import ApiToken, Organisation, Role, User
 
-TOKEN_PREFIX = "vin_"
+TOKEN_PREFIX = "vin_"  # noqa: S105 - a public prefix, not a secret
 
 
 def hash_token(raw: str) -> str:
@@ -29,7 +29,13 @@ def create_organisation(*, actor: Any, request: HttpRequest | None = None, **fie
     organisation = Organisation(**fields)
     organisation.full_clean()
     organisation.save()
-    audit(AuditAction.CREATE, request=request, actor=actor, obj=organisation, details={"kind": organisation.kind})
+    audit(
+        AuditAction.CREATE,
+        request=request,
+        actor=actor,
+        obj=organisation,
+        details={"kind": organisation.kind},
+    )
     return organisation
 
 
@@ -82,7 +88,11 @@ def change_role(
     after = {"role": user.role, "organisation": user.organisation_id, "is_active": user.is_active}
     if before != after:
         audit(
-            AuditAction.PERMISSION_CHANGE, request=request, actor=actor, obj=user, details={"from": before, "to": after}
+            AuditAction.PERMISSION_CHANGE,
+            request=request,
+            actor=actor,
+            obj=user,
+            details={"from": before, "to": after},
         )
     return user
 
@@ -107,7 +117,13 @@ def revoke_token(*, actor: User, token: ApiToken, request: HttpRequest | None = 
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit(AuditAction.PERMISSION_CHANGE, request=request, actor=actor, obj=token, details={"token": "revoked"})
+        audit(
+            AuditAction.PERMISSION_CHANGE,
+            request=request,
+            actor=actor,
+            obj=token,
+            details={"token": "revoked"},
+        )
 
 
 def authenticate_token(raw: str) -> User | None:

@@ -15,8 +15,10 @@ class AccountsConfig(AppConfig):
             Area(
                 "accounts:organisations",
                 _("Organisations"),
-                _("The directory of Member State authorities, national rapporteurs, ICAT members and partners, "
-                  "regional organisations, civil society, the private sector and research institutions."),
+                _(
+                    "The directory of Member State authorities, national rapporteurs, ICAT members and partners, "
+                    "regional organisations, civil society, the private sector and research institutions."
+                ),
                 order=90,
             )
         )

@@ -26,5 +26,7 @@ class RoleForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("role") != Role.ADMIN and data.get("organisation") is None:
-            self.add_error("organisation", _("Choose an organisation: only platform administrators may have none."))
+            self.add_error(
+                "organisation", _("Choose an organisation: only platform administrators may have none.")
+            )
         return data

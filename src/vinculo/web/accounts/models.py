@@ -57,6 +57,9 @@ class IcatCoChair(models.Model):
         constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="unique_cochair_year")]
         ordering = ["year"]
 
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.year})"
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", _("Platform administrator")
@@ -98,9 +101,9 @@ class ApiToken(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
     @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…)"

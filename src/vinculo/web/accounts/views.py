@@ -33,9 +33,7 @@ def account(request: HttpRequest) -> HttpResponse:
         _token, new_token = actions.issue_token(user=user, name=form.cleaned_data["name"], request=request)
         form = TokenForm()
     tokens = ApiToken.objects.filter(user=user)
-    return render(
-        request, "accounts/account.html", {"form": form, "tokens": tokens, "new_token": new_token}
-    )
+    return render(request, "accounts/account.html", {"form": form, "tokens": tokens, "new_token": new_token})
 
 
 @login_required

@@ -56,7 +56,12 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "audit/list.html",
-        {"page": page, "used": used, "actions": AuditAction.choices, "object_types": sorted(set(object_types))},
+        {
+            "page": page,
+            "used": used,
+            "actions": AuditAction.choices,
+            "object_types": sorted(set(object_types)),
+        },
     )
 
 
@@ -71,7 +76,17 @@ def export(request: HttpRequest) -> StreamingHttpResponse:
     queryset, used = filtered_entries(request.GET.dict())
     audit("export", request=request, object_type="audit.auditentry", details={"filters": used})
     writer = csv.writer(_Echo())
-    header = ["id", "at", "actor", "organisation_id", "action", "object_type", "object_id", "object", "address"]
+    header = [
+        "id",
+        "at",
+        "actor",
+        "organisation_id",
+        "action",
+        "object_type",
+        "object_id",
+        "object",
+        "address",
+    ]
 
     def rows() -> object:
         yield writer.writerow(header)

@@ -18,13 +18,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _error(request: HttpRequest, status: int, heading: str, explanation: str) -> HttpResponse:
-    return render(
-        request, "core/error.html", {"heading": heading, "explanation": explanation}, status=status
-    )
+    return render(request, "core/error.html", {"heading": heading, "explanation": explanation}, status=status)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, 400, _("Bad request"), _("The request could not be understood. Check what you sent."))
+    return _error(
+        request, 400, _("Bad request"), _("The request could not be understood. Check what you sent.")
+    )
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -48,5 +48,3 @@ def server_error(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpRespons
 
 def health(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
-
-

@@ -85,7 +85,9 @@ def list_estimates(request: HttpRequest) -> list[Estimate]:
     rows = list(access.access_visible(request.user, Estimate.objects.select_related("job", "country"))[:200])
     restricted = [r.pk for r in rows if r.sensitivity == Sensitivity.RESTRICTED]
     if restricted:
-        audit(AuditAction.VIEW, request=request, object_type="estimates.estimate", details={"ids": restricted})
+        audit(
+            AuditAction.VIEW, request=request, object_type="estimates.estimate", details={"ids": restricted}
+        )
     return rows
 
 
@@ -97,10 +99,14 @@ def get_estimate(request: HttpRequest, estimate_id: int) -> Estimate:
     return record
 
 
-@router.post("", response={202: EstimateOut}, summary="Check a capture-history table and queue its estimation")
+@router.post(
+    "", response={202: EstimateOut}, summary="Check a capture-history table and queue its estimation"
+)
 def create_estimate(request: HttpRequest, payload: EstimateIn) -> Status[Estimate]:
     if not access.access_can_create(request.user):
-        raise HttpError(403, "Your role cannot create estimates. Data managers and analysts of an organisation can.")
+        raise HttpError(
+            403, "Your role cannot create estimates. Data managers and analysts of an organisation can."
+        )
     assert isinstance(request.user, User)
     country = None
     if payload.country:

@@ -19,8 +19,10 @@ class EstimatesConfig(AppConfig):
             Area(
                 "estimates:list",
                 _("Estimates of hidden victims"),
-                _("Multiple Systems Estimation of the number of victims no agency has detected, from the "
-                  "overlaps between agencies' lists, for SDG indicator 16.2.2 (resolution 74/176, §25)."),
+                _(
+                    "Multiple Systems Estimation of the number of victims no agency has detected, from the "
+                    "overlaps between agencies' lists, for SDG indicator 16.2.2 (resolution 74/176, §25)."
+                ),
                 order=20,
             )
         )

@@ -33,11 +33,17 @@ class EstimateForm(forms.Form):
     method = forms.ChoiceField(label=_("Model choice"), choices=METHOD_CHOICES, initial="stepwise")
     ci = forms.ChoiceField(label=_("Interval"), choices=CI_CHOICES, initial="wald")
     level = forms.FloatField(label=_("Confidence level"), min_value=0.5, max_value=0.999, initial=0.95)
-    pthresh = forms.FloatField(label=_("Stepwise p-value threshold"), min_value=1e-6, max_value=0.5, initial=0.02)
-    max_order = forms.IntegerField(label=_("Highest interaction order (BIC/AIC)"), min_value=1, max_value=4, initial=2)
+    pthresh = forms.FloatField(
+        label=_("Stepwise p-value threshold"), min_value=1e-6, max_value=0.5, initial=0.02
+    )
+    max_order = forms.IntegerField(
+        label=_("Highest interaction order (BIC/AIC)"), min_value=1, max_value=4, initial=2
+    )
     nboot = forms.IntegerField(label=_("Bootstrap replicates"), min_value=50, max_value=10000, initial=1000)
     seed = forms.IntegerField(label=_("Random seed"), min_value=0, initial=1234)
-    sensitivity = forms.ChoiceField(label=_("Sensitivity"), choices=Sensitivity.choices, initial=Sensitivity.RESTRICTED)
+    sensitivity = forms.ChoiceField(
+        label=_("Sensitivity"), choices=Sensitivity.choices, initial=Sensitivity.RESTRICTED
+    )
     shared_with = forms.ModelMultipleChoiceField(
         label=_("Share with these organisations"),
         queryset=Organisation.objects.filter(is_active=True),

@@ -17,4 +17,3 @@ def run_estimate(job: Job, progress: Progress) -> None:
     settings = settings_from_dict(record.settings)
     result = run(histories, settings, progress=progress)
     Estimate.objects.filter(pk=record.pk).update(result=result.to_dict())
-

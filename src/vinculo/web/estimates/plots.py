@@ -31,7 +31,9 @@ def result_plots(result: dict[str, Any]) -> list[dict[str, Any]]:
             replicates,
             bins=30,
             title=title,
-            description=_("%(n)d bootstrap replicates of the total population, with the estimate and the interval.")
+            description=_(
+                "%(n)d bootstrap replicates of the total population, with the estimate and the interval."
+            )
             % {"n": len(replicates)},
             marker_lines=markers,
             x_label=_("estimated total population"),

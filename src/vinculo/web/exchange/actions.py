@@ -27,7 +27,9 @@ def create_notice(
     countries: Iterable[Country] = (),
     request: HttpRequest | None = None,
 ) -> Notice:
-    notice = Notice(owner=actor.organisation, created_by=actor, **{k: fields[k] for k in EDITABLE if k in fields})
+    notice = Notice(
+        owner=actor.organisation, created_by=actor, **{k: fields[k] for k in EDITABLE if k in fields}
+    )
     notice.full_clean()
     notice.save()
     notice.shared_with.set(list(shared_with))
@@ -37,7 +39,10 @@ def create_notice(
         request=request,
         actor=actor,
         obj=notice,
-        details={"sensitivity": notice.sensitivity, "shared_with": sorted(o.pk for o in notice.shared_with.all())},
+        details={
+            "sensitivity": notice.sensitivity,
+            "shared_with": sorted(o.pk for o in notice.shared_with.all()),
+        },
     )
     return notice
 

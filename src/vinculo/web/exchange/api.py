@@ -77,7 +77,9 @@ def _organisations(ids: list[int]) -> list[Organisation]:
     found = list(Organisation.objects.filter(pk__in=ids, is_active=True))
     missing = sorted(set(ids) - {o.pk for o in found})
     if missing:
-        raise HttpError(400, f"shared_with: no active organisation has id {missing[0]}. Use GET /api/organisations.")
+        raise HttpError(
+            400, f"shared_with: no active organisation has id {missing[0]}. Use GET /api/organisations."
+        )
     return found
 
 
@@ -86,13 +88,17 @@ def _countries(codes: list[str]) -> list[Country]:
     found = list(Country.objects.filter(iso3__in=upper))
     missing = sorted(set(upper) - {c.iso3 for c in found})
     if missing:
-        raise HttpError(400, f"countries: {missing[0]!r} is not an ISO 3166-1 alpha-3 code. Use GET /api/countries.")
+        raise HttpError(
+            400, f"countries: {missing[0]!r} is not an ISO 3166-1 alpha-3 code. Use GET /api/countries."
+        )
     return found
 
 
 @router.get("", response=list[NoticeOut], summary="Notices the caller may see")
 def list_notices(request: HttpRequest, sensitivity: SensitivityLiteral | None = None) -> list[Notice]:
-    queryset = access.access_visible(request.user, Notice.objects.all()).prefetch_related("shared_with", "countries")
+    queryset = access.access_visible(request.user, Notice.objects.all()).prefetch_related(
+        "shared_with", "countries"
+    )
     if sensitivity:
         queryset = queryset.filter(sensitivity=sensitivity)
     notices = list(queryset[:500])
@@ -113,7 +119,9 @@ def get_notice(request: HttpRequest, notice_id: int) -> Notice:
 @router.post("", response={201: NoticeOut}, summary="Publish a notice for the caller's organisation")
 def create_notice(request: HttpRequest, payload: NoticeIn) -> Status[Notice]:
     if not access.access_can_create(request.user):
-        raise HttpError(403, "Your role cannot publish notices. Data managers and analysts of an organisation can.")
+        raise HttpError(
+            403, "Your role cannot publish notices. Data managers and analysts of an organisation can."
+        )
     assert isinstance(request.user, User)
     data = payload.dict()
     notice = actions.create_notice(
@@ -130,7 +138,9 @@ def create_notice(request: HttpRequest, payload: NoticeIn) -> Status[Notice]:
 def update_notice(request: HttpRequest, notice_id: int, payload: NoticePatch) -> Notice:
     notice = _visible(request, notice_id)
     if not access.access_can_change(request.user, notice):
-        raise HttpError(403, "Only the owning organisation's data managers and the author can change this notice.")
+        raise HttpError(
+            403, "Only the owning organisation's data managers and the author can change this notice."
+        )
     assert isinstance(request.user, User)
     data = payload.dict(exclude_unset=True)
     shared = _organisations(data.pop("shared_with")) if data.get("shared_with") is not None else None
@@ -149,7 +159,9 @@ def update_notice(request: HttpRequest, notice_id: int, payload: NoticePatch) ->
 def delete_notice(request: HttpRequest, notice_id: int) -> Status[None]:
     notice = _visible(request, notice_id)
     if not access.access_can_change(request.user, notice):
-        raise HttpError(403, "Only the owning organisation's data managers and the author can delete this notice.")
+        raise HttpError(
+            403, "Only the owning organisation's data managers and the author can delete this notice."
+        )
     assert isinstance(request.user, User)
     actions.delete_notice(actor=request.user, notice=notice, request=request)
     return Status(204, None)

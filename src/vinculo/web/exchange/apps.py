@@ -15,8 +15,10 @@ class ExchangeConfig(AppConfig):
             Area(
                 "exchange:list",
                 _("Information exchange"),
-                _("Alerts, requests for information and briefings shared between agencies and countries with "
-                  "privacy and confidentiality (resolution 74/176, paragraph 13)."),
+                _(
+                    "Alerts, requests for information and briefings shared between agencies and countries with "
+                    "privacy and confidentiality (resolution 74/176, paragraph 13)."
+                ),
                 order=10,
             )
         )

@@ -15,7 +15,9 @@ class JobStatus(models.TextChoices):
 
 class Job(models.Model):
     kind = models.CharField(max_length=40, db_index=True)
-    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True)
+    status = models.CharField(
+        max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True
+    )
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
     params = models.JSONField(default=dict)
@@ -29,6 +31,9 @@ class Job(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"
+
     @property
     def percent(self) -> int:
         if self.status == JobStatus.DONE:
@@ -36,6 +41,3 @@ class Job(models.Model):
         if not self.progress_total:
             return 0
         return min(99, int(100 * self.progress_done / self.progress_total))
-
-    def __str__(self) -> str:
-        return f"{self.kind} #{self.pk} ({self.status})"

@@ -47,9 +47,11 @@ def _claim() -> Job | None:
     Job.objects.filter(status=JobStatus.RUNNING, started_at__lt=stale, attempts__lt=3).update(
         status=JobStatus.QUEUED
     )
-    for job_id in Job.objects.filter(status=JobStatus.QUEUED).order_by("created_at", "id").values_list(
-        "id", flat=True
-    )[:10]:
+    for job_id in (
+        Job.objects.filter(status=JobStatus.QUEUED)
+        .order_by("created_at", "id")
+        .values_list("id", flat=True)[:10]
+    ):
         claimed = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
             status=JobStatus.RUNNING, started_at=timezone.now()
         )
@@ -75,10 +77,14 @@ def run_job(job: Job) -> Job:
     Job.objects.filter(pk=job.pk).update(attempts=job.attempts + 1)
     try:
         if handler is None:
-            raise VinculoError(f"This platform cannot run jobs of kind {job.kind!r}.", code="jobs.unknown_kind")
+            raise VinculoError(
+                f"This platform cannot run jobs of kind {job.kind!r}.", code="jobs.unknown_kind"
+            )
         handler(job, _progress_callback(job))
     except VinculoError as exc:
-        Job.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, error=str(exc), finished_at=timezone.now())
+        Job.objects.filter(pk=job.pk).update(
+            status=JobStatus.FAILED, error=str(exc), finished_at=timezone.now()
+        )
     except Exception:
         logger.exception("Job %s failed", job.pk)
         Job.objects.filter(pk=job.pk).update(

@@ -6,11 +6,11 @@ never shows a stack trace to a user.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import dj_database_url
 
 from .base import *  # noqa: F403
-from pathlib import Path
-
 from .base import WEB_DIR
 from .env import env_bool, env_list, env_str
 

@@ -31,7 +31,9 @@ def forwards(apps, schema_editor):
 
 
 def backwards(apps, schema_editor):
-    statements = {"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE}.get(schema_editor.connection.vendor, [])
+    statements = {"sqlite": SQLITE_REVERSE, "postgresql": POSTGRES_REVERSE}.get(
+        schema_editor.connection.vendor, []
+    )
     for sql in statements:
         schema_editor.execute(sql)
 

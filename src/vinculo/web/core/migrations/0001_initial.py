@@ -4,27 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Country',
+            name="Country",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('iso3', models.CharField(max_length=3, unique=True, verbose_name='ISO 3166-1 alpha-3 code')),
-                ('iso2', models.CharField(max_length=2, unique=True, verbose_name='ISO 3166-1 alpha-2 code')),
-                ('numeric', models.CharField(max_length=3, verbose_name='ISO 3166-1 numeric code')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('un_member', models.BooleanField(default=False, verbose_name='UN Member State')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("iso3", models.CharField(max_length=3, unique=True, verbose_name="ISO 3166-1 alpha-3 code")),
+                ("iso2", models.CharField(max_length=2, unique=True, verbose_name="ISO 3166-1 alpha-2 code")),
+                ("numeric", models.CharField(max_length=3, verbose_name="ISO 3166-1 numeric code")),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                ("un_member", models.BooleanField(default=False, verbose_name="UN Member State")),
             ],
             options={
-                'verbose_name': 'country',
-                'verbose_name_plural': 'countries',
-                'ordering': ['name'],
+                "verbose_name": "country",
+                "verbose_name_plural": "countries",
+                "ordering": ["name"],
             },
         ),
     ]

@@ -8,7 +8,11 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "un_member_states.txt"
 
 
 def member_codes() -> set[str]:
-    return {line.strip() for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")}
+    return {
+        line.strip()
+        for line in DATA.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    }
 
 
 def load(apps, schema_editor):

@@ -6,43 +6,98 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_seed_organisations'),
-        ('core', '0002_seed_countries'),
-        ('jobs', '0001_initial'),
+        ("accounts", "0002_seed_organisations"),
+        ("core", "0002_seed_countries"),
+        ("jobs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Estimate',
+            name="Estimate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sensitivity', models.CharField(choices=[('public', 'Public: anyone, signed in or not'), ('internal', 'Internal: any signed-in member of the platform'), ('restricted', 'Restricted: the owning organisation and those it shares with')], default='restricted', max_length=16, verbose_name='sensitivity')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='year')),
-                ('source_name', models.CharField(max_length=200, verbose_name='file name')),
-                ('source_csv', models.TextField(verbose_name='capture histories (CSV)')),
-                ('input_sha256', models.CharField(max_length=64)),
-                ('lists', models.JSONField(default=list)),
-                ('n_observed', models.PositiveIntegerField(default=0)),
-                ('settings', models.JSONField(default=dict)),
-                ('result', models.JSONField(blank=True, null=True)),
-                ('country', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='core.country', verbose_name='country')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('job', models.OneToOneField(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='estimate', to='jobs.job')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation', verbose_name='owner')),
-                ('shared_with', models.ManyToManyField(blank=True, related_name='+', to='accounts.organisation', verbose_name='shared with')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "sensitivity",
+                    models.CharField(
+                        choices=[
+                            ("public", "Public: anyone, signed in or not"),
+                            ("internal", "Internal: any signed-in member of the platform"),
+                            ("restricted", "Restricted: the owning organisation and those it shares with"),
+                        ],
+                        default="restricted",
+                        max_length=16,
+                        verbose_name="sensitivity",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("year", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="year")),
+                ("source_name", models.CharField(max_length=200, verbose_name="file name")),
+                ("source_csv", models.TextField(verbose_name="capture histories (CSV)")),
+                ("input_sha256", models.CharField(max_length=64)),
+                ("lists", models.JSONField(default=list)),
+                ("n_observed", models.PositiveIntegerField(default=0)),
+                ("settings", models.JSONField(default=dict)),
+                ("result", models.JSONField(blank=True, null=True)),
+                (
+                    "country",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="core.country",
+                        verbose_name="country",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "job",
+                    models.OneToOneField(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="estimate",
+                        to="jobs.job",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "shared_with",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="accounts.organisation", verbose_name="shared with"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'estimate',
-                'verbose_name_plural': 'estimates',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "estimate",
+                "verbose_name_plural": "estimates",
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]

@@ -34,7 +34,12 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError("The password is too weak: " + " ".join(exc.messages)) from exc
         actions.create_user(
-            actor=None, username=username, password=password, organisation=None, role=Role.ADMIN, email=email,
+            actor=None,
+            username=username,
+            password=password,
+            organisation=None,
+            role=Role.ADMIN,
+            email=email,
             is_staff=False,
         )
         self.stdout.write(self.style.SUCCESS(f"Administrator {username!r} created."))

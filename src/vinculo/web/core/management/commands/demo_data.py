@@ -11,7 +11,9 @@ from vinculo.web.core import demo
 
 
 class Command(BaseCommand):
-    help = "Create demo organisations, accounts and records. Safe to run twice; never with production settings."
+    help = (
+        "Create demo organisations, accounts and records. Safe to run twice; never with production settings."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.SETTINGS_MODULE.endswith(".prod"):
