@@ -130,3 +130,52 @@ def test_role_form_requires_an_organisation_except_for_administrators(world: Wor
     assert "Choose an organisation" in response.content.decode()
     target.refresh_from_db()
     assert target.organisation_id == world.other.pk
+
+
+def test_an_administrator_adds_a_person_who_is_invited_to_choose_a_password(world: World) -> None:
+    client = world.client_for("admin")
+    response = client.post(
+        reverse("accounts:person_create"),
+        {
+            "username": "new.person",
+            "email": "new@example.org",
+            "role": Role.ANALYST,
+            "organisation": world.other.pk,
+        },
+    )
+    assert response.status_code == 302
+    person = get_user_model().objects.get(username="new.person")
+    assert not person.has_usable_password()
+    assert person.organisation_id == world.other.pk
+    assert len(mail.outbox) == 1 and "new.person" in mail.outbox[0].body
+    link = re.search(r"http://testserver(/accounts/password-reset/\S+/)", mail.outbox[0].body)
+    assert link is not None
+    assert AuditEntry.objects.filter(
+        action="create", object_id=str(person.pk), actor_username="admin1"
+    ).exists()
+
+
+def test_adding_a_person_with_a_taken_name_or_no_organisation_is_refused(world: World) -> None:
+    client = world.client_for("admin")
+    response = client.post(
+        reverse("accounts:person_create"),
+        {"username": "OWNER_MANAGER", "email": "x@example.org", "role": Role.ANALYST, "organisation": ""},
+    )
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "This user name is taken" in text and "Choose an organisation" in text
+    assert not mail.outbox
+
+
+def test_an_administrator_adds_an_organisation_and_others_cannot(world: World) -> None:
+    data = {"name": "New Rapporteur Office", "short_name": "NRO", "kind": "rapporteur", "icat_role": ""}
+    assert (
+        world.client_for("owner_manager").post(reverse("accounts:organisation_create"), data).status_code
+        == 404
+    )
+    response = world.client_for("admin").post(reverse("accounts:organisation_create"), data)
+    assert response.status_code == 302
+    from vinculo.web.accounts.models import Organisation
+
+    organisation = Organisation.objects.get(name="New Rapporteur Office")
+    assert AuditEntry.objects.filter(action="create", object_id=str(organisation.pk)).exists()

@@ -30,3 +30,42 @@ class RoleForm(forms.Form):
                 "organisation", _("Choose an organisation: only platform administrators may have none.")
             )
         return data
+
+
+class OrganisationForm(forms.ModelForm[Organisation]):
+    class Meta:
+        model = Organisation
+        fields = ["name", "short_name", "kind", "country", "icat_role", "website", "description"]
+
+
+class PersonForm(forms.Form):
+    username = forms.RegexField(
+        label=_("User name"),
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
+        help_text=_("Letters, digits and . @ + - _ only."),
+        error_messages={"invalid": _("Use only letters, digits and . @ + - _ in a user name.")},
+    )
+    email = forms.EmailField(
+        label=_("E-mail address"), help_text=_("The invitation to choose a password goes here.")
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.ANALYST)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.filter(is_active=True), required=False
+    )
+
+    def clean_username(self) -> str:
+        from .models import User
+
+        username: str = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This user name is taken. Choose another."))
+        return username
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("role") != Role.ADMIN and data.get("organisation") is None:
+            self.add_error(
+                "organisation", _("Choose an organisation: only platform administrators may have none.")
+            )
+        return data

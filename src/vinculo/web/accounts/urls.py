@@ -39,6 +39,8 @@ urlpatterns = [
     path("account/tokens/<int:token_id>/revoke/", views.revoke_token, name="revoke_token"),
     path("organisations/", views.organisations, name="organisations"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),
+    path("organisations/new/", views.organisation_create, name="organisation_create"),
     path("people/", views.people, name="people"),
+    path("people/new/", views.person_create, name="person_create"),
     path("people/<int:pk>/", views.person, name="person"),
 ]

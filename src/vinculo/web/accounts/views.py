@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import access, actions
-from .forms import RoleForm, TokenForm
+from .forms import OrganisationForm, PersonForm, RoleForm, TokenForm
+from .invitations import send_invitation
 from .models import ApiToken, Organisation, OrganisationKind, User
 
 
@@ -111,3 +112,40 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The changes were saved."))
             return redirect("accounts:person", pk=person.pk)
     return render(request, "accounts/person.html", {"person": person, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    if not access.access_can_manage_accounts(request.user):
+        raise Http404
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organisation = actions.create_organisation(actor=request.user, request=request, **form.cleaned_data)
+        messages.success(request, _("The organisation was added."))
+        return redirect("accounts:organisation", pk=organisation.pk)
+    return render(request, "accounts/organisation_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_create(request: HttpRequest) -> HttpResponse:
+    """Add a person; they receive an e-mail with a link to choose their own password."""
+    if not access.access_can_manage_accounts(request.user):
+        raise Http404
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person = actions.create_user(
+            actor=request.user,
+            username=data["username"],
+            password=None,
+            organisation=data["organisation"],
+            role=data["role"],
+            email=data["email"],
+            request=request,
+        )
+        send_invitation(person, request)
+        messages.success(request, _("The account was created and an invitation was sent."))
+        return redirect("accounts:person", pk=person.pk)
+    return render(request, "accounts/person_form.html", {"form": form})
