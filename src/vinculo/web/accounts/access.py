@@ -15,37 +15,37 @@ read the audit trail.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from vinculo.web.core.models import OwnedRecord, Sensitivity
 
-from .models import Role
+from .models import Role, User
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
-    from .models import User
-
-    AnyUser = User | AnonymousUser
+AnyUser = Any  # a User, an AnonymousUser, or whatever request.user holds
 
 
-def _member(user: Any) -> bool:
-    return bool(user.is_authenticated and user.is_active)
+def _account(user: AnyUser) -> User | None:
+    """The signed-in, active account, or None for anonymous and deactivated users."""
+    if isinstance(user, User) and user.is_authenticated and user.is_active:
+        return user
+    return None
 
 
 def access_is_admin(user: AnyUser) -> bool:
-    return _member(user) and user.role == Role.ADMIN
+    account = _account(user)
+    return account is not None and account.role == Role.ADMIN
 
 
 def access_visible_filter(user: AnyUser) -> Q:
     """The condition an :class:`OwnedRecord` must meet to be visible to ``user``."""
     condition = Q(sensitivity=Sensitivity.PUBLIC)
-    if not _member(user):
+    account = _account(user)
+    if account is None:
         return condition
     condition |= Q(sensitivity=Sensitivity.INTERNAL)
-    org_id = user.organisation_id
+    org_id = account.organisation_id
     if org_id is not None:
         condition |= Q(sensitivity=Sensitivity.RESTRICTED) & (Q(owner_id=org_id) | Q(shared_with__id=org_id))
     return condition
@@ -59,33 +59,38 @@ def access_visible[M: OwnedRecord](user: AnyUser, queryset: QuerySet[M]) -> Quer
 def access_can_view(user: AnyUser, record: OwnedRecord) -> bool:
     if record.sensitivity == Sensitivity.PUBLIC:
         return True
-    if not _member(user):
+    account = _account(user)
+    if account is None:
         return False
     if record.sensitivity == Sensitivity.INTERNAL:
         return True
-    org_id = user.organisation_id
+    org_id = account.organisation_id
     if org_id is None:
         return False
-    if record.owner_id == org_id:  # type: ignore[attr-defined]
+    if record.owner_id == org_id:
         return True
     return record.shared_with.filter(id=org_id).exists()
 
 
 def access_can_create(user: AnyUser) -> bool:
     """Whether ``user`` may create records owned by their own organisation."""
+    account = _account(user)
     return (
-        _member(user) and user.organisation_id is not None and user.role in (Role.DATA_MANAGER, Role.ANALYST)
+        account is not None
+        and account.organisation_id is not None
+        and account.role in (Role.DATA_MANAGER, Role.ANALYST)
     )
 
 
 def access_can_change(user: AnyUser, record: OwnedRecord) -> bool:
-    if not _member(user) or user.organisation_id is None:
+    account = _account(user)
+    if account is None or account.organisation_id is None:
         return False
-    if record.owner_id != user.organisation_id:  # type: ignore[attr-defined]
+    if record.owner_id != account.organisation_id:
         return False
-    if user.role == Role.DATA_MANAGER:
+    if account.role == Role.DATA_MANAGER:
         return True
-    return record.created_by_id == user.pk and user.role == Role.ANALYST  # type: ignore[attr-defined]
+    return record.created_by_id == account.pk and account.role == Role.ANALYST
 
 
 def access_can_manage_accounts(user: AnyUser) -> bool:
@@ -98,4 +103,5 @@ def access_can_read_audit(user: AnyUser) -> bool:
 
 def access_can_review(user: AnyUser) -> bool:
     """Reviewers (and administrators) curate submissions from all organisations."""
-    return _member(user) and user.role in (Role.REVIEWER, Role.ADMIN)
+    account = _account(user)
+    return account is not None and account.role in (Role.REVIEWER, Role.ADMIN)

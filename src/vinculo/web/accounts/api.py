@@ -19,7 +19,7 @@ class OrganisationOut(Schema):
 
     @staticmethod
     def resolve_country(obj: Organisation) -> str | None:
-        return obj.country.iso3 if obj.country_id else None
+        return obj.country.iso3 if obj.country is not None else None
 
 
 class MeOut(Schema):

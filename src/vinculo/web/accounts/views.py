@@ -68,7 +68,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation.objects.select_related("country"), pk=pk, is_active=True)
     members = None
     if access.access_can_manage_accounts(request.user) or (
-        request.user.is_authenticated and request.user.organisation_id == organisation.pk  # type: ignore[union-attr]
+        isinstance(request.user, User) and request.user.organisation_id == organisation.pk
     ):
         members = organisation.members.order_by("username")
     return render(

@@ -38,11 +38,11 @@ class EstimateOut(Schema):
 
     @staticmethod
     def resolve_country(obj: Estimate) -> str | None:
-        return obj.country.iso3 if obj.country_id else None  # type: ignore[attr-defined]
+        return obj.country.iso3 if obj.country is not None else None
 
     @staticmethod
     def resolve_owner(obj: Estimate) -> int:
-        return obj.owner_id  # type: ignore[attr-defined,no-any-return]
+        return obj.owner_id
 
     @staticmethod
     def resolve_status(obj: Estimate) -> str:

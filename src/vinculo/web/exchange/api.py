@@ -37,7 +37,7 @@ class NoticeOut(Schema):
 
     @staticmethod
     def resolve_owner(obj: Notice) -> int:
-        return obj.owner_id  # type: ignore[attr-defined,no-any-return]
+        return obj.owner_id
 
     @staticmethod
     def resolve_shared_with(obj: Notice) -> list[int]:

@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from vinculo.errors import VinculoError
 
+from vinculo.web.accounts.models import User
+
 from .models import Job, JobStatus
 
 logger = logging.getLogger("vinculo.jobs")
@@ -36,7 +38,7 @@ def register(kind: str, handler: Handler) -> None:
     HANDLERS[kind] = handler
 
 
-def enqueue(kind: str, params: dict[str, object], created_by: object | None = None) -> Job:
+def enqueue(kind: str, params: dict[str, object], created_by: User | None = None) -> Job:
     if kind not in HANDLERS:
         raise ValueError(f"No job handler for {kind!r}")
     return Job.objects.create(kind=kind, params=params, created_by=created_by)

@@ -125,7 +125,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 # Password-reset mail is printed to the console unless production configures SMTP.
-MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+MAILERS: dict[str, dict[str, object]] = {
+    "default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+}
 DEFAULT_FROM_EMAIL = "vinculo <no-reply@localhost>"
 
 X_FRAME_OPTIONS = "DENY"
