@@ -168,3 +168,18 @@ def test_an_unexpected_error_answers_500_without_a_stack_trace(
     assert_error_shape(body, 500, "server_error")
     assert "secret internal detail" not in response.content.decode()
     assert "Traceback" not in response.content.decode()
+
+
+SNAPSHOT = __import__("pathlib").Path(__file__).with_name("openapi.json")
+
+
+@pytest.mark.django_db
+def test_the_openapi_document_matches_the_reviewed_snapshot() -> None:
+    """API changes show in review: regenerate with VINCULO_UPDATE_OPENAPI=1 when a change is intended."""
+    import os
+
+    document = Client().get("/api/openapi.json").json()
+    text = json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    if os.environ.get("VINCULO_UPDATE_OPENAPI") == "1" or not SNAPSHOT.exists():
+        SNAPSHOT.write_text(text, encoding="utf-8")
+    assert SNAPSHOT.read_text(encoding="utf-8") == text, "The API changed: review it and update the snapshot."

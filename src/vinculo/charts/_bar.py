@@ -249,18 +249,20 @@ def _bars(
             body.append(text(label_w, by + band / 2 + 4, truncate(cat, max_chars), anchor="right", extra=""))
         height_px = total_h
     else:
-        bottom = 56.0
-        total_h = height or 320
-        height_px = total_h
-        y1 = top + 6
-        plot_bottom = total_h - bottom
         tick_w = CHAR_WIDTH * max(len(fmt(e)) for e in extent) + 14
         x0 = max(48.0, tick_w)
         x1 = width - 12.0
         band = (x1 - x0) / len(cats)
+        rotate = band < 70 and max(len(c) for c in cats) * CHAR_WIDTH > band - 4
+        longest = min(14, max(len(c) for c in cats))
+        # rotated labels (-40 degrees) need about sin(40) of their length below the axis
+        bottom = 24.0 + 0.65 * CHAR_WIDTH * longest if rotate else 56.0
+        total_h = height or int(300 + (bottom - 56.0))
+        height_px = total_h
+        y1 = top + 6
+        plot_bottom = total_h - bottom
         scale = make_scale(extent, plot_bottom, y1 + 14)
         body += value_axis(scale, horizontal=False, cross_from=x0, cross_to=x1, fmt=fmt)
-        rotate = band < 70 and max(len(c) for c in cats) * CHAR_WIDTH > band - 4
         max_chars = 14 if rotate else max(3, int((band - 4) / CHAR_WIDTH))
         for i, cat in enumerate(cats):
             cx = x0 + (i + 0.5) * band

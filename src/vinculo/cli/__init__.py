@@ -18,9 +18,17 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import glotip, web
+    from . import glotip, htcds, web
 
-    for command in (web.serve, web.demo, web.createadmin, web.manage, web.generate_key, glotip.glotip):
+    for command in (
+        web.serve,
+        web.demo,
+        web.createadmin,
+        web.manage,
+        web.generate_key,
+        glotip.glotip,
+        htcds.validate,
+    ):
         main.add_command(command)
 
 

@@ -46,13 +46,31 @@ def glotip() -> None:
     show_default=True,
     help="Report format.",
 )
-def import_cmd(file: Path, sheet: str | None, fmt: str) -> None:
+@click.option(
+    "--store",
+    is_flag=True,
+    help="Also save the file as a new release in the platform database (needs the web extra).",
+)
+@click.option(
+    "--settings",
+    default=None,
+    help="With --store: Django settings module (default: vinculo.web.settings.dev, or $DJANGO_SETTINGS_MODULE).",
+)
+@click.option("--actor", default=None, help="With --store: username recorded as the importer in the audit trail.")
+def import_cmd(
+    file: Path, sheet: str | None, fmt: str, store: bool, settings: str | None, actor: str | None
+) -> None:
     """Parse and validate FILE (data_glotip.xlsx, .csv or .csv.gz) and report what it holds.
 
-    Nothing is stored: this checks the file and lists counts and unmapped citizenships.
+    Without --store nothing is stored: this checks the file and lists counts and unmapped
+    citizenships. With --store the file also becomes the current release of the platform's
+    Global Report pages (one transaction; a file already imported changes nothing).
     """
     from vinculo.evidence import read_glotip
 
+    if store:
+        _store(file, sheet, fmt, settings, actor)
+        return
     try:
         result = read_glotip(file, sheet=sheet)
     except VinculoError as exc:
@@ -61,6 +79,38 @@ def import_cmd(file: Path, sheet: str | None, fmt: str) -> None:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(result.summary())
+
+
+def _store(file: Path, sheet: str | None, fmt: str, settings: str | None, actor: str | None) -> None:
+    """Save FILE through the platform's import action (Django is set up only here)."""
+    from vinculo.cli.web import _setup
+
+    _setup(settings)
+    from django.core.management import call_command
+
+    from vinculo.web.accounts.models import User
+    from vinculo.web.evidence.actions import import_release
+
+    call_command("migrate", interactive=False, verbosity=0)
+    user = None
+    if actor:
+        user = User.objects.filter(username=actor).first()
+        if user is None:
+            raise click.ClickException(f"--actor {actor!r}: there is no such user. Use an existing username.")
+    try:
+        outcome = import_release(file, user, sheet=sheet)
+    except VinculoError as exc:
+        raise _fail(exc) from None
+    release = outcome.release
+    if fmt == "json":
+        payload = outcome.result.to_dict() | {"release": release.version, "created": outcome.created}
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    click.echo(outcome.result.summary())
+    if outcome.created:
+        click.echo(f"\nStored as release {release.version} ({release.n_records:,} figures); it is now current.")
+    else:
+        click.echo(f"\nAlready stored as release {release.version} (same checksum); nothing changed.")
 
 
 @glotip.command("profile")

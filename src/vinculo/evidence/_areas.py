@@ -15,7 +15,7 @@ from importlib import resources
 
 import pycountry
 
-__all__ = ["USER_ASSIGNED_CODES", "Area", "known_areas", "is_known_code"]
+__all__ = ["USER_ASSIGNED_CODES", "Area", "is_known_code", "known_areas"]
 
 #: Codes outside ISO 3166-1 that the evidence package accepts (user-assigned X.. range).
 USER_ASSIGNED_CODES: dict[str, str] = {
@@ -39,7 +39,7 @@ def known_areas() -> dict[str, Area]:
     """Every area in ``data/areas.csv`` (ISO 3166-1 plus XKX and XSK), by ISO3 code."""
     ref = resources.files("vinculo.evidence").joinpath("data", "areas.csv")
     out: dict[str, Area] = {}
-    with ref.open("r", encoding="utf-8", newline="") as fh:
+    with ref.open("r", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             out[row["iso3"]] = Area(row["iso3"], row["name"], row["region"], row["subregion"])
     return out

@@ -39,7 +39,15 @@ __all__ = [
 MatchKind = Literal[
     "country", "nationals", "foreign", "stateless", "unknown", "aggregate", "invalid", "unmapped"
 ]
-MATCH_KINDS: tuple[str, ...] = ("country", "nationals", "foreign", "stateless", "unknown", "aggregate", "invalid")
+MATCH_KINDS: tuple[str, ...] = (
+    "country",
+    "nationals",
+    "foreign",
+    "stateless",
+    "unknown",
+    "aggregate",
+    "invalid",
+)
 OVERRIDES_FILE = "citizenship_overrides.csv"
 
 
@@ -57,7 +65,8 @@ class CitizenshipMatch:
 
     ``kind`` is one of ``country`` (``iso3`` set), ``nationals`` (the reporting country's own
     citizens; resolved per record), ``foreign`` (foreigners, not further specified),
-    ``stateless``, ``unknown`` (not stated), ``aggregate`` (a region or group of countries), ``invalid`` (not a
+    ``stateless``, ``unknown`` (not stated), ``aggregate`` (a region or group of countries),
+    ``invalid`` (not a
     citizenship at all: a number, a questionnaire cell code) or ``unmapped``.
     """
 
@@ -87,7 +96,7 @@ class _Override:
 def load_overrides() -> tuple[_Override, ...]:
     """The packaged override table, validated (a broken table raises ``evidence.bad_overrides``)."""
     ref = resources.files("vinculo.evidence").joinpath("data", OVERRIDES_FILE)
-    with ref.open("r", encoding="utf-8", newline="") as fh:
+    with ref.open("r", encoding="utf-8") as fh:
         return _parse_overrides(list(csv.DictReader(fh)), OVERRIDES_FILE)
 
 
@@ -103,12 +112,18 @@ def _parse_overrides(rows: Iterable[Mapping[str, str]], origin: str) -> tuple[_O
         comment = (row.get("comment") or "").strip()
         loc = Location(file=origin, row=line)
         if kind not in MATCH_KINDS:
-            issues.append(Issue("evidence.bad_overrides", f"unknown kind {kind!r}.", loc, kind,
-                                ", ".join(MATCH_KINDS)))
+            issues.append(
+                Issue("evidence.bad_overrides", f"unknown kind {kind!r}.", loc, kind, ", ".join(MATCH_KINDS))
+            )
             continue
         if (kind == "country") != (iso3 is not None):
-            issues.append(Issue("evidence.bad_overrides",
-                                f"kind {kind!r} {'needs' if kind == 'country' else 'takes no'} iso3.", loc))
+            issues.append(
+                Issue(
+                    "evidence.bad_overrides",
+                    f"kind {kind!r} {'needs' if kind == 'country' else 'takes no'} iso3.",
+                    loc,
+                )
+            )
             continue
         if iso3 is not None and iso3 not in areas:
             issues.append(Issue("evidence.bad_overrides", f"iso3 {iso3!r} is not a known code.", loc, iso3))
@@ -117,8 +132,13 @@ def _parse_overrides(rows: Iterable[Mapping[str, str]], origin: str) -> tuple[_O
             issues.append(Issue("evidence.bad_overrides", "every override needs a comment saying why.", loc))
         key = normalize_text(text)
         if key in seen:
-            issues.append(Issue("evidence.bad_overrides",
-                                f"{text!r} duplicates line {seen[key]} (after normalization).", loc))
+            issues.append(
+                Issue(
+                    "evidence.bad_overrides",
+                    f"{text!r} duplicates line {seen[key]} (after normalization).",
+                    loc,
+                )
+            )
             continue
         seen[key] = line
         out.append(_Override(text, kind, iso3, comment))  # type: ignore[arg-type]

@@ -28,9 +28,18 @@ CITATION = "UNODC, Global Report on Trafficking in Persons data"
 RecordKey = tuple[str, str, str, str, str, str, int]
 
 _ROW_FIELDS = (
-    "iso3", "indicator", "dimension", "category", "sex", "age", "year",
-    "low", "high", "suppressed_cells", "cells",
-)  # fmt: skip
+    "iso3",
+    "indicator",
+    "dimension",
+    "category",
+    "sex",
+    "age",
+    "year",
+    "low",
+    "high",
+    "suppressed_cells",
+    "cells",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +102,9 @@ class GlotipDataset:
                 )
             index[r.key] = r
         self.records: tuple[GlotipRecord, ...] = tuple(recs)
-        self.countries: Mapping[str, Area] = MappingProxyType({c.iso3: c for c in sorted(countries, key=lambda a: a.iso3)})
+        self.countries: Mapping[str, Area] = MappingProxyType(
+            {c.iso3: c for c in sorted(countries, key=lambda a: a.iso3)}
+        )
         missing = sorted({r.iso3 for r in recs} - set(self.countries))
         if missing:
             raise VinculoError(
@@ -157,7 +168,8 @@ class GlotipDataset:
         if iso3 in known:
             return known[iso3]
         raise VinculoError(
-            f"Unknown country code {iso3!r}: it is not a reporting country of this export nor an ISO 3166 code.",
+            f"Unknown country code {iso3!r}: it is not a reporting country of this export "
+            "nor an ISO 3166 code.",
             code="evidence.unknown_country",
             fields={"iso3": iso3},
             fix="Use an ISO 3166-1 alpha-3 code such as 'NLD'.",
@@ -180,10 +192,18 @@ class GlotipDataset:
         """One flat dict per record (keys in ``_ROW_FIELDS``), e.g. for database storage."""
         return [
             {
-                "iso3": r.iso3, "indicator": r.indicator, "dimension": r.dimension, "category": r.category,
-                "sex": r.sex, "age": r.age, "year": r.year, "low": r.count.low, "high": r.count.high,
-                "suppressed_cells": r.count.suppressed_cells, "cells": r.count.cells,
-            }  # fmt: skip
+                "iso3": r.iso3,
+                "indicator": r.indicator,
+                "dimension": r.dimension,
+                "category": r.category,
+                "sex": r.sex,
+                "age": r.age,
+                "year": r.year,
+                "low": r.count.low,
+                "high": r.count.high,
+                "suppressed_cells": r.count.suppressed_cells,
+                "cells": r.count.cells,
+            }
             for r in self.records
         ]
 
@@ -200,12 +220,20 @@ class GlotipDataset:
         records = []
         for n, row in enumerate(rows, start=1):
             try:
-                count = Count(int(row["low"]), int(row["high"]), int(row["suppressed_cells"]), int(row["cells"]))
+                count = Count(
+                    int(row["low"]), int(row["high"]), int(row["suppressed_cells"]), int(row["cells"])
+                )
                 records.append(
                     GlotipRecord(
-                        str(row["iso3"]), str(row["indicator"]), str(row["dimension"]), str(row["category"]),
-                        str(row["sex"]), str(row["age"]), int(row["year"]), count,
-                    )  # fmt: skip
+                        str(row["iso3"]),
+                        str(row["indicator"]),
+                        str(row["dimension"]),
+                        str(row["category"]),
+                        str(row["sex"]),
+                        str(row["age"]),
+                        int(row["year"]),
+                        count,
+                    )
                 )
             except (KeyError, TypeError, ValueError) as exc:
                 raise VinculoError(

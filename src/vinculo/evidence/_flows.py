@@ -249,10 +249,25 @@ def main_flows(
 
 
 FLOW_CSV_COLUMNS: tuple[str, ...] = (
-    "year", "origin", "origin_name", "origin_region", "origin_subregion", "origin_kind",
-    "destination", "destination_name", "destination_region", "destination_subregion",
-    "flow_class", "indicator", "value", "low", "high", "suppressed_cells", "cells", "source_texts",
-)  # fmt: skip
+    "year",
+    "origin",
+    "origin_name",
+    "origin_region",
+    "origin_subregion",
+    "origin_kind",
+    "destination",
+    "destination_name",
+    "destination_region",
+    "destination_subregion",
+    "flow_class",
+    "indicator",
+    "value",
+    "low",
+    "high",
+    "suppressed_cells",
+    "cells",
+    "source_texts",
+)
 
 
 def flow_matrix_rows(

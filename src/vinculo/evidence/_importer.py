@@ -28,9 +28,20 @@ from vinculo.evidence._dataset import GlotipDataset, GlotipRecord, RecordKey
 __all__ = ["COLUMNS", "ImportResult", "parse_glotip_rows", "read_glotip"]
 
 COLUMNS: tuple[str, ...] = (
-    "Iso3_code", "Country", "Region", "Subregion", "Indicator", "Dimension", "Category",
-    "Sex", "Age", "Year", "Unit of measurement", "txtVALUE", "Source",
-)  # fmt: skip
+    "Iso3_code",
+    "Country",
+    "Region",
+    "Subregion",
+    "Indicator",
+    "Dimension",
+    "Category",
+    "Sex",
+    "Age",
+    "Year",
+    "Unit of measurement",
+    "txtVALUE",
+    "Source",
+)
 _HEADER_SCAN_ROWS = 25
 _MAX_ISSUES = 200
 _DATE_RE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
@@ -83,8 +94,9 @@ class ImportResult:
             f"  export date        {ds.export_date.isoformat() if ds.export_date else 'unknown'}",
             f"  header row         {self.header_row}",
             f"  rows read          {self.rows_read:,}",
-            f"  records            {len(ds.records):,} ({self.combined_rows:,} repeated rows added into them)",
-            f"  suppressed cells   {sum(x.suppressed_cells for x in c):,} (\"<5\")",
+            f"  records            {len(ds.records):,} "
+            f"({self.combined_rows:,} repeated rows added into them)",
+            f'  suppressed cells   {sum(x.suppressed_cells for x in c):,} ("<5")',
             f"  countries          {len(ds.countries)}",
             f"  years              {ds.years[0] if ds.years else '-'}-{ds.years[-1] if ds.years else '-'}",
             f"  content checksum   sha256:{ds.checksum}",
@@ -114,7 +126,9 @@ class ImportResult:
             "combined_rows": self.combined_rows,
             "countries": len(ds.countries),
             "years": list(ds.years),
-            "indicators": [{"indicator": i, "dimension": d, "records": n} for i, d, n in self.counts_by_indicator()],
+            "indicators": [
+                {"indicator": i, "dimension": d, "records": n} for i, d, n in self.counts_by_indicator()
+            ],
             "category_kinds": dict(sorted(self.category_kinds.items())),
             "unmapped": [{"text": t, "rows": n} for t, n in self.unmapped],
             "warnings": [w.to_dict() for w in self.warnings],
@@ -191,7 +205,7 @@ def read_glotip(
 
 @dataclass(slots=True)
 class _Table:
-    rows: list[tuple[int, Sequence[Any]]]  # (1-based row number, cells) below the header
+    rows: list[tuple[int, tuple[Any, ...]]]  # (1-based row number, cells) below the header
     header_row: int
     banner_date: dt.date | None
 
@@ -308,15 +322,17 @@ def _read_xlsx(p: Path, sheet: str | None) -> tuple[_Table, str]:
         errors: list[VinculoError] = []
         for name in [sheet] if sheet else names:
             ws = wb[name]
-            ws.reset_dimensions()  # type: ignore[union-attr]  # the export's <dimension> says A1
-            it = ws.iter_rows(values_only=True)  # type: ignore[union-attr]
+            ws.reset_dimensions()  # the export's <dimension> says A1
+            it = ws.iter_rows(values_only=True)
             try:
                 header_row, header, banner_date, _ = _find_header(it, p.name, name)
             except VinculoError as exc:
                 errors.append(exc)
                 continue
             positions = _check_columns(header, p.name, name, header_row)
-            rows = [(n, _pick(row, positions)) for n, row in enumerate(it, start=header_row + 1) if _nonblank(row)]
+            rows = [
+                (n, _pick(row, positions)) for n, row in enumerate(it, start=header_row + 1) if _nonblank(row)
+            ]
             return _Table(rows, header_row, banner_date), name
         raise VinculoError(
             f"{p.name}: none of the sheets ({', '.join(map(repr, names))}) has the GLOTIP header "
@@ -354,7 +370,7 @@ def _read_csv(p: Path) -> _Table:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise VinculoError(
-            f"{p.name}: the file is not UTF-8 (byte {exc.start}: {raw[exc.start:exc.start + 4]!r}).",
+            f"{p.name}: the file is not UTF-8 (byte {exc.start}: {raw[exc.start : exc.start + 4]!r}).",
             code="evidence.bad_encoding",
             fields={"file": p.name, "offset": exc.start},
             fix="Save the CSV as UTF-8, or import the .xlsx export instead.",
@@ -362,7 +378,9 @@ def _read_csv(p: Path) -> _Table:
     reader = csv.reader(io.StringIO(text, newline=""))
     header_row, header, banner_date, _ = _find_header(reader, p.name, None)
     positions = _check_columns(header, p.name, None, header_row)
-    rows = [(n, _pick(row, positions)) for n, row in enumerate(reader, start=header_row + 1) if _nonblank(row)]
+    rows = [
+        (n, _pick(row, positions)) for n, row in enumerate(reader, start=header_row + 1) if _nonblank(row)
+    ]
     return _Table(rows, header_row, banner_date)
 
 
@@ -394,56 +412,126 @@ def parse_glotip_rows(
         n_issues += 1
         if len(issues) < _MAX_ISSUES:
             issues.append(
-                Issue(code, message, Location(file=source_name, sheet=sheet, row=row, column=column),
-                      value=None if value is None else str(value), expected=expected, fix=fix)
-            )  # fmt: skip
+                Issue(
+                    code,
+                    message,
+                    Location(file=source_name, sheet=sheet, row=row, column=column),
+                    value=None if value is None else str(value),
+                    expected=expected,
+                    fix=fix,
+                )
+            )
 
     for n, cells in rows:
         rows_read += 1
-        iso3, country, region, subregion, indicator, dimension, category, sex, age, year, unit, value, _src = (
-            cells
-        )
+        (
+            iso3,
+            country,
+            region,
+            subregion,
+            indicator,
+            dimension,
+            category,
+            sex,
+            age,
+            year,
+            unit,
+            value,
+            _src,
+        ) = cells
         code = _cell_text(iso3).upper()
         cname = _cell_text(country)
         if not code:
             assigned = _NO_CODE_NAMES.get(cname.casefold())
             if assigned is None:
-                bad(n, "Iso3_code", iso3, f'the country code is empty (Country "{cname}").',
-                    "an ISO 3166-1 alpha-3 code", "Fill in the ISO3 code of the country.", "evidence.missing_code")
+                bad(
+                    n,
+                    "Iso3_code",
+                    iso3,
+                    f'the country code is empty (Country "{cname}").',
+                    "an ISO 3166-1 alpha-3 code",
+                    "Fill in the ISO3 code of the country.",
+                    "evidence.missing_code",
+                )
                 continue
             code = assigned
             uncoded[cname] = uncoded.get(cname, 0) + 1
         elif not is_known_code(code):
-            bad(n, "Iso3_code", iso3, f'"{code}" is not an ISO 3166-1 alpha-3 country code.',
-                "an ISO 3166-1 alpha-3 code such as NLD", "Correct the code.", "evidence.unknown_code")
+            bad(
+                n,
+                "Iso3_code",
+                iso3,
+                f'"{code}" is not an ISO 3166-1 alpha-3 country code.',
+                "an ISO 3166-1 alpha-3 code such as NLD",
+                "Correct the code.",
+                "evidence.unknown_code",
+            )
             continue
         reg, sub = _cell_text(region), _cell_text(subregion)
         prev = areas.get(code)
         if prev is None:
             areas[code] = (cname, reg, sub, n)
         elif prev[:3] != (cname, reg, sub):
-            bad(n, "Country", f"{cname} / {reg} / {sub}",
-                f'{code} is "{cname}" in {reg} / {sub} here but "{prev[0]}" in {prev[1]} / {prev[2]} in row {prev[3]}.',
-                "one name, region and subregion per code", "Make the rows of this code agree.",
-                "evidence.inconsistent_country")  # fmt: skip
+            bad(
+                n,
+                "Country",
+                f"{cname} / {reg} / {sub}",
+                f'{code} is "{cname}" in {reg} / {sub} here but "{prev[0]}" in {prev[1]} / {prev[2]} '
+                f"in row {prev[3]}.",
+                "one name, region and subregion per code",
+                "Make the rows of this code agree.",
+                "evidence.inconsistent_country",
+            )
         ind, dim = _cell_text(indicator), _cell_text(dimension)
-        for col, v in (("Indicator", ind), ("Dimension", dim), ("Sex", _cell_text(sex)), ("Age", _cell_text(age))):
+        for col, v in (
+            ("Indicator", ind),
+            ("Dimension", dim),
+            ("Sex", _cell_text(sex)),
+            ("Age", _cell_text(age)),
+        ):
             if not v:
-                bad(n, col, v, f'"{col}" is empty.', "a value as in the export", "Fill in the cell.",
-                    "evidence.empty_cell")  # fmt: skip
+                bad(
+                    n,
+                    col,
+                    v,
+                    f'"{col}" is empty.',
+                    "a value as in the export",
+                    "Fill in the cell.",
+                    "evidence.empty_cell",
+                )
         yr = _parse_year(year)
         if yr is None:
-            bad(n, "Year", year, f"{year!r} is not a year.", "a whole year such as 2022",
-                "Correct the year.", "evidence.bad_year")  # fmt: skip
+            bad(
+                n,
+                "Year",
+                year,
+                f"{year!r} is not a year.",
+                "a whole year such as 2022",
+                "Correct the year.",
+                "evidence.bad_year",
+            )
         u = _cell_text(unit)
         if u != "Counts":
-            bad(n, "Unit of measurement", unit, f'unit "{u}" is not supported.', '"Counts"',
-                "Only counts can be imported; remove rates or other units.", "evidence.bad_unit")  # fmt: skip
+            bad(
+                n,
+                "Unit of measurement",
+                unit,
+                f'unit "{u}" is not supported.',
+                '"Counts"',
+                "Only counts can be imported; remove rates or other units.",
+                "evidence.bad_unit",
+            )
         count = _parse_value(value)
         if count is None:
-            bad(n, "txtVALUE", value, f"{value!r} is not a count.",
+            bad(
+                n,
+                "txtVALUE",
+                value,
+                f"{value!r} is not a count.",
                 'a whole number (thousands may carry commas, "1,269") or "<5"',
-                "Correct the number; do not replace \"<5\" by a number.", "evidence.bad_number")  # fmt: skip
+                'Correct the number; do not replace "<5" by a number.',
+                "evidence.bad_number",
+            )
         if count is None or yr is None or not ind or not dim:
             continue
         cat = _cell_text(category)

@@ -91,7 +91,7 @@ def area_members(dataset: GlotipDataset, level: str, area: str | None) -> tuple[
     if level == "world":
         return tuple(countries)
     if level == "country":
-        if area in countries:
+        if area is not None and area in countries:
             return (area,)
         members: tuple[str, ...] = ()
     elif level == "subregion":
@@ -106,9 +106,12 @@ def area_members(dataset: GlotipDataset, level: str, area: str | None) -> tuple[
         )
     if not members:
         known = sorted(
-            {countries[c].region for c in countries} if level == "region" else
-            {countries[c].subregion for c in countries} if level == "subregion" else set(countries)
-        )  # fmt: skip
+            {countries[c].region for c in countries}
+            if level == "region"
+            else {countries[c].subregion for c in countries}
+            if level == "subregion"
+            else set(countries)
+        )
         raise VinculoError(
             f"No reporting {level} {area!r} in this export.",
             code="evidence.unknown_area",
@@ -158,9 +161,13 @@ def indicator_series(
     for iso3 in members:
         for r in dataset.records_of(iso3):
             if (
-                r.indicator == indicator and r.dimension == dimension and r.category == category
-                and r.sex == sex and r.age == age and (wanted is None or r.year in wanted)
-            ):  # fmt: skip
+                r.indicator == indicator
+                and r.dimension == dimension
+                and r.category == category
+                and r.sex == sex
+                and r.age == age
+                and (wanted is None or r.year in wanted)
+            ):
                 per_year[r.year].append((iso3, r.count))
     label = WORLD if level == "world" else str(area)
     out = []
@@ -170,9 +177,19 @@ def indicator_series(
         for _, c in items:
             total = total + c
         out.append(
-            IndicatorValue(level, label, year, indicator, dimension, category, sex, age, total,
-                           tuple(sorted(i for i, _ in items)))
-        )  # fmt: skip
+            IndicatorValue(
+                level,
+                label,
+                year,
+                indicator,
+                dimension,
+                category,
+                sex,
+                age,
+                total,
+                tuple(sorted(i for i, _ in items)),
+            )
+        )
     return tuple(out)
 
 

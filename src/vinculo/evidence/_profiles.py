@@ -37,19 +37,33 @@ PROFILE_SECTIONS: dict[str, tuple[str, str, str, str]] = {
     "victims_by_sex": (VICTIMS, "Total", "sex", "Detected victims by sex"),
     "victims_by_age": (VICTIMS, "Total", "age", "Detected victims by age"),
     "victims_by_sex_age": (VICTIMS, "Total", "sex_age", "Detected victims by sex and age"),
-    "victims_by_form": (VICTIMS, "by form of exploitation", "category", "Detected victims by form of exploitation"),
+    "victims_by_form": (
+        VICTIMS,
+        "by form of exploitation",
+        "category",
+        "Detected victims by form of exploitation",
+    ),
     "victims_by_citizenship": (VICTIMS, "by citizenship", "origin", "Detected victims by citizenship"),
-    "victims_by_repatriation": (VICTIMS, "by country of repatriation", "origin",
-                                "Detected victims by country of repatriation"),
+    "victims_by_repatriation": (
+        VICTIMS,
+        "by country of repatriation",
+        "origin",
+        "Detected victims by country of repatriation",
+    ),
     "prosecuted_total": (PROSECUTED, "Total", "total", "Persons prosecuted"),
     "prosecuted_by_sex": (PROSECUTED, "Total", "sex", "Persons prosecuted by sex"),
     "convicted_total": (CONVICTED, "Total", "total", "Persons convicted"),
     "convicted_by_sex": (CONVICTED, "Total", "sex", "Persons convicted by sex"),
-    "convicted_by_form": (CONVICTED, "by form of exploitation", "category", "Persons convicted by form of exploitation"),
+    "convicted_by_form": (
+        CONVICTED,
+        "by form of exploitation",
+        "category",
+        "Persons convicted by form of exploitation",
+    ),
     "convicted_by_citizenship": (CONVICTED, "by citizenship", "origin", "Persons convicted by citizenship"),
     "contact_total": (CONTACT, "Total", "total", "Persons brought into formal contact"),
     "offences_total": (OFFENCES, "Total", "total", "Offences of trafficking in persons"),
-}  # fmt: skip
+}
 
 _RATE_SECTIONS = ("victims_total", "prosecuted_total", "convicted_total")
 
@@ -117,8 +131,15 @@ class _Base:
             for year, parts in by_year.items():
                 for part, c in parts.items():
                     if not c.is_exact:
-                        out.append({"section": key, "year": year, "part": part,
-                                    "suppressed_cells": c.suppressed_cells, "display": c.render()})  # fmt: skip
+                        out.append(
+                            {
+                                "section": key,
+                                "year": year,
+                                "part": part,
+                                "suppressed_cells": c.suppressed_cells,
+                                "display": c.render(),
+                            }
+                        )
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -134,9 +155,9 @@ class _Base:
                     entry[key] = parts["Total"].to_json()
                 else:
                     entry[key] = {p: c.to_json() for p, c in parts.items()}
-            for key, by_year in self.rates.items():
-                if year in by_year:
-                    entry[f"{key}_per_100k"] = by_year[year].to_json()
+            for key, rates in self.rates.items():
+                if year in rates:
+                    entry[f"{key}_per_100k"] = rates[year].to_json()
             if year in self.flow_shares:
                 entry["flow_shares"] = self.flow_shares[year].to_dict()["shares"]
             reporting = {k: list(v[year]) for k, v in self.countries_reporting.items() if year in v}
@@ -162,7 +183,9 @@ class _Base:
             "population_source": _population_source(self.rates),
             "years": years,
             "main_origins": [{"origin": o, "count": c.to_json()} for o, c in self.main_origins],
-            "main_destinations": [{"destination": o, "count": c.to_json()} for o, c in self.main_destinations],
+            "main_destinations": [
+                {"destination": o, "count": c.to_json()} for o, c in self.main_destinations
+            ],
             "suppressed": {"values": len(sup), "of": n_values, "items": sup},
             "notes": list(self.notes),
         }

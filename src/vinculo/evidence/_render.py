@@ -59,7 +59,9 @@ def _heading(profile: CountryProfile | AreaProfile) -> str:
     return profile.name + (f" ({where})" if where else "")
 
 
-def _markdown(profile: CountryProfile | AreaProfile, tables: list[tuple[str, list[str], list[list[str]]]]) -> str:
+def _markdown(
+    profile: CountryProfile | AreaProfile, tables: list[tuple[str, list[str], list[list[str]]]]
+) -> str:
     lines = [f"# {_heading(profile)}", "", f"Source: {profile.citation}.", ""]
     for title, header, rows in tables:
         lines += [f"## {title}", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
@@ -70,21 +72,30 @@ def _markdown(profile: CountryProfile | AreaProfile, tables: list[tuple[str, lis
         lines += [f"- {o}: {c.render()}" for o, c in profile.main_origins]
         lines.append("")
     sup = profile.suppressed()
-    lines += ["## Notes", "", f"- {len(sup)} values are, or include, suppressed cells (\"<5\")."]
+    lines += ["## Notes", "", f'- {len(sup)} values are, or include, suppressed cells ("<5").']
     lines += [f"- {n}" for n in profile.notes]
     return "\n".join(lines) + "\n"
 
 
 def _html(profile: CountryProfile | AreaProfile, tables: list[tuple[str, list[str], list[list[str]]]]) -> str:
     e = html.escape
-    parts = [f'<section class="glotip-profile" data-code="{e(profile.code)}">', f"<h1>{e(_heading(profile))}</h1>"]
+    parts = [
+        f'<section class="glotip-profile" data-code="{e(profile.code)}">',
+        f"<h1>{e(_heading(profile))}</h1>",
+    ]
     parts.append(f'<p class="source">Source: {e(profile.citation)}.</p>')
     for title, header, rows in tables:
         parts.append(f"<h2>{e(title)}</h2>")
-        parts.append('<table><thead><tr>' + "".join(f'<th scope="col">{e(h)}</th>' for h in header) + "</tr></thead><tbody>")
+        parts.append(
+            "<table><thead><tr>"
+            + "".join(f'<th scope="col">{e(h)}</th>' for h in header)
+            + "</tr></thead><tbody>"
+        )
         for row in rows:
             parts.append(
-                f'<tr><th scope="row">{e(row[0])}</th>' + "".join(f"<td>{e(c)}</td>" for c in row[1:]) + "</tr>"
+                f'<tr><th scope="row">{e(row[0])}</th>'
+                + "".join(f"<td>{e(c)}</td>" for c in row[1:])
+                + "</tr>"
             )
         parts.append("</tbody></table>")
     if profile.main_origins:

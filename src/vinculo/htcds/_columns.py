@@ -281,9 +281,9 @@ def plan_columns(
                 continue
             name, how = _resolve_name(last)
             if name is None:
-                p, s = _label_candidates(last)
-                if len(p) == 1:
-                    name = p[0]
+                by_label, _ = _label_candidates(last)
+                if len(by_label) == 1:
+                    name = by_label[0]
             if name:
                 plans[i] = ColumnPlan(i, text, column, name, "group_path")
                 continue
@@ -303,7 +303,7 @@ def plan_columns(
         )
 
     # labels: one field per label, or several columns sharing a label assigned in form order
-    for key, cols in ambiguous.items():
+    for cols in ambiguous.values():
         primary, secondary = _label_candidates(_header_text(header[cols[0]]) or "")
         if not primary and not secondary and label_row is not None:
             primary, secondary = _label_candidates(_header_text(label_row[cols[0]]))
@@ -503,7 +503,11 @@ def load_mapping(
         where = Location(file=display, row=line or None, column=key)
         if fld_name is None:
             problems.append(
-                Issue("htcds.bad_mapping", f"value recode for {key!r}: not a mapped column or HTCDS field.", where)
+                Issue(
+                    "htcds.bad_mapping",
+                    f"value recode for {key!r}: not a mapped column or HTCDS field.",
+                    where,
+                )
             )
             continue
         spec = cat[fld_name]

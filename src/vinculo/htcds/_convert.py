@@ -43,7 +43,7 @@ _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
-class BadValue(Exception):  # noqa: N818 - internal control flow, never escapes the package
+class BadValue(Exception):
     """A value that does not fit its field; carries the issue parts."""
 
     def __init__(self, code: str, message: str, expected: str | None = None, fix: str | None = None):
@@ -55,6 +55,8 @@ class BadValue(Exception):  # noqa: N818 - internal control flow, never escapes 
 
 
 def _as_text(raw: Any) -> str:
+    if type(raw) is str:
+        return raw.strip()
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))
     if isinstance(raw, dt.datetime | dt.date):
@@ -143,24 +145,43 @@ def _greedy(text: str, lookup: Mapping[str, str]) -> tuple[list[str], list[str]]
     words = _SEP.findall(text)
     found: list[str] = []
     unknown: list[str] = []
+    run: list[str] = []
     i = 0
     while i < len(words):
         for j in range(len(words), i, -1):
             hit = lookup.get(norm_key("".join(words[i:j])))
             if hit is not None:
+                if run:
+                    unknown.append(" ".join(run))
+                    run = []
                 found.append(hit)
                 i = j
                 break
         else:
-            unknown.append(words[i])
+            run.append(words[i])
             i += 1
+    if run:
+        unknown.append(" ".join(run))
     return found, unknown
 
 
+def _exact(spec: FieldSpec, lookup: Mapping[str, str]) -> dict[str, str]:
+    """Values exactly as the standard spells them (skips normalising in the common case)."""
+    if spec.type in (FieldType.COUNTRY, FieldType.MULTI_COUNTRY):
+        return {v: v for v in set(lookup.values())}
+    if spec.type is FieldType.LANGUAGE:
+        return {v: v for v in set(lookup.values())}
+    return {v: v for v in spec.values}
+
+
 def _single_code(spec: FieldSpec, lookup: Mapping[str, str], what: str, expected: str) -> Converter:
+    exact = _exact(spec, lookup)
+
     def convert(raw: Any) -> Converted:
         text = _as_text(raw)
-        hit = lookup.get(norm_key(text))
+        hit = exact.get(text)
+        if hit is None:
+            hit = lookup.get(norm_key(text))
         if hit is None:
             raise BadValue(
                 "htcds.invalid_value",
@@ -174,13 +195,22 @@ def _single_code(spec: FieldSpec, lookup: Mapping[str, str], what: str, expected
 
 
 def _multi_code(spec: FieldSpec, lookup: Mapping[str, str], what: str, expected: str) -> Converter:
+    exact = _exact(spec, lookup)
+
     def convert(raw: Any) -> Converted:
+        if type(raw) is str:
+            parts = raw.split()
+            fast = [exact.get(p) for p in parts]
+            if None not in fast:
+                return tuple(dict.fromkeys(f for f in fast if f is not None)), None
         items = raw if isinstance(raw, list | tuple) else [raw]
         out: list[str] = []
         bad: list[str] = []
         for item in items:
             text = _as_text(item)
-            hit = lookup.get(norm_key(text))
+            hit = exact.get(text)
+            if hit is None:
+                hit = lookup.get(norm_key(text))
             if hit is not None:
                 out.append(hit)
                 continue
@@ -416,14 +446,22 @@ def make_converter(spec: FieldSpec, settings: DateSettings) -> Converter:
         return _multi_code(spec, _code_lookup(spec), "an HTCDS value", _expected_list(spec.values))
     if t is FieldType.COUNTRY:
         return _single_code(
-            spec, country_lookup(), "an ISO 3166 country", "an ISO 3166-1 alpha-2 code such as PH, or a country name"
+            spec,
+            country_lookup(),
+            "an ISO 3166 country",
+            "an ISO 3166-1 alpha-2 code such as PH, or a country name",
         )
     if t is FieldType.MULTI_COUNTRY:
         return _multi_code(
-            spec, country_lookup(), "an ISO 3166 country", "ISO 3166-1 alpha-2 codes such as PH TH, or country names"
+            spec,
+            country_lookup(),
+            "an ISO 3166 country",
+            "ISO 3166-1 alpha-2 codes such as PH TH, or country names",
         )
     if t is FieldType.LANGUAGE:
-        return _single_code(spec, language_lookup(), "an ISO 639 language", "an ISO 639-2 code such as eng, or a name")
+        return _single_code(
+            spec, language_lookup(), "an ISO 639 language", "an ISO 639-2 code such as eng, or a name"
+        )
     if t is FieldType.BOOLEAN:
         return _boolean(spec)
     if t is FieldType.NUMBER:

@@ -288,9 +288,7 @@ def _load_xlsform() -> _XLSForm:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        wb = openpyxl.load_workbook(
-            io.BytesIO(_read_data(XLSFORM_FILE)), read_only=True, data_only=True
-        )
+        wb = openpyxl.load_workbook(io.BytesIO(_read_data(XLSFORM_FILE)), read_only=True, data_only=True)
     try:
         survey = list(wb["survey"].iter_rows(values_only=True))
         choices = list(wb["choices"].iter_rows(values_only=True))
@@ -317,8 +315,12 @@ def _load_xlsform() -> _XLSForm:
     return _XLSForm(tuple(names), labels, field_choices)
 
 
+_NON_ALNUM = re.compile(r"[^0-9a-z]")
+
+
 def _norm_name(name: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", name.casefold())
+    """Case-, space- and punctuation-insensitive key: "Forced labour" -> "forcedlabour"."""
+    return _NON_ALNUM.sub("", name.casefold())
 
 
 @cache

@@ -1,0 +1,56 @@
+"""HTCDS 2.0: the Human Trafficking Case Data Standard's fields, code lists and validation.
+
+Fields, types and code lists are loaded from the standard's own files shipped in
+``vinculo/htcds/data/`` (CC BY 4.0, IOM; see ``data/ATTRIBUTION.md``).
+
+- :func:`field_catalogue` -- every field as a :class:`FieldSpec` (type, code list, label,
+  entity, whether it is a protected identifier, the templates' other spellings).
+- :func:`validate_records` -- check plain dicts; returns every :class:`~vinculo.errors.Issue`.
+- :func:`read_submission` / :func:`open_submission` -- read a CSV, XLSX, JSON or KoBo/ODK
+  export into typed records (:class:`ParsedSubmission`), streaming.
+- :func:`load_mapping` -- a CSV or JSON mapping file for other layouts.
+- :mod:`vinculo.htcds.synthetic` -- clearly labelled synthetic records and writers.
+"""
+
+from __future__ import annotations
+
+from vinculo.htcds._columns import ColumnMapping, ColumnPlan, load_mapping
+from vinculo.htcds._convert import parse_date
+from vinculo.htcds._fields import Entity, FieldCatalogue, FieldSpec, FieldType, field_catalogue
+from vinculo.htcds._submission import (
+    ParsedRecord,
+    ParsedSubmission,
+    RecordSource,
+    SubmissionReader,
+    SubmissionSettings,
+    open_submission,
+    read_submission,
+    require_valid,
+)
+from vinculo.htcds._validate import ValidationSettings, validate_records
+from vinculo.htcds._writers import write_csv, write_json, write_xlsx
+
+__all__ = [
+    "ColumnMapping",
+    "ColumnPlan",
+    "Entity",
+    "FieldCatalogue",
+    "FieldSpec",
+    "FieldType",
+    "ParsedRecord",
+    "ParsedSubmission",
+    "RecordSource",
+    "SubmissionReader",
+    "SubmissionSettings",
+    "ValidationSettings",
+    "field_catalogue",
+    "load_mapping",
+    "open_submission",
+    "parse_date",
+    "read_submission",
+    "require_valid",
+    "validate_records",
+    "write_csv",
+    "write_json",
+    "write_xlsx",
+]
