@@ -18,7 +18,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import glotip, htcds, web
+    from . import estimate, glotip, htcds, web
 
     for command in (
         web.serve,
@@ -28,6 +28,7 @@ def _register() -> None:
         web.generate_key,
         glotip.glotip,
         htcds.validate,
+        estimate.estimate,
     ):
         main.add_command(command)
 

@@ -25,7 +25,7 @@ from vinculo.mse._fit import fit_model
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
-CHUNK = 4096
+CHUNK = 2048
 MAX_ITER = 60
 
 
@@ -107,8 +107,19 @@ def _newton_chunk(
     return beta, ll, done, var0
 
 
+def _newton_args(
+    a: tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray],
+) -> tuple[FloatArray, FloatArray, BoolArray, FloatArray]:
+    return _newton_chunk(*a)
+
+
 def fit_batch(n_lists: int, counts: npt.NDArray[np.int64], terms: list[Term], masks: BoolArray) -> BatchFit:
-    """Fit every model ``{terms[j] : masks[b, j]}`` (intercept and main effects always in)."""
+    """Fit every model ``{terms[j] : masks[b, j]}`` (intercept and main effects always in).
+
+    Runs in this process: the large matrix products already use the BLAS thread pool (both
+    cores); splitting chunks over forked processes was measured to be slower (the BLAS threads
+    of the workers oversubscribe the cores).
+    """
     full: Model = tuple(terms)
     x = design(n_lists, full)
     n_cells, p = x.shape
@@ -144,11 +155,12 @@ def fit_batch(n_lists: int, counts: npt.NDArray[np.int64], terms: list[Term], ma
     se = np.full(nb, np.nan)
     conv = np.zeros(nb, dtype=bool)
     todo = np.flatnonzero(status == 0)
-    for s in range(0, todo.size, CHUNK):
-        part = todo[s : s + CHUNK]
-        beta = np.zeros((part.size, p))
-        beta[:, :p0] = main.beta[:p0]
-        beta, ll, done, var0 = _newton_chunk(x, outer, y, cellkeep[part], colmask[part], beta)
+    parts = [todo[s : s + CHUNK] for s in range(0, todo.size, CHUNK)]
+    start = np.zeros(p)
+    start[:p0] = main.beta[:p0]
+    args = [(x, outer, y, cellkeep[part], colmask[part], np.tile(start, (part.size, 1))) for part in parts]
+    results = [_newton_args(a) for a in args]
+    for part, (beta, ll, done, var0) in zip(parts, results, strict=True):
         loglik[part] = ll - gammaln(y + 1.0).sum()
         log_dark[part] = beta[:, 0]
         se[part] = np.sqrt(np.maximum(var0, 0.0))

@@ -10,7 +10,7 @@ import numpy.typing as npt
 
 from vinculo.mse._design import Model, reduced_design, zero_terms
 from vinculo.mse._newton import newton
-from vinculo.mse.existence import model_status
+from vinculo.mse.existence import design_rank, model_status
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -67,20 +67,32 @@ def fit_model(
     and ``status`` is non-zero (the caller decides whether that is an error or a skipped model).
     """
     empty = zero_terms(counts, model)
-    status = model_status(n_lists, model, counts) if check else 0
-    x, keep, cols = reduced_design(n_lists, model, empty)
+    x, keep, _ = reduced_design(n_lists, model, empty)
     y = counts[1:].astype(np.float64)
     n_params = 1 + n_lists + len(model)
     df = int(keep.sum()) - x.shape[1]
     nobs = int(counts.sum())
-    if status:
+    status = 0
+    if check and design_rank(n_lists, model, empty) < x.shape[1]:
+        status = model_status(n_lists, model, counts)
+    res = None
+    if status == 0:
+        start = None if beta_start is None or beta_start.size != x.shape[1] else beta_start
+        if start is None and n_lists == 2 and not model and (y > 0).all():
+            # Closed form of the two-list main-effects model (Lincoln-Petersen).
+            b0 = math.log(y[0] * y[1] / y[2])
+            start = np.array([b0, math.log(y[0]) - b0, math.log(y[1]) - b0])
+        res = newton(x, y[keep], start)
+        settled = res.converged and float(np.max(np.abs(res.beta))) < 25.0
+        if check and not settled:
+            # A finite stationary point proves existence; otherwise ask the linear program.
+            status = model_status(n_lists, model, counts)
+    if status or res is None:
         nan = np.full(x.shape[1], np.nan)
         return ModelFit(
             model, empty, status, nan, np.full((nan.size, nan.size), np.nan), np.zeros_like(y),
             math.nan, math.nan, n_params, df, False, 0, nobs,
         )  # fmt: skip
-    start = None if beta_start is None or beta_start.size != x.shape[1] else beta_start
-    res = newton(x, y[keep], start)
     mu = np.zeros_like(y)
     mu[keep] = res.mu
     return ModelFit(

@@ -82,7 +82,9 @@ class CaptureHistories:
     def list_totals(self) -> IntArray:
         """Cases on each list."""
         cells = np.arange(self.counts.size)
-        return np.array([self.counts[(cells >> i) & 1 == 1].sum() for i in range(self.n_lists)], dtype=np.int64)
+        return np.array(
+            [self.counts[(cells >> i) & 1 == 1].sum() for i in range(self.n_lists)], dtype=np.int64
+        )
 
     def with_counts(self, counts: npt.ArrayLike) -> CaptureHistories:
         """A copy with other counts (bootstrap replicates); provenance fields are kept."""
@@ -190,13 +192,15 @@ def _check_lists(lists: tuple[str, ...], counts: IntArray, source: str) -> None:
     empty = [lists[i] for i in range(len(lists)) if counts[(cells >> i) & 1 == 1].sum() == 0]
     if empty:
         raise VinculoError(
-            f'{source}: list(s) {", ".join(repr(n) for n in empty)} have no cases.',
+            f"{source}: list(s) {', '.join(repr(n) for n in empty)} have no cases.",
             code="mse.empty_list",
             fields={"lists": empty},
             fix="Drop the empty list column(s): a list with no cases carries no information.",
         )
     if counts.sum() == 0:
-        raise VinculoError(f"{source}: all counts are zero.", code="mse.empty_table", fix="Check the input file.")
+        raise VinculoError(
+            f"{source}: all counts are zero.", code="mse.empty_table", fix="Check the input file."
+        )
 
 
 def _parse_int(text: str) -> int | None:
@@ -218,6 +222,7 @@ def _table_from_rows(
     count_column: str | None,
     exclude: Sequence[str] = (),
     first_row: int = 2,
+    row_numbers: Sequence[int] | None = None,
 ) -> CaptureHistories:
     names = [str(h).strip() for h in header]
     if count_column is not None and count_column not in names:
@@ -240,7 +245,7 @@ def _table_from_rows(
     zero_rows: list[int] = []
     n_rows = 0
     for offset, row in enumerate(rows):
-        rownum = first_row + offset
+        rownum = row_numbers[offset] if row_numbers is not None else first_row + offset
         values = ["" if v is None else str(v).strip() for v in row]
         if not any(values):
             continue
@@ -382,7 +387,9 @@ def read_histories(
         return _table_from_rows(header, rows, source=path.name, count_column=count_column, exclude=exclude)
     materialised = [dict(r) for r in source]
     if not materialised:
-        raise VinculoError("<rows>: no rows were given.", code="mse.empty_table", fix="Pass at least one row.")
+        raise VinculoError(
+            "<rows>: no rows were given.", code="mse.empty_table", fix="Pass at least one row."
+        )
     header = list(materialised[0].keys())
     return _table_from_rows(
         header,
@@ -450,26 +457,36 @@ def read_strata(
     """
     if isinstance(source, str | Path):
         path = Path(source)
-        header, rows = _read_csv(path)
+        header, raw_rows = _read_csv(path)
         name = path.name
-        dict_rows = [dict(zip(header, r, strict=False)) for r in rows]
+        table: list[list[Any]] = [list(r) for r in raw_rows]
     else:
         dict_rows = [dict(r) for r in source]
         header = list(dict_rows[0].keys()) if dict_rows else []
         name = "<rows>"
+        table = [[r.get(h) for h in header] for r in dict_rows]
     if by not in header:
         raise VinculoError(
             f'{name}: no stratum column "{by}"; found columns {", ".join(map(str, header))}.',
             code="mse.missing_stratum_column",
             fix="Name an existing column with `by`.",
         )
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for r in dict_rows:
-        groups.setdefault(str(r.get(by, "")).strip(), []).append(r)
+    col = header.index(by)
+    keep = [i for i in range(len(header)) if i != col]
+    groups: dict[str, list[tuple[int, list[Any]]]] = {}
+    for offset, row in enumerate(table):
+        if not any(str(v).strip() for v in row if v is not None):
+            continue
+        key = str(row[col] if col < len(row) else "").strip()
+        groups.setdefault(key, []).append((offset + 2, row))
     out: dict[str, CaptureHistories] = {}
     for key in sorted(groups):
-        out[key] = read_histories(groups[key], count_column=count_column, exclude=[by])
-        out[key] = CaptureHistories(
-            out[key].lists, out[key].counts, f"{name} [{by}={key}]", out[key].sha256, out[key].notes
+        members = groups[key]
+        out[key] = _table_from_rows(
+            [header[i] for i in keep],
+            ([r[i] if i < len(r) else "" for i in keep] for _, r in members),
+            source=f"{name} [{by}={key}]",
+            count_column=count_column,
+            row_numbers=[n for n, _ in members],
         )
     return out

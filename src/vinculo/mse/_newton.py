@@ -95,6 +95,8 @@ def newton(
         else:
             break
         beta, eta, mu = nb, neta, nmu
+        if float(np.max(np.abs(beta))) > 60.0:
+            break  # running off to infinity: the MLE does not exist
         change = nll - ll
         ll = nll
         if abs(change) <= TOL * (abs(ll) + 1.0) and float(np.max(np.abs(t * step))) < 1e-6:

@@ -53,7 +53,9 @@ class SearchTable:
 # --- stepwise (Chan, Silverman & Vincent 2021) -------------------------------------------
 
 
-def poisson_pvalues(observed: npt.NDArray[np.float64], expected: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+def poisson_pvalues(
+    observed: npt.NDArray[np.float64], expected: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
     """One-sided Poisson p-values in the direction of the departure.
 
     ``min(P(X >= o), P(X <= o))`` for ``X ~ Poisson(e)``: large overlaps signal positive and
@@ -137,7 +139,7 @@ def hierarchical_masks(n_lists: int, max_order: int) -> tuple[list[Term], npt.ND
             extend(level + 1, chosen | sub)
 
     for r in range(2 ** len(pairs)):
-        chosen = {pairs[i] for i in range(len(pairs)) if r >> i & 1}
+        chosen: set[Term] = {pairs[i] for i in range(len(pairs)) if r >> i & 1}
         extend(3, chosen)
         if len(out) > MAX_MODELS:
             return None
@@ -222,7 +224,11 @@ def search(n_lists: int, counts: IntArray, max_order: int, which: str) -> Search
 
 
 def best_of(
-    n_lists: int, counts: IntArray, models: tuple[Model, ...], which: str, warm: dict[Model, npt.NDArray[np.float64]] | None
+    n_lists: int,
+    counts: IntArray,
+    models: tuple[Model, ...],
+    which: str,
+    warm: dict[Model, npt.NDArray[np.float64]] | None,
 ) -> ModelFit | None:
     """Best model by BIC/AIC among ``models`` (the ntop restriction); None if none can be fitted."""
     n_obs = int(counts.sum())
@@ -238,10 +244,43 @@ def best_of(
     return best
 
 
+def _drop_empty_lists(sel: Selector, counts: IntArray) -> tuple[Selector, IntArray] | None:
+    """Remove lists with no cases (a resampled table can lose a small list); None if none are empty.
+
+    A list with no cases carries no information; its main effect would be -inf. The table over the
+    remaining lists is the sub-table of cells without the empty lists, and models lose the terms
+    that involve them.
+    """
+    t = sel.n_lists
+    cells = np.arange(counts.size)
+    keep = [i for i in range(t) if counts[(cells >> i) & 1 == 1].sum() > 0]
+    if len(keep) == t:
+        return None
+    new_index = {old: k for k, old in enumerate(keep)}
+    sub = np.zeros(2 ** len(keep), dtype=np.int64)
+    for c in range(counts.size):
+        if counts[c] and all((c >> i) & 1 == 0 or i in new_index for i in range(t)):
+            sub[sum(1 << new_index[i] for i in keep if (c >> i) & 1)] += counts[c]
+
+    def project(model: Model) -> Model:
+        return canonical(
+            tuple(new_index[i] for i in term) for term in model if all(i in new_index for i in term)
+        )
+
+    cands = None if sel.candidates is None else tuple(dict.fromkeys(project(m) for m in sel.candidates))
+    return Selector(sel.method, len(keep), project(sel.model), sel.pthresh, sel.max_order, cands), sub
+
+
 def select(
     sel: Selector, counts: IntArray, warm: dict[Model, npt.NDArray[np.float64]] | None = None
 ) -> ModelFit | None:
     """Choose and fit the model for ``counts``; None if no model can be fitted."""
+    reduced = _drop_empty_lists(sel, counts)
+    if reduced is not None:
+        sel, counts = reduced
+        warm = None
+        if sel.n_lists < 2:
+            return None
     if sel.method == "main":
         f = fit_model(sel.n_lists, counts, (), None if warm is None else warm.get(()))
     elif sel.method == "fixed":

@@ -1,11 +1,13 @@
 """Bootstrap with model re-selection, jackknife acceleration and BCa intervals.
 
-Following Chan, Silverman & Vincent (2021, sec. 3.3): each replicate table draws every observed
-cell count from a Poisson distribution with mean the observed count, and the *whole* procedure
-(model selection included) is rerun on it. The acceleration comes from the jackknife over
+Following Chan, Silverman & Vincent (2021, sec. 3.3): each replicate resamples the ``n`` observed
+cases with replacement (a multinomial draw of the cell counts with probabilities
+``count / n``), and the *whole* procedure (model selection included) is rerun on it. The acceleration comes from the jackknife over
 cases: removing one case from cell ``c`` gives the same estimate for every case in that cell,
 so one refit per non-empty cell, weighted by its count, suffices. BCa limits follow Efron (1987)
-and DiCiccio & Efron (1996).
+and DiCiccio & Efron (1996): ``z0 = Phi^-1(share of replicates below the estimate)``, limits at
+the adjusted levels ``Phi(z0 + (z0 + z_q) / (1 - a (z0 + z_q)))``, replicate quantiles by the
+median-unbiased rule (Hyndman & Fan 1996, type 8).
 
 Replicate ``i`` draws from ``numpy.random.default_rng(SeedSequence(seed, spawn_key=(i,)))``
 (the ``i``-th child of ``SeedSequence(seed)``), so results do not depend on how replicates are
@@ -16,8 +18,10 @@ from __future__ import annotations
 
 import math
 import os
+import warnings
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing import get_context
 
@@ -40,10 +44,8 @@ PARALLEL_MIN_TASKS = 200
 
 def _replicate(sel: Selector, counts: IntArray, seed: int, i: int, warm: Warm | None) -> float:
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,)))
-    draw = rng.poisson(counts).astype(np.int64)
-    draw[0] = 0
-    if draw.sum() == 0:
-        return math.nan
+    n = int(counts.sum())
+    draw = rng.multinomial(n, counts / n).astype(np.int64)
     f = select(sel, draw, warm)
     return math.nan if f is None else f.estimate
 
@@ -63,16 +65,14 @@ def _run_chunk(
     return boot, b, jack, j
 
 
-_EXECUTORS: dict[int, Executor] = {}
-
-
 def _executor(n_jobs: int) -> Executor:
-    """A process pool kept for the life of the process (workers are started once)."""
-    ex = _EXECUTORS.get(n_jobs)
-    if ex is None:
-        ex = ProcessPoolExecutor(max_workers=n_jobs, mp_context=get_context("spawn"))
-        _EXECUTORS[n_jobs] = ex
-    return ex
+    """A process pool whose workers are forked from this process.
+
+    Forking is fast (no re-import, works from scripts without a ``__main__`` guard). Python 3.12
+    warns about forking a process that has threads (numpy's BLAS pool); the workers only run
+    pure numpy/scipy code on their arguments, so that warning is silenced here.
+    """
+    return ProcessPoolExecutor(max_workers=n_jobs, mp_context=get_context("fork"))
 
 
 def resolve_jobs(n_jobs: int | None) -> int:
@@ -122,16 +122,24 @@ def run_replicates(
     for k, c in enumerate(cells):
         tasks[(nboot + k) % n_chunks][1].append(c)
     position = {c: k for k, c in enumerate(cells)}
-    ex = _executor(jobs)
-    futures = [ex.submit(_run_chunk, sel, counts, seed, b, j, warm) for b, j in tasks if b or j]
-    for fut in as_completed(futures):
-        bi, bv, jc, jv = fut.result()
-        boot[bi] = bv
-        for c, v in zip(jc, jv, strict=True):
-            jack[position[c]] = v
-        done += len(bi) + len(jc)
-        if progress is not None:
-            progress(done, total)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r".*multi-threaded.*fork", category=DeprecationWarning)
+            ex = _executor(jobs)
+            futures = [ex.submit(_run_chunk, sel, counts, seed, b, j, warm) for b, j in tasks if b or j]
+        with ex:
+            for fut in as_completed(futures):
+                bi, bv, jc, jv = fut.result()
+                boot[bi] = bv
+                for c, v in zip(jc, jv, strict=True):
+                    jack[position[c]] = v
+                done += len(bi) + len(jc)
+                if progress is not None:
+                    progress(done, total)
+    except (BrokenProcessPool, OSError):  # pragma: no cover - e.g. no fork on this platform
+        return run_replicates(
+            sel, counts, nboot=nboot, seed=seed, jackknife=jackknife, warm=warm, n_jobs=1, progress=progress
+        )
     return boot, jack, counts[cells].astype(np.float64)
 
 
@@ -181,5 +189,5 @@ def bca_limits(replicates: FloatArray, estimate: float, ahat: float, level: floa
     for q in (alpha, 1.0 - alpha):
         zq = float(norm.ppf(q))
         adj = float(norm.cdf(z0 + (z0 + zq) / (1.0 - ahat * (z0 + zq))))
-        out.append(float(np.quantile(reps, adj)))
+        out.append(float(np.quantile(reps, adj, method="median_unbiased")))
     return BCaLimits(out[0], out[1], z0, ahat)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 import numpy as np
+import numpy.typing as npt
 from scipy.stats import norm
 
 from vinculo import __version__
@@ -31,12 +32,13 @@ from vinculo.mse.result import (
     MSEResult,
     Provenance,
 )
-from vinculo.mse.settings import CI_METHODS, METHODS, MSESettings
+from vinculo.mse.settings import CI_METHODS, DEFAULT_SETTINGS, METHODS, MSESettings
 
 __all__ = ["estimate", "fit_bic", "fit_loglinear", "fit_main", "fit_stepwise", "search_models"]
 
 Progress = Callable[[int, int], None]
 
+_BIC_SETTINGS = MSESettings(method="bic")
 _ORDER_WORDS = {2: "two-way", 3: "three-way", 4: "four-way"}
 
 
@@ -60,7 +62,9 @@ def _check_settings(s: MSESettings) -> None:
         problems.append(f"n_jobs={s.n_jobs} must be at least 1 (or None for every core)")
     if problems:
         raise VinculoError(
-            "Invalid MSE settings: " + "; ".join(problems) + ".", code="mse.bad_setting", fields={"problems": problems}
+            "Invalid MSE settings: " + "; ".join(problems) + ".",
+            code="mse.bad_setting",
+            fields={"problems": problems},
         )
 
 
@@ -74,7 +78,8 @@ def _saturation_error(h: CaptureHistories, model: Model, df: int) -> VinculoErro
     for t in model:
         by_order[len(t)] = by_order.get(len(t), 0) + 1
     what = " and ".join(
-        f"{n} {_ORDER_WORDS.get(k, f'{k}-way')} interaction{'s' if n > 1 else ''}" for k, n in sorted(by_order.items())
+        f"{n} {_ORDER_WORDS.get(k, f'{k}-way')} interaction{'s' if n > 1 else ''}"
+        for k, n in sorted(by_order.items())
     )
     top = max(by_order) if by_order else 1
     return VinculoError(
@@ -100,11 +105,13 @@ def _failed_model_error(h: CaptureHistories, f: ModelFit) -> VinculoError:
 def _wald(f: ModelFit, level: float) -> Interval:
     z = float(norm.ppf(0.5 + level / 2))
     se = f.se_log_dark
-    return Interval(f.n_observed + f.dark * math.exp(-z * se), f.n_observed + f.dark * math.exp(z * se), level, "wald_log")
+    return Interval(
+        f.n_observed + f.dark * math.exp(-z * se), f.n_observed + f.dark * math.exp(z * se), level, "wald_log"
+    )
 
 
 def estimate(
-    histories: CaptureHistories, settings: MSESettings = MSESettings(), progress: Progress | None = None
+    histories: CaptureHistories, settings: MSESettings = DEFAULT_SETTINGS, progress: Progress | None = None
 ) -> MSEResult:
     """Estimate the total population (observed cases plus dark figure).
 
@@ -139,11 +146,7 @@ def estimate(
     s = settings
     _check_settings(s)
     if s.method == "bayes":
-        raise VinculoError(
-            "method='bayes' is estimated by vinculo.mse.bayes.fit_bayes, which returns its own result.",
-            code="mse.bad_setting",
-            fix="Call fit_bayes(histories.counts_msb(), histories.lists) or use `vinculo estimate --method bayes`.",
-        )
+        return _estimate_bayes(histories, s)
     h = histories
     t = h.n_lists
     counts = h.counts
@@ -151,14 +154,16 @@ def estimate(
     table: SearchTable | None = None
     candidates: tuple[CandidateModel, ...] = ()
     order_added: tuple[str, ...] | None = None
-    warm: dict[Model, np.ndarray] = {}  # type: ignore[type-arg]
+    warm: dict[Model, npt.NDArray[np.float64]] = {}
     sel_candidates: tuple[Model, ...] | None = None
 
     if s.method == "fixed":
         model = parse_terms(s.terms, h.lists)
         closed = hierarchical_closure(model)
         if set(closed) != set(canonical(model)):
-            missing = [n for n in model_names(closed, h.lists) if n not in model_names(canonical(model), h.lists)]
+            missing = [
+                n for n in model_names(closed, h.lists) if n not in model_names(canonical(model), h.lists)
+            ]
             raise VinculoError(
                 f"Model terms {', '.join(model_names(model, h.lists))} are not hierarchical: "
                 f"{', '.join(missing)} must be included too.",
@@ -192,19 +197,32 @@ def estimate(
                 code="mse.no_model",
                 fix="Use method='main' or merge sparse lists.",
             )
+        if table.n_failed or table.n_saturated:
+            notes.append(
+                f"{table.n_failed} model(s) without an (identifiable) MLE and {table.n_saturated} saturated "
+                f"model(s) (0 df) were left out of the {s.method.upper()} search."
+            )
         if table.search == "greedy":
             notes.append(
                 f"{t} lists: the {s.method.upper()} search was greedy (forward-backward), not exhaustive."
             )
         chosen = fit_model(t, counts, table.models[0])
         candidates = tuple(
-            CandidateModel(model_names(table.models[i], h.lists), table.estimate[i], table.bic[i], table.aic[i], table.df[i])
+            CandidateModel(
+                model_names(table.models[i], h.lists),
+                table.estimate[i],
+                table.bic[i],
+                table.aic[i],
+                table.df[i],
+            )
             for i in range(min(max(s.n_candidates, s.ntop or 0), len(table.models)))
         )
         if s.ntop is not None:
             sel_candidates = table.models[: s.ntop]
             for m in sel_candidates:
                 warm[m] = fit_model(t, counts, m).beta
+    if chosen.status:
+        raise _failed_model_error(h, chosen)
     warm[chosen.model] = chosen.beta
     if not chosen.converged:
         _emit(
@@ -215,7 +233,7 @@ def estimate(
         )
 
     sel = Selector(
-        s.method if s.method != "fixed" else "fixed",
+        s.method,
         t,
         chosen.model,
         s.pthresh,
@@ -231,8 +249,11 @@ def estimate(
         lo, hi, curve = profile_interval(t, counts, chosen, level)
         interval = Interval(lo, hi, level, "profile")
         if not math.isfinite(hi):
-            _emit(f"{h.source}: the profile likelihood does not fall below the cut-off above the estimate; "
-                  "the upper limit is infinite.", notes)
+            _emit(
+                f"{h.source}: the profile likelihood does not fall below the cut-off above the estimate; "
+                "the upper limit is infinite.",
+                notes,
+            )
     elif s.ci == "bca":
         if s.method in ("bic", "aic") and s.ntop is None and table is not None and len(table.models) > 4096:
             notes.append(
@@ -240,7 +261,14 @@ def estimate(
                 "set ntop (e.g. 10) to restrict it to the best models (Silverman, Chan & Vincent 2024)."
             )
         reps, jack, w = run_replicates(
-            sel, counts, nboot=s.nboot, seed=s.seed, jackknife=True, warm=warm, n_jobs=s.n_jobs, progress=progress
+            sel,
+            counts,
+            nboot=s.nboot,
+            seed=s.seed,
+            jackknife=True,
+            warm=warm,
+            n_jobs=s.n_jobs,
+            progress=progress,
         )
         ahat = acceleration(jack, w)
         lim = bca_limits(reps, chosen.estimate, ahat, level)
@@ -293,26 +321,28 @@ def estimate(
 
 
 def fit_loglinear(
-    histories: CaptureHistories, terms: Iterable[str] = (), settings: MSESettings = MSESettings()
+    histories: CaptureHistories, terms: Iterable[str] = (), settings: MSESettings = DEFAULT_SETTINGS
 ) -> MSEResult:
     """Fit one given model (main effects plus ``terms``), e.g. ``fit_loglinear(h, ["A:E"])``."""
     return estimate(histories, replace(settings, method="fixed", terms=tuple(terms)))
 
 
-def fit_main(histories: CaptureHistories, settings: MSESettings = MSESettings()) -> MSEResult:
+def fit_main(histories: CaptureHistories, settings: MSESettings = DEFAULT_SETTINGS) -> MSEResult:
     """Fit the main-effects (independence) model."""
     return estimate(histories, replace(settings, method="main"))
 
 
 def fit_stepwise(
-    histories: CaptureHistories, settings: MSESettings = MSESettings(), progress: Progress | None = None
+    histories: CaptureHistories, settings: MSESettings = DEFAULT_SETTINGS, progress: Progress | None = None
 ) -> MSEResult:
     """Forward stepwise selection of two-list effects (Chan, Silverman & Vincent 2021)."""
     return estimate(histories, replace(settings, method="stepwise"), progress)
 
 
 def fit_bic(
-    histories: CaptureHistories, settings: MSESettings = MSESettings(method="bic"), progress: Progress | None = None
+    histories: CaptureHistories,
+    settings: MSESettings = _BIC_SETTINGS,
+    progress: Progress | None = None,
 ) -> MSEResult:
     """Best model by BIC (or AIC if ``settings.method == "aic"``) over all hierarchical models."""
     method = settings.method if settings.method in ("bic", "aic") else "bic"
@@ -322,11 +352,48 @@ def fit_bic(
 def search_models(
     histories: CaptureHistories, max_order: int = 2, criterion: str = "bic"
 ) -> tuple[CandidateModel, ...]:
-    """Every hierarchical model up to ``max_order`` with an identifiable MLE, best first."""
+    """Every hierarchical model up to ``max_order`` with an identifiable MLE, best first.
+
+    Exhaustive for up to 6 lists (all ``2**15`` pairwise models of 6 lists: about 2 s);
+    a greedy forward-backward search beyond 6 lists or past ``2**17`` models.
+    """
     if criterion not in ("bic", "aic"):
         raise VinculoError(f"criterion={criterion!r} must be 'bic' or 'aic'.", code="mse.bad_setting")
     table = search(histories.n_lists, histories.counts, max_order, criterion)
     return tuple(
-        CandidateModel(model_names(m, histories.lists), table.estimate[i], table.bic[i], table.aic[i], table.df[i])
+        CandidateModel(
+            model_names(m, histories.lists), table.estimate[i], table.bic[i], table.aic[i], table.df[i]
+        )
         for i, m in enumerate(table.models)
+    )
+
+
+def _estimate_bayes(h: CaptureHistories, s: MSESettings) -> MSEResult:
+    """Bayesian model averaging (vinculo.mse.bayes) reported in the common result shape.
+
+    The estimate is the posterior median, the interval the equal-tailed credible interval, and
+    the model terms those of the most probable decomposable graph.
+    """
+    from vinculo.mse.bayes import BayesSettings, fit_bayes
+
+    bayes = fit_bayes(h.counts_msb(), h.lists, BayesSettings(level=s.level))
+    nan = math.nan
+    return MSEResult(
+        estimate=bayes.estimate,
+        n_observed=h.n_observed,
+        interval=Interval(
+            bayes.interval.lower, bayes.interval.upper, bayes.interval.level, bayes.interval.method
+        ),
+        lists=h.lists,
+        model_terms=tuple(bayes.top_graph),
+        diagnostics=Diagnostics(deviance=nan, aic=nan, bic=nan, df=0, converged=True, existence_status=0),
+        provenance=Provenance(
+            vinculo_version=__version__,
+            method="bayes",
+            settings=s.to_dict(),
+            input_sha256=h.sha256,
+            seed=None,
+            source=h.source,
+        ),
+        warnings=tuple(h.notes) + tuple(bayes.warnings),
     )

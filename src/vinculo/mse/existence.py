@@ -16,10 +16,12 @@ The LP depends only on which cells are zero, so results are cached by that patte
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+import numpy.typing as npt
 from scipy.optimize import linprog
 
 from vinculo.mse._design import Model, model_names, parse_terms, reduced_design, zero_terms
@@ -97,7 +99,12 @@ def _rank(n_lists: int, model: Model, empty: Model) -> tuple[int, int]:
     return int(np.linalg.matrix_rank(x)), x.shape[1]
 
 
-def model_status(n_lists: int, model: Model, counts: np.ndarray) -> int:  # type: ignore[type-arg]
+def design_rank(n_lists: int, model: Model, empty: Model) -> int:
+    """Rank of the design after removing empty-overlap cells (cached)."""
+    return _rank(n_lists, model, empty)[0]
+
+
+def model_status(n_lists: int, model: Model, counts: npt.NDArray[np.int64]) -> int:
     """Status code of ``model`` for ``counts`` (cached; used inside searches and bootstraps)."""
     empty = zero_terms(counts, model)
     exists, _ = _lp_exists(n_lists, model, empty, (counts[1:] == 0).tobytes())
@@ -105,7 +112,7 @@ def model_status(n_lists: int, model: Model, counts: np.ndarray) -> int:  # type
     return (0 if exists else 1) + (0 if rank == p else 2)
 
 
-def check_existence(histories: CaptureHistories, terms: object = ()) -> ExistenceCheck:
+def check_existence(histories: CaptureHistories, terms: Iterable[str] = ()) -> ExistenceCheck:
     """Check that a model's MLE exists and is identifiable for these histories.
 
     Parameters
@@ -129,7 +136,7 @@ def check_existence(histories: CaptureHistories, terms: object = ()) -> Existenc
     """
     from vinculo.mse._design import canonical
 
-    model = canonical(parse_terms(terms, histories.lists))  # type: ignore[arg-type]
+    model = canonical(parse_terms(terms, histories.lists))
     counts = histories.counts
     empty = zero_terms(counts, model)
     exists, value = _lp_exists(histories.n_lists, model, empty, (counts[1:] == 0).tobytes())

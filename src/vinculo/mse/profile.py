@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import numpy.typing as npt
 from scipy.optimize import brentq
 from scipy.stats import chi2
 
@@ -23,7 +24,11 @@ __all__ = ["profile_interval"]
 
 
 def profile_interval(
-    n_lists: int, counts: np.ndarray, fit: ModelFit, level: float, n_points: int = 41  # type: ignore[type-arg]
+    n_lists: int,
+    counts: npt.NDArray[np.int64],
+    fit: ModelFit,
+    level: float,
+    n_points: int = 41,
 ) -> tuple[float, float, tuple[tuple[float, float], ...]]:
     """Return ``(lower, upper, curve)``; curve points are ``(N, deviance increase)``."""
     x, keep, _ = reduced_design(n_lists, fit.model, fit.empty)

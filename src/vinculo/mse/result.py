@@ -28,7 +28,12 @@ class Interval:
     method: str  # "wald_log", "profile", "bca", "none"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"lower": _num(self.lower), "upper": _num(self.upper), "level": self.level, "method": self.method}
+        return {
+            "lower": _num(self.lower),
+            "upper": _num(self.upper),
+            "level": self.level,
+            "method": self.method,
+        }
 
 
 @dataclass(frozen=True, slots=True)

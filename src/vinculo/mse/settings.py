@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-__all__ = ["CI_METHODS", "METHODS", "MSESettings"]
+__all__ = ["CI_METHODS", "DEFAULT_SETTINGS", "METHODS", "MSESettings"]
 
 Method = Literal["stepwise", "bic", "aic", "main", "fixed", "bayes"]
 CIMethod = Literal["wald", "profile", "bca", "none"]
@@ -67,3 +67,7 @@ class MSESettings:
         data = asdict(self)
         data["terms"] = list(self.terms)
         return data
+
+
+DEFAULT_SETTINGS = MSESettings()
+"""The defaults (stepwise, pthresh 0.02, Wald interval); shared, immutable."""

@@ -27,7 +27,7 @@ from vinculo.mse._histories import CaptureHistories
 from vinculo.mse.bootstrap import bca_limits
 from vinculo.mse.estimate import estimate
 from vinculo.mse.result import Interval, MSEResult, _num
-from vinculo.mse.settings import MSESettings
+from vinculo.mse.settings import DEFAULT_SETTINGS, MSESettings
 
 __all__ = ["MIN_STRATUM_CASES", "StrataResult", "estimate_strata"]
 
@@ -73,7 +73,9 @@ class StrataResult:
                 f"{name[:19]:<20}{r.n_observed:>12,}{r.estimate:>14,.1f}{r.interval.lower:>14,.1f}{r.interval.upper:>14,.1f}"
             )
         out.append("-" * width)
-        out.append(f"{'Total':<20}{self.n_observed:>12,}{self.estimate:>14,.1f}{iv.lower:>14,.1f}{iv.upper:>14,.1f}")
+        out.append(
+            f"{'Total':<20}{self.n_observed:>12,}{self.estimate:>14,.1f}{iv.lower:>14,.1f}{iv.upper:>14,.1f}"
+        )
         out.append(f"{100 * iv.level:g}% interval: {iv.method}; {self.combination}")
         out.extend(f"Warning: {w}" for w in self.warnings)
         out.append("=" * width)
@@ -89,13 +91,15 @@ def _sparsity(name: str, h: CaptureHistories) -> str | None:
     t = h.n_lists
     overlapping = sum(h.overlap((i, j)) >= MIN_PAIR_OVERLAP for i in range(t) for j in range(i + 1, t))
     if overlapping == 0:
-        return f"Stratum {name!r}: no two lists have a case in common, so the dark figure is not identifiable."
+        return (
+            f"Stratum {name!r}: no two lists have a case in common, so the dark figure is not identifiable."
+        )
     return None
 
 
 def estimate_strata(
     strata: Mapping[str, CaptureHistories],
-    settings: MSESettings = MSESettings(),
+    settings: MSESettings = DEFAULT_SETTINGS,
     progress: Progress | None = None,
 ) -> StrataResult:
     """Estimate each stratum separately and combine them into a total.
@@ -149,6 +153,8 @@ def estimate_strata(
         var = sum((r.dark_figure * r.diagnostics.se_log_dark) ** 2 for _, r in results)
         se = math.sqrt(var) / dark if dark > 0 else math.nan
         z = float(norm.ppf(0.5 + level / 2))
-        interval = Interval(n_obs + dark * math.exp(-z * se), n_obs + dark * math.exp(z * se), level, "wald_log")
+        interval = Interval(
+            n_obs + dark * math.exp(-z * se), n_obs + dark * math.exp(z * se), level, "wald_log"
+        )
         how = "independent strata: delta-method variance of the summed dark figure, log-normal interval"
     return StrataResult(tuple(results), total, n_obs, interval, how, tuple(notes))

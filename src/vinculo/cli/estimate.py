@@ -1,0 +1,221 @@
+"""``vinculo estimate FILE.csv``: multiple systems estimation from the command line.
+
+The lead wires :data:`estimate` into the main ``vinculo`` group. Errors in the input become a
+``click.ClickException`` listing every problem as ``file:row:column: code: message``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
+
+import click
+
+from vinculo.errors import VinculoError, format_issues
+
+__all__ = ["estimate"]
+
+
+def _fail(exc: VinculoError) -> click.ClickException:
+    text = format_issues(exc.issues) if exc.issues else f"{exc.code}: {exc}"
+    return click.ClickException(text)
+
+
+class _Progress:
+    """Adapter from ``progress(done, total)`` to a click progress bar on stderr."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.bar: Any = None
+        self.done = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.quiet or total <= 0:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="Bootstrap", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def _flat(result: Any, method: str) -> dict[str, Any]:
+    iv = result.interval
+    data = result.to_dict()
+    return {
+        "estimate": data["estimate"],
+        "observed": result.n_observed,
+        "dark_figure": data.get("dark_figure", result.estimate - result.n_observed),
+        "ci_lower": data["interval"]["lower"],
+        "ci_upper": data["interval"]["upper"],
+        "ci_level": iv.level,
+        "ci_method": iv.method,
+        "terms": list(result.model_terms),
+        "method": method,
+        "warnings": list(result.warnings),
+        "result": data,
+    }
+
+
+def _run_bayes(path: Path, level: float, fmt: str, quiet: bool) -> None:
+    from vinculo.mse import read_histories
+
+    try:
+        from vinculo.mse.bayes import BayesSettings, fit_bayes
+    except ImportError:
+        raise click.ClickException(
+            "--method bayes needs vinculo.mse.bayes.fit_bayes, which is not available in this installation. "
+            "Use --method stepwise or bic, or update vinculo."
+        ) from None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            h = read_histories(path)
+            res = fit_bayes(h.counts_msb(), h.lists, BayesSettings(level=level))
+        except VinculoError as exc:
+            raise _fail(exc) from None
+    if fmt == "json":
+        out = {
+            "estimate": res.estimate,
+            "observed": res.n_observed,
+            "dark_figure": res.estimate - res.n_observed,
+            "ci_lower": res.interval.lower,
+            "ci_upper": res.interval.upper,
+            "ci_level": res.interval.level,
+            "ci_method": "credible",
+            "terms": list(res.model_terms),
+            "method": "bayes",
+            "warnings": list(dict.fromkeys([*h.notes, *res.warnings])),
+            "result": res.to_dict(),
+        }
+        click.echo(json.dumps(out, indent=2))
+    else:
+        click.echo(res.summary())
+        if not quiet:
+            for w in caught:
+                click.echo(f"Warning: {w.message}", err=True)
+
+
+@click.command("estimate")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--method",
+    type=click.Choice(["stepwise", "bic", "aic", "main", "fixed", "bayes"]),
+    default="stepwise",
+    show_default=True,
+    help="Model choice: stepwise p-values (Chan et al. 2021), best BIC/AIC over all hierarchical models "
+    "(Silverman et al. 2024), main effects only, a fixed model (--terms), or Bayesian model averaging.",
+)
+@click.option("--terms", default="", help='Model terms for --method fixed, e.g. "A:B,B:C".')
+@click.option("--pthresh", type=float, default=0.02, show_default=True, help="Stepwise p-value threshold.")
+@click.option(
+    "--maxorder", type=int, default=2, show_default=True, help="Highest interaction order (bic/aic)."
+)
+@click.option(
+    "--ci",
+    type=click.Choice(["wald", "profile", "bca", "none"]),
+    default="wald",
+    show_default=True,
+    help="Interval: Wald (log scale), profile likelihood, or BCa bootstrap with model re-selection.",
+)
+@click.option("--nboot", type=int, default=1000, show_default=True, help="Bootstrap replicates for --ci bca.")
+@click.option(
+    "--ntop", type=int, default=None, help="BIC/AIC bootstrap: choose among the N best models only."
+)
+@click.option("--seed", type=int, default=1234, show_default=True, help="Random seed of the bootstrap.")
+@click.option("--level", type=float, default=0.95, show_default=True, help="Confidence level.")
+@click.option("--strata", "by", default=None, help="Column with strata: estimate each and add them up.")
+@click.option(
+    "--jobs", type=int, default=None, help="Worker processes for the bootstrap (default: all cores)."
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--quiet", is_flag=True, help="No progress bar and no warnings on stderr.")
+def estimate(
+    file: Path,
+    method: str,
+    terms: str,
+    pthresh: float,
+    maxorder: int,
+    ci: str,
+    nboot: int,
+    ntop: int | None,
+    seed: int,
+    level: float,
+    by: str | None,
+    jobs: int | None,
+    fmt: str,
+    quiet: bool,
+) -> None:
+    """Estimate the total population, including unseen cases, from a capture-history table.
+
+    FILE is a CSV with one 0/1 column per list and a `count` column, one row per capture
+    history (which lists a case is on).
+    """
+    if method == "bayes":
+        _run_bayes(file, level, fmt, quiet)
+        return
+    from vinculo.mse import MSESettings, estimate_strata, read_histories, read_strata
+    from vinculo.mse import estimate as run_estimate
+
+    settings = MSESettings(
+        method=method,  # type: ignore[arg-type]
+        terms=tuple(t.strip() for t in terms.split(",") if t.strip()),
+        pthresh=pthresh,
+        max_order=maxorder,
+        ci=ci,  # type: ignore[arg-type]
+        nboot=nboot,
+        ntop=ntop,
+        seed=seed,
+        level=level,
+        n_jobs=jobs,
+    )
+    progress = _Progress(quiet or (fmt == "json" and not sys.stderr.isatty()))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            if by:
+                strata = read_strata(file, by)
+                sres = estimate_strata(strata, settings, progress=progress)
+            else:
+                h = read_histories(file)
+                res = run_estimate(h, settings, progress=progress)
+        except VinculoError as exc:
+            raise _fail(exc) from None
+        finally:
+            progress.close()
+    if by:
+        if fmt == "json":
+            out = {
+                "estimate": sres.estimate,
+                "observed": sres.n_observed,
+                "dark_figure": sres.dark_figure,
+                "ci_lower": sres.interval.to_dict()["lower"],
+                "ci_upper": sres.interval.to_dict()["upper"],
+                "ci_level": sres.interval.level,
+                "ci_method": sres.interval.method,
+                "terms": {name: list(r.model_terms) for name, r in sres.strata},
+                "method": method,
+                "warnings": list(sres.warnings),
+                "result": sres.to_dict(),
+            }
+            click.echo(json.dumps(out, indent=2))
+        else:
+            click.echo(sres.summary())
+        return
+    if fmt == "json":
+        click.echo(json.dumps(_flat(res, method), indent=2))
+    else:
+        click.echo(res.summary())
+        if not quiet:
+            shown = set(res.warnings)
+            for w in caught:
+                if str(w.message) not in shown:
+                    click.echo(f"Warning: {w.message}", err=True)
