@@ -179,3 +179,35 @@ def test_a_real_dataset_runs_end_to_end_with_stepwise_selection(world: World) ->
     expected = estimate(read_histories(SHARED / "NewOrl_5.csv"), MSESettings(method="stepwise", ci="wald"))
     assert record.result["estimate"] == pytest.approx(expected.estimate, rel=1e-9)
     assert record.result["model_terms"] == list(expected.model_terms)
+
+
+def test_strata_are_estimated_separately_and_summed(world: World) -> None:
+    rows = ["year,A,B,count"]
+    for year, scale in (("2021", 1), ("2022", 2)):
+        for a, b, n in ((1, 0, 60), (0, 1, 40), (1, 1, 20)):
+            rows.append(f"{year},{a},{b},{n * scale}")
+    response = upload(world, text="\n".join(rows) + "\n", stratum_column="year")
+    assert response.status_code == 302, response.content
+    record = Estimate.objects.get()
+    assert record.n_observed == 360 and record.lists == ["A", "B"]
+    runner.run_pending()
+    record.refresh_from_db()
+    assert record.result is not None
+    strata = record.result["strata"]
+    assert set(strata) == {"2021", "2022"}
+    # Two independent lists: N = n_A * n_B / n_AB per stratum (Lincoln-Petersen), 240 and 480.
+    assert strata["2021"]["estimate"] == pytest.approx(240)
+    assert record.result["estimate"] == pytest.approx(720)
+    page = (
+        world.client_for("owner_manager").get(reverse("estimates:detail", args=[record.pk])).content.decode()
+    )
+    assert "Estimates by year" in page
+
+
+def test_bayesian_averaging_runs_from_the_platform(world: World) -> None:
+    upload(world, method="bayes")
+    runner.run_pending()
+    record = Estimate.objects.get()
+    assert record.result is not None, Job.objects.get(pk=record.job_id).error
+    assert record.result["interval"]["method"] == "bayes_credible"
+    assert record.result["n_observed"] == 123

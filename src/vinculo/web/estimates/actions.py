@@ -14,7 +14,7 @@ from vinculo.web.core.models import Country
 from vinculo.web.jobs import runner
 
 from .models import Estimate
-from .services import checksum, histories_from_text, settings_from_dict
+from .services import checksum, parse_tables, settings_from_dict
 
 
 @transaction.atomic
@@ -26,13 +26,14 @@ def create_estimate(
     source_text: str,
     settings: dict[str, Any],
     sensitivity: str,
+    stratum_column: str = "",
     country: Country | None = None,
     year: int | None = None,
     shared_with: list[Organisation] | None = None,
     request: HttpRequest | None = None,
 ) -> Estimate:
     """Validate the table and the settings (raising VinculoError naming row/column), then queue the job."""
-    histories = histories_from_text(source_text, source_name)
+    lists, n_observed = parse_tables(source_text, source_name, stratum_column)
     settings_from_dict(settings)  # raises on impossible settings before anything is written
     job = runner.enqueue("estimate", {"title": title}, created_by=actor)
     record = Estimate(
@@ -45,8 +46,9 @@ def create_estimate(
         source_name=source_name,
         source_csv=source_text,
         input_sha256=checksum(source_text),
-        lists=list(histories.lists),
-        n_observed=histories.n_observed,
+        stratum_column=stratum_column,
+        lists=list(lists),
+        n_observed=n_observed,
         settings=settings,
         job=job,
     )
@@ -59,7 +61,12 @@ def create_estimate(
         request=request,
         actor=actor,
         obj=record,
-        details={"method": settings.get("method"), "ci": settings.get("ci"), "lists": list(histories.lists)},
+        details={
+            "method": settings.get("method"),
+            "ci": settings.get("ci"),
+            "lists": list(lists),
+            "strata": stratum_column,
+        },
     )
     return record
 

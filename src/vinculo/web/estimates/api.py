@@ -30,6 +30,7 @@ class EstimateOut(Schema):
     lists: list[str]
     n_observed: int
     settings: dict[str, Any]
+    stratum_column: str
     status: str
     percent: int
     error: str
@@ -71,6 +72,7 @@ class EstimateIn(Schema):
     nboot: int = Field(default=1000, ge=50, le=10000)
     seed: int = Field(default=1234, ge=0)
     sensitivity: Literal["public", "internal", "restricted"] = "restricted"
+    stratum_column: str = Field(default="", max_length=100, description="Estimate each stratum, then sum.")
 
 
 def _visible(request: HttpRequest, estimate_id: int) -> Estimate:
@@ -123,6 +125,7 @@ def create_estimate(request: HttpRequest, payload: EstimateIn) -> Status[Estimat
         source_text=payload.csv,
         settings=settings,
         sensitivity=payload.sensitivity,
+        stratum_column=payload.stratum_column.strip(),
         country=country,
         year=payload.year,
         request=request,

@@ -28,6 +28,14 @@ class EstimateForm(forms.Form):
         label=_("Capture histories (CSV)"),
         help_text=_("One 0/1 column per list and a count column; one row per combination of lists."),
     )
+    stratum_column = forms.CharField(
+        label=_("Stratum column (optional)"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "For example year or sex: each stratum is estimated separately and the estimates are summed."
+        ),
+    )
     country = forms.ModelChoiceField(label=_("Country"), queryset=Country.objects.all(), required=False)
     year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100, required=False)
     method = forms.ChoiceField(label=_("Model choice"), choices=METHOD_CHOICES, initial="stepwise")

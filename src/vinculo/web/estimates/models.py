@@ -18,6 +18,12 @@ class Estimate(OwnedRecord):
     # Aggregated counts of capture histories only: no record of any person is stored here.
     source_csv = models.TextField(_("capture histories (CSV)"))
     input_sha256 = models.CharField(max_length=64)
+    stratum_column = models.CharField(
+        _("stratum column"),
+        max_length=100,
+        blank=True,
+        help_text=_("Estimated separately for each value of this column, then summed."),
+    )
     lists = models.JSONField(default=list)
     n_observed = models.PositiveIntegerField(default=0)
     settings = models.JSONField(default=dict)

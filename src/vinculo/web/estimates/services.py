@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from vinculo.errors import VinculoError
-from vinculo.mse import CaptureHistories, MSESettings, read_histories
+from vinculo.mse import CaptureHistories, MSESettings, read_histories, read_strata
 
 MAX_BYTES = 1_000_000
 
@@ -42,6 +42,24 @@ def histories_from_text(text: str, name: str) -> CaptureHistories:
         path = Path(folder) / safe_name(name)
         path.write_text(text, encoding="utf-8")
         return read_histories(path)
+
+
+def strata_from_text(text: str, name: str, by: str) -> dict[str, CaptureHistories]:
+    """Parse a capture-history CSV with a stratum column into one table per stratum."""
+    with tempfile.TemporaryDirectory(prefix="vinculo-mse-") as folder:
+        path = Path(folder) / safe_name(name)
+        path.write_text(text, encoding="utf-8")
+        return read_strata(path, by)
+
+
+def parse_tables(text: str, name: str, by: str = "") -> tuple[tuple[str, ...], int]:
+    """Check the upload; return its lists and number of observed cases (summed over strata)."""
+    if by:
+        strata = strata_from_text(text, name, by)
+        first = next(iter(strata.values()))
+        return first.lists, sum(h.n_observed for h in strata.values())
+    histories = histories_from_text(text, name)
+    return histories.lists, histories.n_observed
 
 
 def settings_from_dict(data: dict[str, Any]) -> MSESettings:

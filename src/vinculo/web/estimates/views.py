@@ -61,6 +61,7 @@ def estimate_create(request: HttpRequest) -> HttpResponse:
                 source_text=text,
                 settings=form.settings(),
                 sensitivity=form.cleaned_data["sensitivity"],
+                stratum_column=form.cleaned_data["stratum_column"].strip(),
                 country=form.cleaned_data["country"],
                 year=form.cleaned_data["year"],
                 shared_with=list(form.cleaned_data["shared_with"]),
