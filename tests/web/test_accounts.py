@@ -127,6 +127,7 @@ def test_role_form_requires_an_organisation_except_for_administrators(world: Wor
         reverse("accounts:person", args=[target.pk]),
         {"role": Role.ANALYST, "organisation": "", "is_active": "on"},
     )
+    assert response.status_code == 400
     assert "Choose an organisation" in response.content.decode()
     target.refresh_from_db()
     assert target.organisation_id == world.other.pk
@@ -162,7 +163,7 @@ def test_adding_a_person_with_a_taken_name_or_no_organisation_is_refused(world: 
         {"username": "OWNER_MANAGER", "email": "x@example.org", "role": Role.ANALYST, "organisation": ""},
     )
     text = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "This user name is taken" in text and "Choose an organisation" in text
     assert not mail.outbox
 

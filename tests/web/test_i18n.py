@@ -82,3 +82,24 @@ def test_a_404_page_is_translated_and_never_a_stack_trace() -> None:
     assert "Traceback" not in text
     with translation.override("es"):
         assert translation.gettext("Page not found") in text
+
+
+@pytest.mark.django_db
+def test_a_server_error_page_shows_no_stack_trace(monkeypatch: pytest.MonkeyPatch) -> None:
+    from vinculo.web.core import views
+
+    def boom(request: object) -> list[object]:
+        raise RuntimeError("internal detail that must not leak")
+
+    monkeypatch.setattr(views.areas, "visible_areas", boom)
+    import logging
+
+    logging.getLogger("django.request").disabled = True
+    try:
+        response = Client(raise_request_exception=False).get("/")
+    finally:
+        logging.getLogger("django.request").disabled = False
+    assert response.status_code == 500
+    text = response.content.decode()
+    assert "Something went wrong" in text
+    assert "internal detail" not in text and "Traceback" not in text

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from vinculo.web.core.views import form_status
+
 from . import access, actions
 from .forms import OrganisationForm, PersonForm, RoleForm, TokenForm
 from .invitations import send_invitation
@@ -34,7 +36,9 @@ def account(request: HttpRequest) -> HttpResponse:
         _token, new_token = actions.issue_token(user=user, name=form.cleaned_data["name"], request=request)
         form = TokenForm()
     tokens = ApiToken.objects.filter(user=user)
-    return render(request, "accounts/account.html", {"form": form, "tokens": tokens, "new_token": new_token})
+    status = form_status(request, invalid=new_token is None)
+    context = {"form": form, "tokens": tokens, "new_token": new_token}
+    return render(request, "accounts/account.html", context, status=status)
 
 
 @login_required
@@ -111,7 +115,8 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, _("The changes were saved."))
             return redirect("accounts:person", pk=person.pk)
-    return render(request, "accounts/person.html", {"person": person, "form": form})
+    status = form_status(request, invalid=True)
+    return render(request, "accounts/person.html", {"person": person, "form": form}, status=status)
 
 
 @login_required
@@ -124,7 +129,9 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
         organisation = actions.create_organisation(actor=request.user, request=request, **form.cleaned_data)
         messages.success(request, _("The organisation was added."))
         return redirect("accounts:organisation", pk=organisation.pk)
-    return render(request, "accounts/organisation_form.html", {"form": form})
+    return render(
+        request, "accounts/organisation_form.html", {"form": form}, status=form_status(request, invalid=True)
+    )
 
 
 @login_required
@@ -148,4 +155,6 @@ def person_create(request: HttpRequest) -> HttpResponse:
         send_invitation(person, request)
         messages.success(request, _("The account was created and an invitation was sent."))
         return redirect("accounts:person", pk=person.pk)
-    return render(request, "accounts/person_form.html", {"form": form})
+    return render(
+        request, "accounts/person_form.html", {"form": form}, status=form_status(request, invalid=True)
+    )

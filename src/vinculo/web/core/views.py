@@ -48,3 +48,8 @@ def server_error(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpRespons
 
 def health(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
+
+
+def form_status(request: HttpRequest, *, invalid: bool) -> int:
+    """HTTP status of a page that shows a form: 400 when a submitted form is re-shown with errors."""
+    return 400 if request.method == "POST" and invalid else 200

@@ -18,6 +18,7 @@ from vinculo.web.accounts.models import User
 from vinculo.web.audit.models import AuditAction
 from vinculo.web.audit.record import audit
 from vinculo.web.core.models import Sensitivity
+from vinculo.web.core.views import form_status
 
 from . import actions
 from .forms import EstimateForm
@@ -72,7 +73,8 @@ def estimate_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The estimate is queued. This page shows its progress."))
             return redirect("estimates:detail", pk=record.pk)
-    return render(request, "estimates/form.html", {"form": form, "problems": problems})
+    status = form_status(request, invalid=bool(problems) or not form.is_valid())
+    return render(request, "estimates/form.html", {"form": form, "problems": problems}, status=status)
 
 
 def estimate_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -14,6 +14,7 @@ from vinculo.web.accounts import access
 from vinculo.web.audit.models import AuditAction
 from vinculo.web.audit.record import audit
 from vinculo.web.core.models import Sensitivity
+from vinculo.web.core.views import form_status
 
 from . import actions
 from .forms import NoticeForm
@@ -79,7 +80,12 @@ def notice_create(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("The notice was published."))
         return redirect("exchange:detail", pk=notice.pk)
-    return render(request, "exchange/form.html", {"form": form, "notice": None})
+    return render(
+        request,
+        "exchange/form.html",
+        {"form": form, "notice": None},
+        status=form_status(request, invalid=True),
+    )
 
 
 @login_required
@@ -101,7 +107,12 @@ def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, _("The changes were saved."))
         return redirect("exchange:detail", pk=notice.pk)
-    return render(request, "exchange/form.html", {"form": form, "notice": notice})
+    return render(
+        request,
+        "exchange/form.html",
+        {"form": form, "notice": notice},
+        status=form_status(request, invalid=True),
+    )
 
 
 @login_required
