@@ -34,6 +34,9 @@ VINCULO_ENCRYPTION_KEYS = [
 ]
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "vinculo-test-media"
 AXES_ENABLED = True
-# django-axes logs every failure at WARNING; tests assert the audit entries instead.
-LOGGING = {"version": 1, "disable_existing_loggers": False, "loggers": {"axes": {"level": "ERROR"}}}
-LOGGING["loggers"]["django.request"] = {"level": "ERROR"}  # 4xx answers are asserted, not logged
+# django-axes logs every failure at WARNING, and Django every 4xx answer; tests assert them instead.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "loggers": {"axes": {"level": "ERROR"}, "django.request": {"level": "ERROR"}},
+}
