@@ -1,0 +1,142 @@
+"""Case records on the HTCDS 2.0 standard, the submissions they came from, and their versions.
+
+Protected identifiers (every field with ``FieldSpec.protected``: names, birthdate, document numbers,
+contact details, locations, free-text notes, and any column that is not an HTCDS field) are stored
+only inside ``protected``, one Fernet token per record (see ``vinculo.protect``). The database holds
+no plaintext identifier. The non-protected fields used for browsing are copied into indexed columns;
+multi-valued ones are kept as ``|code|code|`` text so that one row per case answers every count.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from vinculo.web.core.models import OwnedRecord
+
+
+class SubmissionStatus(models.TextChoices):
+    VALIDATING = "validating", _("Being checked")
+    READY = "ready", _("Checked: waiting for confirmation")
+    IMPORTING = "importing", _("Being imported")
+    COMMITTED = "committed", _("Imported")
+    FAILED = "failed", _("Could not be read")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Submission(OwnedRecord):
+    """One uploaded case file: its checks, and after confirmation the records it created or changed."""
+
+    number = models.PositiveIntegerField(_("submission number"))
+    file_name = models.CharField(_("file name"), max_length=200)
+    mapping_name = models.CharField(_("mapping file"), max_length=200, blank=True)
+    size_bytes = models.PositiveBigIntegerField(default=0)
+    checksum = models.CharField(max_length=80, blank=True)
+    format = models.CharField(max_length=10, blank=True)
+    sheet = models.CharField(max_length=100, blank=True)
+    encoding = models.CharField(max_length=40, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=SubmissionStatus.choices, default=SubmissionStatus.VALIDATING
+    )
+    error = models.TextField(blank=True)
+    job = models.ForeignKey("jobs.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    n_records = models.PositiveIntegerField(default=0)
+    n_invalid = models.PositiveIntegerField(default=0)
+    n_errors = models.PositiveIntegerField(default=0)
+    n_warnings = models.PositiveIntegerField(default=0)
+    file_errors = models.PositiveIntegerField(default=0)  # errors not tied to a row: block any import
+    counts_by_entity = models.JSONField(default=dict)
+    issue_counts = models.JSONField(default=dict)
+    # Issues as dicts (code, message, location, expected, fix, severity; a value only for
+    # non-protected fields) and the rows that have at least one error.
+    issues = models.JSONField(default=list)
+    invalid_rows = models.JSONField(default=list)
+    valid_only = models.BooleanField(_("import only the valid rows"), default=False)
+    committed_at = models.DateTimeField(null=True, blank=True)
+    n_created = models.PositiveIntegerField(default=0)
+    n_changed = models.PositiveIntegerField(default=0)
+    n_unchanged = models.PositiveIntegerField(default=0)
+    n_quarantined = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["owner", "number"], name="cases_submission_number")]
+        verbose_name = _("case submission")
+        verbose_name_plural = _("case submissions")
+
+    def __str__(self) -> str:
+        return f"#{self.number} {self.file_name}"
+
+
+class SubmissionContent(models.Model):
+    """The encrypted upload (and mapping file) between checking and import, and the quarantine file.
+
+    The upload is deleted once the submission is imported or cancelled; the quarantine (rejected
+    rows, which may hold identifiers) stays encrypted for the owner's data managers to download.
+    """
+
+    submission = models.OneToOneField(Submission, on_delete=models.CASCADE, related_name="content")
+    upload = models.TextField(blank=True)
+    mapping = models.TextField(blank=True)
+    quarantine = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"content of submission {self.submission_id}"
+
+
+class CaseRecord(OwnedRecord):
+    """The current version of one case, unique per owner and source record id."""
+
+    source_record_id = models.CharField(_("source record id"), max_length=200)
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="records")
+    version = models.PositiveIntegerField(default=1)
+    # Not indexed alone (two values): an index here made SQLite choose slow OR plans for counts;
+    # the composite index below serves the access filter.
+    consent_to_share = models.BooleanField(_("consent to share"), default=False)
+    content_hash = models.CharField(max_length=64)
+    protected = models.TextField(_("protected identifiers (encrypted)"), blank=True)
+    values = models.JSONField(_("non-protected values"), default=dict)
+    # Browsing columns (non-protected, derived from values).
+    country = models.CharField(_("country of exploitation"), max_length=2, blank=True, db_index=True)
+    citizenship = models.CharField(_("citizenship"), max_length=200, blank=True, db_index=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True, db_index=True)
+    sex = models.CharField(_("sex"), max_length=32, blank=True, db_index=True)
+    age_group = models.CharField(_("age group"), max_length=8, blank=True, db_index=True)
+    exploitation = models.CharField(_("forms of exploitation"), max_length=400, blank=True, db_index=True)
+    control = models.CharField(_("means of control"), max_length=600, blank=True, db_index=True)
+    recruitment = models.CharField(_("recruitment"), max_length=400, blank=True, db_index=True)
+    industry = models.CharField(_("industry"), max_length=60, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "source_record_id"], name="cases_record_source_id")
+        ]
+        indexes = [models.Index(fields=["owner", "sensitivity", "consent_to_share"], name="cases_access")]
+        verbose_name = _("case record")
+        verbose_name_plural = _("case records")
+
+    def __str__(self) -> str:
+        return f"case {self.pk}"
+
+
+class CaseVersion(models.Model):
+    """A superseded version of a case, kept when a later submission changed it."""
+
+    case = models.ForeignKey(CaseRecord, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField()
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="+")
+    sensitivity = models.CharField(max_length=16)
+    consent_to_share = models.BooleanField(default=False)
+    content_hash = models.CharField(max_length=64)
+    protected = models.TextField(blank=True)
+    values = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+    replaced_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [models.UniqueConstraint(fields=["case", "version"], name="cases_version_unique")]
+
+    def __str__(self) -> str:
+        return f"case {self.case_id} v{self.version}"

@@ -1,0 +1,166 @@
+"""Split HTCDS records into encrypted identifiers and indexed browsing columns.
+
+Protected fields (``FieldSpec.protected``) and the cells of non-HTCDS columns (``extra``) go into
+one encrypted JSON blob per record; the other fields stay readable for browsing and counting.
+Nothing here logs or returns a protected value except :func:`open_protected`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+
+from vinculo.htcds import field_catalogue
+from vinculo.protect import KeyRing
+
+EXTRA_KEY = "_extra"
+MULTI_SEP = "|"
+
+# CTDC's age bands (Counter-Trafficking Data Collaborative codebook), as the browsing age groups.
+AGE_GROUPS: tuple[tuple[int, int, str], ...] = (
+    (0, 8, "0-8"),
+    (9, 17, "9-17"),
+    (18, 20, "18-20"),
+    (21, 23, "21-23"),
+    (24, 26, "24-26"),
+    (27, 29, "27-29"),
+    (30, 38, "30-38"),
+    (39, 47, "39-47"),
+    (48, 200, "48+"),
+)
+
+# Browsing dimension -> (model column, HTCDS field it comes from, multi-valued)
+DIMENSIONS: dict[str, tuple[str, str, bool]] = {
+    "country": ("country", "hte_Country", False),
+    "citizenship": ("citizenship", "prs_Citizenship", True),
+    "year": ("year", "cas_IncomingReferralDate", False),
+    "sex": ("sex", "prs_Gender", False),
+    "age_group": ("age_group", "vic_AgeWhenTrafficked", False),
+    "exploitation": ("exploitation", "vic_TypeOfExploitation", True),
+    "control": ("control", "vic_MethodsOfControl", True),
+    "recruitment": ("recruitment", "vic_MethodOfRecruitment", True),
+    "industry": ("industry", "vic_ForcedLabourIndustry", False),
+}
+CONSENT_FIELD = "con_Consent"
+
+
+@cache
+def protected_fields() -> frozenset[str]:
+    return frozenset(spec.name for spec in field_catalogue() if spec.protected)
+
+
+@cache
+def _keyring(keys: tuple[str, ...]) -> KeyRing:
+    return KeyRing(keys)
+
+
+def keyring() -> KeyRing:
+    """The key ring from ``settings.VINCULO_ENCRYPTION_KEYS`` (newest key first)."""
+    return _keyring(tuple(settings.VINCULO_ENCRYPTION_KEYS))
+
+
+def json_value(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    if isinstance(value, tuple | set):
+        return list(value)
+    return str(value)
+
+
+def age_group(age: int | None) -> str:
+    if age is None or age < 0:
+        return ""
+    for low, high, label in AGE_GROUPS:
+        if low <= age <= high:
+            return label
+    return ""
+
+
+def _age(values: Mapping[str, Any]) -> int | None:
+    age = values.get("vic_AgeWhenTrafficked")
+    if isinstance(age, int | float) and not isinstance(age, bool):
+        return int(age)
+    born = values.get("prs_Birthdate")
+    seen = values.get("cas_IncomingReferralDate") or values.get("hte_Date")
+    if isinstance(born, dt.date) and isinstance(seen, dt.date) and seen >= born:
+        return seen.year - born.year - ((seen.month, seen.day) < (born.month, born.day))
+    return None
+
+
+def _multi(value: Any) -> str:
+    if not value:
+        return ""
+    items = sorted({str(v) for v in (value if isinstance(value, list | tuple) else (value,))})
+    return MULTI_SEP + MULTI_SEP.join(items) + MULTI_SEP
+
+
+def browse_columns(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The indexed browsing columns of one record (no protected value is used except to derive age)."""
+    event_type = values.get("hte_Type")
+    country = values.get("hte_Country") if event_type in (None, "Exploitation") else None
+    year_from = values.get("cas_IncomingReferralDate") or values.get("hte_Date")
+    industry = values.get("vic_ForcedLabourIndustry")
+    return {
+        "country": str(country or ""),
+        "citizenship": _multi(values.get("prs_Citizenship")),
+        "year": year_from.year if isinstance(year_from, dt.date) else None,
+        "sex": str(values.get("prs_Gender") or ""),
+        "age_group": age_group(_age(values)),
+        "exploitation": _multi(values.get("vic_TypeOfExploitation")),
+        "control": _multi(values.get("vic_MethodsOfControl")),
+        "recruitment": _multi(values.get("vic_MethodOfRecruitment")),
+        "industry": str(industry[0] if isinstance(industry, tuple | list) and industry else industry or ""),
+    }
+
+
+def split_record(
+    values: Mapping[str, Any], extra: Mapping[str, Any] | None, ring: KeyRing
+) -> tuple[dict[str, Any], str, str]:
+    """``(open values, encrypted token, content hash)`` of one record.
+
+    The hash is a keyed HMAC (the key ring's blind index) of every value, protected ones included,
+    so a changed record is recognised without storing anything that could be checked against a
+    guessed name.
+    """
+    hidden = protected_fields()
+    open_values: dict[str, Any] = {}
+    secret: dict[str, Any] = {}
+    for name, value in values.items():
+        if name in hidden:
+            secret[name] = value
+        else:
+            open_values[name] = json_value(value)
+    if extra:
+        secret[EXTRA_KEY] = dict(extra)
+    secret_text = json.dumps(secret, sort_keys=True, default=_default, ensure_ascii=False)
+    token = ring.encrypt(secret_text) if secret else ""
+    everything = json.dumps([open_values, secret_text], sort_keys=True, default=_default, ensure_ascii=False)
+    return open_values, token, ring.blind_index(everything)
+
+
+def content_hash(open_values: Mapping[str, Any], token: str, ring: KeyRing) -> str:
+    """The content hash of a stored record (used again after key rotation)."""
+    secret_text = ring.decrypt(token) if token else "{}"
+    everything = json.dumps([dict(open_values), secret_text], sort_keys=True, ensure_ascii=False)
+    return ring.blind_index(everything)
+
+
+def open_protected(token: str) -> dict[str, Any]:
+    """Decrypt a record's protected values. Callers check ``access_can_see_identifiers`` first."""
+    if not token:
+        return {}
+    data = json.loads(keyring().decrypt(token))
+    return data if isinstance(data, dict) else {}

@@ -1,0 +1,202 @@
+"""Filtering and counting case records for browsing, with small-cell protection."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
+
+from vinculo.charts import SUPPRESSED, ChartValue
+from vinculo.htcds import field_catalogue
+from vinculo.web.accounts import access
+from vinculo.web.core.models import Country
+
+from .models import CaseRecord
+from .protection import AGE_GROUPS, DIMENSIONS, MULTI_SEP
+
+SMALL_CELL = 5
+
+
+def dimension_titles() -> dict[str, str]:
+    return {
+        "country": _("Country of exploitation"),
+        "citizenship": _("Citizenship"),
+        "year": _("Year"),
+        "sex": _("Sex"),
+        "age_group": _("Age group"),
+        "exploitation": _("Form of exploitation"),
+        "control": _("Means of control"),
+        "recruitment": _("Recruitment"),
+        "industry": _("Industry"),
+    }
+
+
+@cache
+def _picklist_labels(field_name: str) -> dict[str, str]:
+    spec = field_catalogue()[field_name]
+    labels = spec.value_labels or spec.values
+    return dict(zip(spec.values, labels, strict=False))
+
+
+@cache
+def _country_names() -> dict[str, str]:
+    return dict(Country.objects.values_list("iso2", "name"))
+
+
+def _country_codes() -> dict[str, str]:
+    """ISO3 and ISO2 (upper case) -> ISO2."""
+    codes: dict[str, str] = {}
+    for iso2, iso3 in Country.objects.values_list("iso2", "iso3"):
+        codes[iso2.upper()] = iso2
+        codes[iso3.upper()] = iso2
+    return codes
+
+
+def choices(dimension: str) -> list[tuple[str, str]]:
+    """The values one may filter a dimension by, as (code, label)."""
+    if dimension in ("country", "citizenship"):
+        return sorted(_country_names().items(), key=lambda item: item[1])
+    if dimension == "year":
+        return []
+    if dimension == "age_group":
+        return [(label, label) for _low, _high, label in AGE_GROUPS]
+    return list(_picklist_labels(DIMENSIONS[dimension][1]).items())
+
+
+def label(dimension: str, code: str) -> str:
+    if code in ("", None):
+        return _("Not recorded")
+    if dimension in ("country", "citizenship"):
+        return _country_names().get(code, code)
+    if dimension in ("year", "age_group"):
+        return str(code)
+    return _picklist_labels(DIMENSIONS[dimension][1]).get(code, code)
+
+
+@dataclass
+class CaseFilter:
+    """Chosen filters, by dimension; the errors say which parameters were not understood."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> CaseFilter:
+        chosen: dict[str, str] = {}
+        errors: list[str] = []
+        for dim in DIMENSIONS:
+            raw = params.get(dim)
+            if raw in (None, ""):
+                continue
+            text = str(raw).strip()
+            if dim in ("country", "citizenship"):
+                code = _country_codes().get(text.upper())
+                if code is None:
+                    errors.append(
+                        f"{dim}: {text!r} is not an ISO 3166-1 country code. Use an alpha-2 or alpha-3 code."
+                    )
+                    continue
+                chosen[dim] = code
+            elif dim == "year":
+                if not text.isdigit() or not 1900 <= int(text) <= 2100:
+                    errors.append(f"year: {text!r} is not a year. Use four digits, e.g. 2021.")
+                    continue
+                chosen[dim] = text
+            else:
+                allowed = {c for c, _l in choices(dim)}
+                if text not in allowed:
+                    errors.append(
+                        f"{dim}: {text!r} is not one of the allowed values. Use one of: {', '.join(sorted(allowed))}."
+                    )
+                    continue
+                chosen[dim] = text
+        return cls(chosen, errors)
+
+    def apply(self, queryset: QuerySet[CaseRecord]) -> QuerySet[CaseRecord]:
+        for dim, value in self.values.items():
+            column, _field, multi = DIMENSIONS[dim]
+            if multi:
+                queryset = queryset.filter(**{f"{column}__contains": f"{MULTI_SEP}{value}{MULTI_SEP}"})
+            elif dim == "year":
+                queryset = queryset.filter(year=int(value))
+            else:
+                queryset = queryset.filter(**{column: value})
+        return queryset
+
+    def query_string(self) -> str:
+        from urllib.parse import urlencode
+
+        return urlencode(self.values)
+
+
+def visible_cases(user: Any, case_filter: CaseFilter | None = None) -> QuerySet[CaseRecord]:
+    queryset = access.access_visible_cases(user, CaseRecord.objects.all())
+    return case_filter.apply(queryset) if case_filter else queryset
+
+
+def exact_counts(user: Any, queryset: QuerySet[CaseRecord]) -> bool:
+    """Counts are exact only when all counted cases belong to the user's organisation.
+
+    Asks whether one counted case belongs to another organisation (stops at the first found).
+    """
+    org_id = getattr(user, "organisation_id", None)
+    if org_id is None or not access.access_sees_exact_counts(user, [org_id]):
+        return False
+    return not queryset.order_by().exclude(owner_id=org_id).exists()
+
+
+def protect(n: int, exact: bool) -> ChartValue:
+    if not exact and 0 < n < SMALL_CELL:
+        return SUPPRESSED
+    return n
+
+
+def shown(value: ChartValue) -> str:
+    return f"<{SMALL_CELL}" if value is SUPPRESSED else f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def dimension_counts(queryset: QuerySet[CaseRecord], dimension: str) -> list[tuple[str, int]]:
+    """(code, number of cases) for one dimension, most frequent first; multi-valued cases count once per value."""
+    return _dimension_counts(queryset, dimension)[0]
+
+
+def _dimension_counts(queryset: QuerySet[CaseRecord], dimension: str) -> tuple[list[tuple[str, int]], int]:
+    """The counts of one dimension and the number of cases (each case is in one stored group)."""
+    column, _field, multi = DIMENSIONS[dimension]
+    rows = queryset.order_by().values_list(column).annotate(n=Count("id"))
+    totals: Counter[str] = Counter()
+    cases = 0
+    for value, n in rows:
+        cases += n
+        if multi:
+            parts = [p for p in (value or "").split(MULTI_SEP) if p]
+            for part in parts or [""]:
+                totals[part] += n
+        else:
+            totals["" if value is None else str(value)] += n
+    if dimension in ("year", "age_group"):
+        order = [label for _l, _h, label in AGE_GROUPS] if dimension == "age_group" else None
+        keys = sorted(totals, key=lambda k: (k == "", order.index(k) if order and k in order else k))
+        return [(k, totals[k]) for k in keys], cases
+    return sorted(totals.items(), key=lambda item: (item[0] == "", -item[1], item[0])), cases
+
+
+def count_summary(user: Any, case_filter: CaseFilter, dimensions: list[str]) -> dict[str, Any]:
+    """Total and per-dimension counts of the cases ``user`` may see, small cells protected."""
+    queryset = visible_cases(user, case_filter)
+    exact = exact_counts(user, queryset)
+    total: int | None = None
+    result: dict[str, Any] = {"exact": exact, "dimensions": {}}
+    for dim in dimensions:
+        items, cases = _dimension_counts(queryset, dim)
+        total = cases if total is None else total
+        result["dimensions"][dim] = [(code, label(dim, code), protect(n, exact)) for code, n in items]
+    if total is None:
+        total = queryset.order_by().count()
+    result["total"] = protect(total, exact)
+    return result

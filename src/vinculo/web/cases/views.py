@@ -1,0 +1,434 @@
+"""Pages of the case-data area. Access goes through ``vinculo.web.accounts.access`` only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from vinculo import charts
+from vinculo.errors import VinculoError
+from vinculo.htcds import field_catalogue
+from vinculo.web.accounts import access
+from vinculo.web.accounts.models import User
+from vinculo.web.audit.models import AuditAction
+from vinculo.web.audit.record import audit
+
+from . import actions, exports
+from .forms import ConfirmForm, SubmissionForm
+from .models import CaseRecord, CaseVersion, Submission, SubmissionContent, SubmissionStatus
+from .protection import DIMENSIONS, EXTRA_KEY, keyring, open_protected
+from .queries import (
+    SMALL_CELL,
+    CaseFilter,
+    choices,
+    count_summary,
+    dimension_titles,
+    exact_counts,
+    label,
+    protect,
+    shown,
+    visible_cases,
+)
+from .services import problems_csv, public_issue, unseal_bytes
+
+PAGE = 50
+PROBLEMS_PAGE = 200
+
+
+def get_visible_case(request: HttpRequest, pk: int) -> CaseRecord:
+    record = CaseRecord.objects.select_related("owner", "submission", "created_by").filter(pk=pk).first()
+    if record is None or not access.access_can_view_case(request.user, record):
+        raise Http404
+    return record
+
+
+def get_own_submission(request: HttpRequest, pk: int) -> Submission:
+    submission = Submission.objects.select_related("owner", "created_by", "job").filter(pk=pk).first()
+    if submission is None or not access.access_can_manage_case_submission(request.user, submission):
+        raise Http404
+    return submission
+
+
+def _filter_context(case_filter: CaseFilter) -> list[dict[str, Any]]:
+    titles = dimension_titles()
+    return [
+        {"name": dim, "title": titles[dim], "choices": choices(dim), "value": case_filter.values.get(dim, "")}
+        for dim in DIMENSIONS
+    ]
+
+
+def case_list(request: HttpRequest) -> HttpResponse:
+    case_filter = CaseFilter.from_params(request.GET)
+    queryset = visible_cases(request.user, case_filter).select_related("owner")
+    exact = exact_counts(request.user, queryset)
+    page = Paginator(queryset.order_by("-id"), PAGE).get_page(request.GET.get("page"))
+    total = page.paginator.count
+    rows = [
+        {
+            "record": r,
+            "country": label("country", r.country) if r.country else "",
+            "sex": label("sex", r.sex) if r.sex else "",
+            "exploitation": ", ".join(label("exploitation", c) for c in r.exploitation.split("|") if c),
+        }
+        for r in page
+    ]
+    audit(
+        AuditAction.VIEW,
+        request=request,
+        object_type="cases.caserecord",
+        details={"filters": case_filter.values, "matched": total, "shown": [r.pk for r in page]},
+    )
+    return render(
+        request,
+        "cases/list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "total": shown(protect(total, exact)),
+            "exact": exact,
+            "small_cell": SMALL_CELL,
+            "filters": _filter_context(case_filter),
+            "filter_errors": case_filter.errors,
+            "query": case_filter.query_string(),
+            "can_submit": access.access_can_submit_cases(request.user),
+        },
+    )
+
+
+def case_counts(request: HttpRequest) -> HttpResponse:
+    case_filter = CaseFilter.from_params(request.GET)
+    titles = dimension_titles()
+    summary = count_summary(request.user, case_filter, list(DIMENSIONS))
+    plots = []
+    for dim, items in summary["dimensions"].items():
+        items = items[:25]
+        labels = [item[1] for item in items]
+        values = [item[2] for item in items]
+        title = _("Cases by %(dimension)s") % {"dimension": titles[dim].lower()}
+        svg = charts.bar_chart(
+            labels,
+            values,
+            title=title,
+            description=_("Number of cases the filters select, by %(dimension)s.")
+            % {"dimension": titles[dim].lower()},
+            horizontal=True,
+            unit=_("cases"),
+        )
+        table = charts.data_table(labels, values, category_header=titles[dim], value_header=_("Cases"))
+        plots.append({"name": dim, "title": title, "svg": svg, "table": table})
+    audit(
+        AuditAction.VIEW,
+        request=request,
+        object_type="cases.caserecord",
+        details={"filters": case_filter.values, "counts": True},
+    )
+    return render(
+        request,
+        "cases/counts.html",
+        {
+            "plots": plots,
+            "total": shown(summary["total"]),
+            "exact": summary["exact"],
+            "small_cell": SMALL_CELL,
+            "filters": _filter_context(case_filter),
+            "filter_errors": case_filter.errors,
+            "query": case_filter.query_string(),
+        },
+    )
+
+
+def _value_text(spec_name: str, value: Any) -> str:
+    """A stored value as people read it: code-list labels, country names, Yes/No."""
+    if isinstance(value, list | tuple):
+        return ", ".join(_value_text(spec_name, v) for v in value)
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    spec = _specs().get(spec_name)
+    if spec is not None and isinstance(value, str):
+        if spec.type.value in ("country", "multi_country"):
+            return label("country", value)
+        if spec.values:
+            labels = dict(zip(spec.values, spec.value_labels or spec.values, strict=False))
+            return str(labels.get(value, value))
+    return str(value)
+
+
+def _specs() -> dict[str, Any]:
+    return {s.name: s for s in field_catalogue()}
+
+
+def _field_rows(values: dict[str, Any], secret: dict[str, Any] | None) -> list[dict[str, Any]]:
+    rows = []
+    for spec in field_catalogue():
+        if spec.protected:
+            if secret is None or spec.name not in secret:
+                continue
+            value = secret[spec.name]
+        elif spec.name in values:
+            value = values[spec.name]
+        else:
+            continue
+        rows.append(
+            {
+                "name": spec.name,
+                "label": spec.label,
+                "entity": spec.entity.value,
+                "value": _value_text(spec.name, value),
+                "protected": spec.protected,
+            }
+        )
+    return rows
+
+
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_visible_case(request, pk)
+    identifiers = access.access_can_see_identifiers(request.user, record)
+    secret = open_protected(record.protected) if identifiers else None
+    extra = secret.pop(EXTRA_KEY, {}) if secret else {}
+    audit(AuditAction.VIEW, request=request, obj=record, details={"identifiers_shown": identifiers})
+    return render(
+        request,
+        "cases/detail.html",
+        {
+            "record": record,
+            "fields": _field_rows(record.values, secret),
+            "extra": sorted(extra.items()) if isinstance(extra, dict) else [],
+            "identifiers": identifiers,
+            "n_versions": record.version,
+        },
+    )
+
+
+def case_history(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_visible_case(request, pk)
+    identifiers = access.access_can_see_identifiers(request.user, record)
+    versions: list[dict[str, Any]] = []
+    current = {
+        "version": record.version,
+        "submission": record.submission,
+        "when": record.updated_at,
+        "sensitivity": record.sensitivity,
+        "values": record.values,
+        "protected": record.protected,
+        "current": True,
+    }
+    olds = CaseVersion.objects.filter(case=record).select_related("submission", "submission__created_by")
+    for item in [current] + [
+        {
+            "version": v.version,
+            "submission": v.submission,
+            "when": v.created_at,
+            "sensitivity": v.sensitivity,
+            "values": v.values,
+            "protected": v.protected,
+            "current": False,
+        }
+        for v in olds
+    ]:
+        secret = open_protected(item["protected"]) if identifiers else None
+        if secret:
+            secret.pop(EXTRA_KEY, None)
+        item["fields"] = _field_rows(item["values"], secret)
+        versions.append(item)
+    audit(
+        AuditAction.VIEW,
+        request=request,
+        obj=record,
+        details={"history": True, "identifiers_shown": identifiers, "versions": len(versions)},
+    )
+    return render(
+        request, "cases/history.html", {"record": record, "versions": versions, "identifiers": identifiers}
+    )
+
+
+def case_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    fmt = request.GET.get("format", "csv")
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    case_filter = CaseFilter.from_params(request.GET)
+    queryset = visible_cases(request.user, case_filter)
+    identifiers = access.access_can_submit_cases(request.user)  # columns only; rows checked one by one
+    audit(
+        AuditAction.EXPORT,
+        request=request,
+        object_type="cases.caserecord",
+        details={
+            "format": fmt,
+            "filters": case_filter.values,
+            "rows": queryset.count(),
+            "identifiers": identifiers,
+        },
+    )
+    rows = exports.export_rows(request.user, queryset, identifiers)
+    response: HttpResponse | StreamingHttpResponse
+    if fmt == "xlsx":
+        response = HttpResponse(
+            exports.xlsx_bytes(rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = StreamingHttpResponse(exports.csv_stream(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="vinculo-cases.{fmt}"'
+    return response
+
+
+# -- submissions -----------------------------------------------------------------------------
+
+
+@login_required
+def submission_list(request: HttpRequest) -> HttpResponse:
+    if not access.access_can_submit_cases(request.user):
+        raise Http404
+    user = request.user
+    assert isinstance(user, User)
+    queryset = Submission.objects.filter(owner_id=user.organisation_id).select_related("created_by")
+    page = Paginator(queryset.defer("issues", "invalid_rows"), 25).get_page(request.GET.get("page"))
+    return render(request, "cases/submissions.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submission_create(request: HttpRequest) -> HttpResponse:
+    if not access.access_can_submit_cases(request.user):
+        raise Http404
+    user = request.user
+    assert isinstance(user, User)
+    form = SubmissionForm(request.POST or None, request.FILES or None)
+    problem = ""
+    details: list[dict[str, Any]] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        mapping = form.cleaned_data.get("mapping")
+        try:
+            submission = actions.create_submission(
+                actor=user,
+                data=upload.read(),
+                file_name=upload.name,
+                mapping_data=mapping.read() if mapping else b"",
+                mapping_name=mapping.name if mapping else "",
+                sensitivity=form.cleaned_data["sensitivity"],
+                shared_with=form.cleaned_data["shared_with"],
+                request=request,
+            )
+        except VinculoError as exc:
+            problem = str(exc)
+            details = [public_issue(i) for i in exc.issues[:50]]
+        else:
+            return redirect("cases:submission", pk=submission.pk)
+    return render(request, "cases/submit.html", {"form": form, "problem": problem, "details": details})
+
+
+@login_required
+def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = get_own_submission(request, pk)
+    issues = submission.issues
+    page = Paginator(issues, PROBLEMS_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/submission.html",
+        {
+            "submission": submission,
+            "job": submission.job,
+            "page": page,
+            "counts": sorted(submission.counts_by_entity.items()),
+            "form": ConfirmForm(),
+            "quarantine": submission.n_quarantined > 0,
+            "busy": submission.status in (SubmissionStatus.VALIDATING, SubmissionStatus.IMPORTING),
+        },
+    )
+
+
+@login_required
+def submission_status(request: HttpRequest, pk: int) -> JsonResponse:
+    submission = get_own_submission(request, pk)
+    job = submission.job
+    busy = submission.status in (SubmissionStatus.VALIDATING, SubmissionStatus.IMPORTING)
+    return JsonResponse(
+        {
+            "status": (job.status if job and busy else "done"),
+            "submission_status": submission.status,
+            "percent": job.percent if job and busy else 100,
+            "error": submission.error,
+        }
+    )
+
+
+@login_required
+def submission_problems(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = get_own_submission(request, pk)
+    body = exports.problems_table_csv(problems_csv(submission.issues, submission.file_name))
+    audit(AuditAction.EXPORT, request=request, obj=submission, details={"problems": len(submission.issues)})
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="problems-submission-{submission.number}.csv"'
+    return response
+
+
+@login_required
+def submission_quarantine(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = get_own_submission(request, pk)
+    content = SubmissionContent.objects.filter(submission=submission).first()
+    if content is None or not content.quarantine:
+        raise Http404
+    audit(
+        AuditAction.EXPORT, request=request, obj=submission, details={"quarantine": submission.n_quarantined}
+    )
+    response = HttpResponse(
+        unseal_bytes(content.quarantine, keyring()), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="quarantine-submission-{submission.number}.csv"'
+    return response
+
+
+@login_required
+@require_POST
+def submission_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = get_own_submission(request, pk)
+    user = request.user
+    assert isinstance(user, User)
+    form = ConfirmForm(request.POST)
+    valid_only = bool(form.is_valid() and form.cleaned_data["valid_only"])
+    try:
+        result = actions.confirm_submission(
+            actor=user, submission=submission, valid_only=valid_only, request=request
+        )
+    except VinculoError as exc:
+        messages.error(request, str(exc))
+    else:
+        if result.status == SubmissionStatus.COMMITTED:
+            messages.success(
+                request,
+                _(
+                    "Imported: %(created)d new, %(changed)d changed, %(unchanged)d unchanged, %(quarantined)d in quarantine."
+                )
+                % {
+                    "created": result.n_created,
+                    "changed": result.n_changed,
+                    "unchanged": result.n_unchanged,
+                    "quarantined": result.n_quarantined,
+                },
+            )
+        else:
+            messages.success(request, _("The import is running. This page shows its progress."))
+    return redirect("cases:submission", pk=submission.pk)
+
+
+@login_required
+@require_POST
+def submission_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = get_own_submission(request, pk)
+    user = request.user
+    assert isinstance(user, User)
+    try:
+        actions.cancel_submission(actor=user, submission=submission, request=request)
+    except VinculoError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The submission was cancelled; its file was deleted."))
+    return redirect("cases:submissions")
