@@ -1,0 +1,399 @@
+"""Profiles as tables and charts: one :class:`Block` per chart, with its data table and downloads.
+
+The same :class:`Table` feeds the page (text cells), the CSV/XLSX downloads (exact counts as
+numbers, everything else as text such as ``<5``) and the JSON download (numbers or suppression
+objects, as in the API). A suppressed cell is never turned into a number anywhere.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from vinculo import charts
+from vinculo.evidence import AreaProfile, Count, CountryProfile, Rate, Share
+
+Cell = str | int | float | Count | Rate | Share | None
+#: Rows of a table shown on a page; longer tables (citizenships of a region) are complete in the downloads.
+PAGE_ROWS = 250
+Profile = CountryProfile | AreaProfile
+
+SECTION_TITLES = {
+    "victims_total": gettext_lazy("Detected victims"),
+    "victims_by_sex": gettext_lazy("Detected victims by sex"),
+    "victims_by_age": gettext_lazy("Detected victims by age"),
+    "victims_by_sex_age": gettext_lazy("Detected victims by sex and age"),
+    "victims_by_form": gettext_lazy("Detected victims by form of exploitation"),
+    "victims_by_citizenship": gettext_lazy("Detected victims by citizenship"),
+    "victims_by_repatriation": gettext_lazy("Detected victims by country of repatriation"),
+    "prosecuted_total": gettext_lazy("Persons prosecuted"),
+    "prosecuted_by_sex": gettext_lazy("Persons prosecuted by sex"),
+    "convicted_total": gettext_lazy("Persons convicted"),
+    "convicted_by_sex": gettext_lazy("Persons convicted by sex"),
+    "convicted_by_form": gettext_lazy("Persons convicted by form of exploitation"),
+    "convicted_by_citizenship": gettext_lazy("Persons convicted by citizenship"),
+    "contact_total": gettext_lazy("Persons brought into formal contact"),
+    "offences_total": gettext_lazy("Offences of trafficking in persons"),
+}
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    title: str
+    header: list[str]
+    rows: list[list[Cell]]
+
+    def display_rows(self) -> list[list[str]]:
+        """Text cells of the rows shown on the page (at most :data:`PAGE_ROWS`; downloads hold all)."""
+        return [[display(c) for c in row] for row in self.rows[:PAGE_ROWS]]
+
+    @property
+    def truncated(self) -> bool:
+        return len(self.rows) > PAGE_ROWS
+
+    def sheet_rows(self) -> list[list[Any]]:
+        return [[sheet_value(c) for c in row] for row in self.rows]
+
+    def json_rows(self) -> list[dict[str, Any]]:
+        return [{h: json_value(c) for h, c in zip(self.header, row, strict=True)} for row in self.rows]
+
+
+@dataclass(frozen=True)
+class Block:
+    """A chart (SVG, or empty for a table without chart) with its table."""
+
+    table: Table
+    description: str
+    svg: str = ""
+
+
+def display(c: Cell) -> str:
+    if c is None:
+        return "–"
+    if isinstance(c, Count | Share):
+        return c.render()
+    if isinstance(c, Rate):
+        return _("suppressed") if c.count.is_suppressed else c.render()
+    if isinstance(c, float):
+        return f"{c:,.0f}"
+    if isinstance(c, int):
+        return f"{c:,}" if c >= 10000 else str(c)
+    return str(c)
+
+
+def sheet_value(c: Cell) -> Any:
+    """Value for CSV/XLSX: exact counts and rates as numbers, anything suppressed as text."""
+    if c is None:
+        return ""
+    if isinstance(c, Count):
+        return c.low if c.is_exact else c.render()
+    if isinstance(c, Rate):
+        if c.count.is_exact:
+            return round(c.low, 4)
+        return "suppressed" if c.count.is_suppressed else c.render()
+    if isinstance(c, Share):
+        return round(float(c.low), 6) if c.is_exact else c.render()
+    return c
+
+
+def json_value(c: Cell) -> Any:
+    if isinstance(c, Count | Rate | Share):
+        return c.to_json()
+    return c
+
+
+def chart_value(c: Count | None) -> charts.ChartValue:
+    """What a chart draws: exact values, the lower bound of a partly suppressed sum, or a hatched bar."""
+    if c is None:
+        return None
+    if c.is_suppressed:
+        return charts.SUPPRESSED
+    return c.low
+
+
+_PARTIAL_NOTE = gettext_lazy(
+    "Suppressed cells (<5) are hatched and never drawn as numbers; a bar that adds up exact and "
+    "suppressed cells shows its lower bound."
+)
+
+
+def _parts_by_year(section: Mapping[int, Mapping[str, Count]]) -> tuple[list[int], list[str]]:
+    years = sorted(section)
+    parts: list[str] = []
+    for y in years:
+        for p in section[y]:
+            if p not in parts:
+                parts.append(p)
+    return years, parts
+
+
+def _year_part_block(profile: Profile, key: str, *, stacked: bool = True) -> Block | None:
+    section = profile.sections.get(key) or {}
+    if not section:
+        return None
+    years, parts = _parts_by_year(section)
+    title = str(SECTION_TITLES[key])
+    rows: list[list[Cell]] = [[y, *(section[y].get(p) for p in parts)] for y in years]
+    table = Table(key, title, [_("Year"), *parts], rows)
+    description = _("%(title)s in %(name)s, by year.") % {"title": title, "name": profile.name}
+    svg = charts.stacked_bar_chart(
+        [str(y) for y in years],
+        {p: [chart_value(section[y].get(p)) for y in years] for p in parts},
+        title=title,
+        description=f"{description} {_PARTIAL_NOTE}",
+        mode="stacked" if stacked else "grouped",
+        missing=_("not reported"),
+    )
+    return Block(table, description, svg)
+
+
+def _totals_block(
+    profile: Profile, key: str, title: str, sections: Sequence[str], *, line: bool
+) -> Block | None:
+    present = [s for s in sections if profile.sections.get(s)]
+    if not present:
+        return None
+    years = sorted({y for s in present for y in profile.sections[s]})
+    names = [str(SECTION_TITLES[s]) for s in present]
+    rows: list[list[Cell]] = [[y, *(profile.total(s, y) for s in present)] for y in years]
+    table = Table(key, title, [_("Year"), *names], rows)
+    description = _("%(title)s in %(name)s, by year.") % {"title": title, "name": profile.name}
+    series = {
+        n: [chart_value(profile.total(s, y)) for y in years] for n, s in zip(names, present, strict=True)
+    }
+    if line:
+        svg = charts.line_chart(
+            years,
+            series,
+            title=title,
+            description=f"{description} {_PARTIAL_NOTE}",
+            missing=_("not reported"),
+        )
+    else:
+        svg = charts.stacked_bar_chart(
+            [str(y) for y in years],
+            series,
+            title=title,
+            description=f"{description} {_PARTIAL_NOTE}",
+            mode="grouped",
+            missing=_("not reported"),
+        )
+    return Block(table, description, svg)
+
+
+def _origin_rows(profile: Profile, key: str) -> list[list[Cell]]:
+    rows: list[list[Cell]] = []
+    for year, parts in sorted((profile.sections.get(key) or {}).items()):
+        for origin, count in parts.items():
+            rows.append([year, origin, count])
+    return rows
+
+
+def _origins_block(profile: Profile, key: str, names: Mapping[str, str]) -> Block | None:
+    rows = _origin_rows(profile, key)
+    if not rows:
+        return None
+    title = str(SECTION_TITLES[key])
+    table = Table(key, title, [_("Year"), _("Citizenship"), _("Count")], rows)
+    totals: dict[str, Count] = defaultdict(Count.zero)
+    for _year, origin, count in rows:
+        assert isinstance(origin, str) and isinstance(count, Count)
+        totals[origin] = totals[origin] + count
+    top = sorted(totals.items(), key=lambda kv: (-kv[1].low, -kv[1].high, kv[0]))[:10]
+    labels = [names.get(o, o) for o, _c in top]
+    description = _("%(title)s in %(name)s: the ten largest citizenships over all years.") % {
+        "title": title,
+        "name": profile.name,
+    }
+    svg = charts.bar_chart(
+        labels,
+        [chart_value(c) for _o, c in top],
+        title=title,
+        description=f"{description} {_PARTIAL_NOTE}",
+        horizontal=True,
+    )
+    return Block(table, description, svg)
+
+
+def _main_flows_block(profile: Profile, key: str, names: Mapping[str, str], *, into: bool) -> Block | None:
+    flows = profile.main_origins if into else profile.main_destinations
+    if not flows:
+        return None
+    if into:
+        title = _("Main origins of detected victims (all years)")
+        header = [_("Citizenship"), _("Name"), _("Detected victims")]
+    else:
+        title = _("Main countries where citizens were detected abroad (all years)")
+        header = [_("Country of detection"), _("Name"), _("Detected victims")]
+    rows: list[list[Cell]] = [[code, names.get(code, code), c] for code, c in flows]
+    table = Table(key, title, header, rows)
+    description = _("%(title)s, %(name)s. Flows that stay inside the area are left out.") % {
+        "title": title,
+        "name": profile.name,
+    }
+    svg = charts.bar_chart(
+        [names.get(code, code) for code, _c in flows],
+        [chart_value(c) for _code, c in flows],
+        title=title,
+        description=f"{description} {_PARTIAL_NOTE}",
+        horizontal=True,
+    )
+    return Block(table, description, svg)
+
+
+def _rates_block(profile: Profile) -> Block | None:
+    present = [k for k, v in profile.rates.items() if v]
+    if not present:
+        return None
+    years = sorted({y for k in present for y in profile.rates[k]})
+    title = _("Rates per 100,000 population")
+    header = [_("Year")]
+    for k in present:
+        header += [str(SECTION_TITLES[k]), _("%(what)s per 100,000") % {"what": SECTION_TITLES[k]}]
+    header.append(_("Population used"))
+    rows: list[list[Cell]] = []
+    for y in years:
+        row: list[Cell] = [y]
+        pop: float | None = None
+        for k in present:
+            r = profile.rates[k].get(y)
+            row += [None if r is None else r.count, r]
+            if r is not None:
+                pop = r.population
+        row.append(pop)
+        rows.append(row)
+    table = Table("rates", title, header, rows)
+    source = next((r.source for k in present for r in profile.rates[k].values()), "")
+    description = _("Counts per 100,000 population in %(name)s. Population: %(source)s.") % {
+        "name": profile.name,
+        "source": source,
+    }
+    series = {}
+    for k in present:
+        values: list[charts.ChartValue] = []
+        for y in years:
+            r = profile.rates[k].get(y)
+            values.append(None if r is None else (charts.SUPPRESSED if r.count.is_suppressed else r.low))
+        series[str(SECTION_TITLES[k])] = values
+    svg = charts.line_chart(
+        years,
+        series,
+        title=title,
+        description=description,
+        value_format=lambda v: f"{v:.2f}",
+        missing=_("not reported"),
+    )
+    return Block(table, description, svg)
+
+
+def _flow_shares_block(profile: Profile) -> Block | None:
+    if not profile.flow_shares:
+        return None
+    title = _("Where detected victims come from: shares of flows")
+    header = [
+        _("Year"),
+        _("Domestic"),
+        _("Intra-regional (incl. same subregion)"),
+        _("Intra-subregional"),
+        _("Trans-regional"),
+        _("Victims with a known citizenship"),
+        _("Countries reporting"),
+    ]
+    rows: list[list[Cell]] = []
+    for y, fs in sorted(profile.flow_shares.items()):
+        rows.append(
+            [
+                y,
+                fs.domestic,
+                fs.intra_regional,
+                fs.intra_subregional,
+                fs.trans_regional,
+                fs.classified,
+                len(fs.countries),
+            ]
+        )
+    table = Table("flow_shares", title, header, rows)
+    description = _(
+        "Shares of detected victims by where they come from, among victims whose citizenship is one "
+        "country; a share is a range when suppressed cells are involved. Chart: lower bounds."
+    )
+    years = sorted(profile.flow_shares)
+
+    def pct(s: Share | None) -> charts.ChartValue:
+        return None if s is None else round(float(s.low) * 100, 1)
+
+    svg = charts.stacked_bar_chart(
+        [str(y) for y in years],
+        {
+            _("Domestic"): [pct(profile.flow_shares[y].domestic) for y in years],
+            _("Intra-regional"): [pct(profile.flow_shares[y].intra_regional) for y in years],
+            _("Trans-regional"): [pct(profile.flow_shares[y].trans_regional) for y in years],
+        },
+        title=title,
+        description=description,
+        mode="grouped",
+        unit="%",
+    )
+    return Block(table, description, svg)
+
+
+def profile_blocks(profile: Profile, names: Mapping[str, str]) -> list[tuple[str, str, list[Block]]]:
+    """The page's sections in reading order: (anchor, heading, blocks)."""
+    out: list[tuple[str, str, list[Block]]] = []
+
+    def add(anchor: str, heading: str, *blocks: Block | None) -> None:
+        kept = [b for b in blocks if b is not None]
+        if kept:
+            out.append((anchor, heading, kept))
+
+    add(
+        "trend",
+        _("Trend of detected victims"),
+        _totals_block(profile, "trend", _("Detected victims per year"), ["victims_total"], line=True),
+    )
+    add(
+        "sex-age",
+        _("Sex and age of detected victims"),
+        _year_part_block(profile, "victims_by_sex"),
+        _year_part_block(profile, "victims_by_age"),
+        _year_part_block(profile, "victims_by_sex_age", stacked=False),
+    )
+    add("forms", _("Forms of exploitation"), _year_part_block(profile, "victims_by_form", stacked=False))
+    add(
+        "origins",
+        _("Origins of detected victims"),
+        _main_flows_block(profile, "main_origins", names, into=True),
+        _origins_block(profile, "victims_by_citizenship", names),
+    )
+    add(
+        "flows",
+        _("Flows"),
+        _flow_shares_block(profile),
+        _main_flows_block(profile, "main_destinations", names, into=False),
+    )
+    add(
+        "justice",
+        _("Prosecutions and convictions"),
+        _totals_block(
+            profile,
+            "justice",
+            _("Persons prosecuted and convicted"),
+            ["prosecuted_total", "convicted_total", "contact_total", "offences_total"],
+            line=False,
+        ),
+        _year_part_block(profile, "convicted_by_sex", stacked=False),
+        _year_part_block(profile, "convicted_by_form", stacked=False),
+    )
+    add(
+        "offenders",
+        _("Citizenship of convicted offenders"),
+        _origins_block(profile, "convicted_by_citizenship", names),
+    )
+    add("rates", _("Rates per 100,000 population"), _rates_block(profile))
+    return out

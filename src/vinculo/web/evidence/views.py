@@ -1,0 +1,401 @@
+"""Pages of the Global Report evidence area. The data is public: anyone may read it, signed in or not.
+
+Submissions of figures are not public until published: access goes through
+``vinculo.web.accounts.access`` only, and a submission the user may not see answers 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from vinculo.errors import VinculoError
+from vinculo.evidence import FLOW_CSV_COLUMNS, Count, flow_matrix_rows, main_flows
+from vinculo.web.accounts import access
+from vinculo.web.accounts.models import User
+from vinculo.web.audit.models import AuditAction
+from vinculo.web.audit.record import audit
+
+from . import actions
+from .downloads import table_response
+from .forms import ReviewForm, SubmissionForm
+from .models import FigureSubmission, GlotipRelease, SubmissionStatus
+from .services import LoadedRelease, loaded_release, published_submissions, release_by_version
+from .tables import Block, profile_blocks
+from .views_support import country_rows, names_of, region_tree
+
+FLOW_COLUMNS_SHOWN = (
+    "year",
+    "origin",
+    "origin_name",
+    "destination",
+    "destination_name",
+    "flow_class",
+    "value",
+)
+
+
+def _release(request: HttpRequest) -> tuple[GlotipRelease, LoadedRelease]:
+    raw = request.GET.get("release", "")
+    version = int(raw) if raw.isdigit() else None
+    release = release_by_version(version)
+    if release is None:
+        raise Http404
+    return release, loaded_release(release)
+
+
+def _context(
+    request: HttpRequest, release: GlotipRelease, loaded: LoadedRelease, **extra: Any
+) -> dict[str, Any]:
+    current = release_by_version(None)
+    query = "" if current is not None and current.pk == release.pk else f"?release={release.version}"
+    return {
+        "release": release,
+        "is_current": not query,
+        "release_query": query,
+        "citation": loaded.dataset.citation,
+        "export_date": release.export_date,
+        **extra,
+    }
+
+
+def no_release(request: HttpRequest) -> HttpResponse:
+    return render(request, "evidence/empty.html", status=200)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if release_by_version(None) is None and not request.GET.get("release"):
+        return no_release(request)
+    release, loaded = _release(request)
+    world = loaded.area_profile("world", None)
+    names = names_of(loaded)
+    blocks = loaded.page_blocks("world", "World", lambda: profile_blocks(world, names))
+    overview = [b for anchor, _h, bs in blocks if anchor in ("trend", "flows") for b in bs]
+    return render(
+        request,
+        "evidence/home.html",
+        _context(
+            request,
+            release,
+            loaded,
+            profile=world,
+            level="world",
+            code="World",
+            blocks=overview,
+            regions=region_tree(loaded),
+            n_countries=len(loaded.dataset.countries),
+            years=loaded.dataset.years,
+            can_submit=access.access_can_submit_figures(request.user),
+            can_review=access.access_can_review(request.user),
+        ),
+    )
+
+
+def country_list(request: HttpRequest) -> HttpResponse:
+    release, loaded = _release(request)
+    return render(
+        request, "evidence/countries.html", _context(request, release, loaded, countries=country_rows(loaded))
+    )
+
+
+def _profile_page(
+    request: HttpRequest, release: GlotipRelease, loaded: LoadedRelease, level: str, code: str
+) -> HttpResponse:
+    try:
+        if level == "country":
+            profile: Any = loaded.country_profile(code)
+        else:
+            profile = loaded.area_profile(level, None if level == "world" else code)
+    except VinculoError as exc:
+        raise Http404 from exc
+    names = names_of(loaded)
+    sections = loaded.page_blocks(level, code, lambda: profile_blocks(profile, names))
+    suppressed = profile.suppressed()
+    sources = []
+    if level == "country":
+        subs = {s.pk: s for s in published_submissions(release)} if release.submissions.exists() else {}
+        for (iso3, indicator, dimension, year), sid in sorted(loaded.from_submission.items()):
+            if iso3 == code and sid in subs:
+                sources.append(
+                    {"submission": subs[sid], "indicator": indicator, "dimension": dimension, "year": year}
+                )
+    members: list[tuple[str, str]] = []
+    if level in ("region", "subregion"):
+        members = sorted(
+            (a.name, a.iso3)
+            for a in loaded.dataset.countries.values()
+            if (a.region if level == "region" else a.subregion) == code
+        )
+    return render(
+        request,
+        "evidence/profile.html",
+        _context(
+            request,
+            release,
+            loaded,
+            profile=profile,
+            level=level,
+            code=code,
+            sections=sections,
+            suppressed=suppressed,
+            n_values=sum(len(p) for by_year in profile.sections.values() for p in by_year.values()),
+            figure_sources=sources,
+            members=members,
+        ),
+    )
+
+
+def country_profile(request: HttpRequest, iso3: str) -> HttpResponse:
+    release, loaded = _release(request)
+    code = iso3.upper()
+    if code not in loaded.dataset.countries:
+        raise Http404
+    return _profile_page(request, release, loaded, "country", code)
+
+
+def region_profile(request: HttpRequest, name: str) -> HttpResponse:
+    release, loaded = _release(request)
+    return _profile_page(request, release, loaded, "region", name)
+
+
+def subregion_profile(request: HttpRequest, name: str) -> HttpResponse:
+    release, loaded = _release(request)
+    return _profile_page(request, release, loaded, "subregion", name)
+
+
+def world_profile(request: HttpRequest) -> HttpResponse:
+    release, loaded = _release(request)
+    return _profile_page(request, release, loaded, "world", "World")
+
+
+def profile_download(request: HttpRequest, level: str, code: str, key: str, fmt: str) -> HttpResponse:
+    release, loaded = _release(request)
+    try:
+        if level == "country":
+            if code not in loaded.dataset.countries:
+                raise Http404
+            profile: Any = loaded.country_profile(code)
+        elif level in ("region", "subregion", "world"):
+            profile = loaded.area_profile(level, None if level == "world" else code)
+        else:
+            raise Http404
+    except VinculoError as exc:
+        raise Http404 from exc
+    names = names_of(loaded)
+    sections = loaded.page_blocks(level, code, lambda: profile_blocks(profile, names))
+    table = next((b.table for _a, _h, bs in sections for b in bs if b.table.key == key), None)
+    if table is None:
+        raise Http404
+    return table_response(
+        fmt,
+        name=f"glotip-{code}-{key}-v{release.version}",
+        title=table.title,
+        header=table.header,
+        sheet_rows=table.sheet_rows(),
+        json_rows=table.json_rows(),
+        citation=loaded.dataset.citation,
+        extra={"area": profile.name, "level": level, "release": release.version},
+    )
+
+
+def _flow_filters(request: HttpRequest, loaded: LoadedRelease) -> tuple[str | None, int | None]:
+    regions = sorted({a.region for a in loaded.dataset.countries.values()})
+    region = request.GET.get("region") or None
+    if region is not None and region not in regions:
+        region = None
+    raw = request.GET.get("year", "")
+    year = int(raw) if raw.isdigit() and int(raw) in loaded.dataset.years else None
+    return region, year
+
+
+def flows(request: HttpRequest) -> HttpResponse:
+    release, loaded = _release(request)
+    region, year = _flow_filters(request, loaded)
+    names = names_of(loaded)
+    if region:
+        profile = loaded.area_profile("region", region)
+    else:
+        profile = loaded.area_profile("world", None)
+    sections = loaded.page_blocks(
+        "region" if region else "world", region or "World", lambda: profile_blocks(profile, names)
+    )
+    blocks: list[Block] = [b for anchor, _h, bs in sections if anchor in ("flows", "origins") for b in bs]
+    out_of: list[tuple[str, str, Any]] = []
+    if region:
+        years = None if year is None else [year]
+        out_of = [
+            (code, names.get(code, code), c)
+            for code, c in main_flows(
+                loaded.dataset, level="region", area=region, direction="out_of", years=years
+            )
+        ]
+    rows = flow_matrix_rows(loaded.dataset, region=region, years=None if year is None else [year])
+    return render(
+        request,
+        "evidence/flows.html",
+        _context(
+            request,
+            release,
+            loaded,
+            profile=profile,
+            level="region" if region else "world",
+            code=region or "World",
+            blocks=blocks,
+            region=region,
+            year=year,
+            regions=sorted({a.region for a in loaded.dataset.countries.values()}),
+            years=loaded.dataset.years,
+            out_of=out_of,
+            n_flows=len(rows),
+            preview=[[r[c] for c in FLOW_COLUMNS_SHOWN] for r in rows[:50]],
+        ),
+    )
+
+
+def flow_matrix_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    release, loaded = _release(request)
+    region, year = _flow_filters(request, loaded)
+    rows = flow_matrix_rows(loaded.dataset, region=region, years=None if year is None else [year])
+    header = list(FLOW_CSV_COLUMNS)
+    return table_response(
+        fmt,
+        name=f"glotip-flows-{region or 'world'}-{year or 'all'}-v{release.version}",
+        title="flows",
+        header=header,
+        sheet_rows=[[r[c] for c in header] for r in rows],
+        json_rows=rows,
+        citation=loaded.dataset.citation,
+        extra={"region": region, "year": year, "release": release.version},
+    )
+
+
+def releases(request: HttpRequest) -> HttpResponse:
+    items = GlotipRelease.objects.select_related("base").order_by("-version")
+    return render(request, "evidence/releases.html", {"releases": items})
+
+
+# -- submissions --------------------------------------------------------------------------------
+def _visible_submission(request: HttpRequest, pk: int) -> FigureSubmission:
+    record = FigureSubmission.objects.select_related("owner", "country", "created_by").filter(pk=pk).first()
+    if record is None or not access.access_can_view_submission(request.user, record):
+        raise Http404
+    return record
+
+
+@login_required
+def submission_list(request: HttpRequest) -> HttpResponse:
+    base = FigureSubmission.objects.select_related("owner", "country")
+    if access.access_can_review(request.user):
+        items = base.all()
+    else:
+        items = access.access_visible(request.user, base)
+    return render(
+        request,
+        "evidence/submissions.html",
+        {
+            "submissions": items[:200],
+            "can_submit": access.access_can_submit_figures(request.user),
+            "can_review": access.access_can_review(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submission_create(request: HttpRequest) -> HttpResponse:
+    if not access.access_can_submit_figures(request.user):
+        raise Http404
+    form = SubmissionForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        user = request.user
+        assert isinstance(user, User)
+        try:
+            record = actions.submit_figures(
+                actor=user, source=upload.read(), name=upload.name, request=request
+            )
+        except VinculoError as exc:
+            problems = [str(i) for i in exc.issues] or [str(exc)]
+            if exc.issues:
+                problems.insert(0, str(exc).splitlines()[0])
+        else:
+            messages.success(request, _("The figures were submitted. A reviewer will check them."))
+            return redirect("evidence:submission", pk=record.pk)
+    return render(request, "evidence/submission_form.html", {"form": form, "problems": problems})
+
+
+@login_required
+def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _visible_submission(request, pk)
+    audit(AuditAction.VIEW, request=request, obj=record)
+    figures: list[dict[str, Any]] = [
+        dict(f)
+        for f in record.figures.order_by("year", "indicator", "dimension", "category", "sex", "age")[
+            :500
+        ].values(
+            "year",
+            "indicator",
+            "dimension",
+            "category",
+            "sex",
+            "age",
+            "low",
+            "high",
+            "suppressed_cells",
+            "cells",
+        )
+    ]
+    for f in figures:
+        f["display"] = Count(f["low"], f["high"], f["suppressed_cells"], f["cells"]).render()
+    can_review = access.access_can_review(request.user)
+    return render(
+        request,
+        "evidence/submission_detail.html",
+        {
+            "record": record,
+            "figures": figures,
+            "can_review": can_review
+            and record.status in (SubmissionStatus.SUBMITTED, SubmissionStatus.UNDER_REVIEW),
+            "form": ReviewForm(),
+            "releases": GlotipRelease.objects.filter(submissions=record).order_by("version"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def submission_review(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _visible_submission(request, pk)
+    if not access.access_can_review(request.user):
+        raise Http404
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose what to do with the submission."))
+        return redirect("evidence:submission", pk=record.pk)
+    user = request.user
+    assert isinstance(user, User)
+    step = form.cleaned_data["step"]
+    try:
+        if step == "start_review":
+            actions.start_review(actor=user, submission=record, request=request)
+            messages.success(request, _("The submission is under review."))
+        elif step == "return":
+            actions.return_submission(
+                actor=user, submission=record, comments=form.cleaned_data["comments"], request=request
+            )
+            messages.success(request, _("The submission was returned with your comments."))
+        else:
+            release = actions.publish_submission(actor=user, submission=record, request=request)
+            messages.success(
+                request, _("The figures are published in release %(version)d.") % {"version": release.version}
+            )
+    except VinculoError as exc:
+        messages.error(request, str(exc))
+    return redirect("evidence:submission", pk=record.pk)

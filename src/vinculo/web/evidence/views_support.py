@@ -1,0 +1,67 @@
+"""Lists derived from a loaded release for the pages: names, the region tree, the country list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vinculo.evidence import known_areas
+
+from .services import LoadedRelease
+
+VICTIMS = "Detected trafficking victims"
+
+
+def names_of(loaded: LoadedRelease) -> dict[str, str]:
+    """ISO3 -> name for every reporting country and every other known area (cached on the release)."""
+    cached = loaded.dataset.cache.get(("web", "names"))
+    if cached is None:
+        names = {code: a.name for code, a in known_areas().items()}
+        names.update({code: a.name for code, a in loaded.dataset.countries.items()})
+        loaded.dataset.cache[("web", "names")] = names
+        cached = names
+    return cached
+
+
+def region_tree(loaded: LoadedRelease) -> list[dict[str, Any]]:
+    """Regions with their subregions and number of reporting countries."""
+    tree: dict[str, dict[str, int]] = {}
+    for a in loaded.dataset.countries.values():
+        subs = tree.setdefault(a.region, {})
+        subs[a.subregion] = subs.get(a.subregion, 0) + 1
+    return [
+        {"name": region, "countries": sum(subs.values()), "subregions": sorted(subs.items())}
+        for region, subs in sorted(tree.items())
+    ]
+
+
+def country_rows(loaded: LoadedRelease) -> list[dict[str, Any]]:
+    """One row per reporting country: name, code, region, latest year with detected victims and that count."""
+    cached = loaded.dataset.cache.get(("web", "countries"))
+    if cached is not None:
+        return cached
+    ds = loaded.dataset
+    rows = []
+    for code, a in sorted(ds.countries.items(), key=lambda kv: kv[1].name):
+        latest = None
+        for r in ds.records_of(code):
+            if (r.indicator, r.dimension, r.category, r.sex, r.age) == (
+                VICTIMS,
+                "Total",
+                "Total",
+                "Total",
+                "Total",
+            ):
+                if latest is None or r.year > latest.year:
+                    latest = r
+        rows.append(
+            {
+                "iso3": code,
+                "name": a.name,
+                "region": a.region,
+                "subregion": a.subregion,
+                "year": latest.year if latest else None,
+                "victims": latest.count.render() if latest else "",
+            }
+        )
+    ds.cache[("web", "countries")] = rows
+    return rows

@@ -1,0 +1,107 @@
+"""Every page of the area renders for anyone: all 199 country profiles, areas, flows, releases, languages."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from vinculo.web.evidence.models import GlotipRelease
+
+from .conftest import RawKey, page_tables
+
+LANGUAGES = ["ar", "zh-hans", "en", "fr", "ru", "es"]
+
+
+@pytest.mark.slow
+def test_every_country_profile_page_renders_without_a_suppressed_number(
+    release: GlotipRelease, raw: tuple[dict[RawKey, list[str]], Any]
+) -> None:
+    values, areas = raw
+    client = Client()
+    listing = page_tables(client.get(reverse("evidence:countries")).content.decode())["countries"]
+    assert len(listing) - 1 == len(areas) == 199
+    suppressed_totals = {
+        (k[0], str(k[6]))
+        for k, v in values.items()
+        if k[1:6] == ("Detected trafficking victims", "Total", "Total", "Total", "Total") and v == ["<5"]
+    }
+    assert suppressed_totals
+    for iso3 in sorted(areas):
+        response = client.get(reverse("evidence:country", args=[iso3]))
+        assert response.status_code == 200, iso3
+        html = response.content.decode()
+        assert "UNODC, Global Report on Trafficking in Persons data" in html
+        trend = page_tables(html).get("trend", [])
+        for row in trend[1:]:
+            if (iso3, row[0]) in suppressed_totals:
+                assert row[1] == "<5", (iso3, row)
+
+
+def test_regional_subregional_global_home_flows_and_release_pages_render(
+    release: GlotipRelease, raw: tuple[dict[RawKey, list[str]], Any]
+) -> None:
+    _values, areas = raw
+    client = Client()
+    regions = sorted({a[1] for a in areas.values()})
+    subregions = sorted({a[2] for a in areas.values()})
+    for name in regions:
+        html = client.get(reverse("evidence:region", args=[name])).content.decode()
+        assert "flow_shares" in page_tables(html), name
+    for name in subregions:
+        assert client.get(reverse("evidence:subregion", args=[name])).status_code == 200, name
+    home = client.get(reverse("evidence:home")).content.decode()
+    assert "World overview" in home and "2025-04-14" in home
+    for name in regions:
+        assert reverse("evidence:region", args=[name]) in home or quote(name) in home
+    world = client.get(reverse("evidence:world")).content.decode()
+    assert "flow_shares" in page_tables(world)
+    flows = client.get(reverse("evidence:flows"), {"region": "Africa", "year": "2020"}).content.decode()
+    assert "flow_matrix" in page_tables(flows) and "main_out_of" in page_tables(flows)
+    matrix = client.get(reverse("evidence:flow_matrix", args=["csv"]), {"region": "Africa", "year": "2020"})
+    assert matrix.status_code == 200 and matrix.content.decode().startswith("year,origin,")
+    assert client.get(reverse("evidence:releases")).status_code == 200
+    assert client.get(reverse("evidence:country", args=["ZZZ"])).status_code == 404
+    assert client.get(reverse("evidence:region", args=["Atlantis"])).status_code == 404
+    assert (
+        client.get(reverse("evidence:download", args=["country", "NLD", "trend", "pdf"])).status_code == 404
+    )
+
+
+def test_pages_render_in_the_six_languages_with_the_same_data(release: GlotipRelease) -> None:
+    tables = {}
+    for code in LANGUAGES:
+        client = Client()
+        client.cookies["vinculo_language"] = code
+        response = client.get(reverse("evidence:country", args=["NGA"]))
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert f'lang="{code}"' in html
+        tables[code] = {k: [row[1:] for row in v[1:]] for k, v in page_tables(html).items()}
+    for code in LANGUAGES:
+        assert tables[code].keys() == tables["en"].keys()
+        for key in ("trend", "victims_by_sex", "victims_by_form", "justice"):
+            numbers = [[c for c in row if c[:1].isdigit() or c.startswith("<")] for row in tables["en"][key]]
+            got = [[c for c in row if c[:1].isdigit() or c.startswith("<")] for row in tables[code][key]]
+            assert got == numbers, (code, key)
+
+
+def test_the_home_page_explains_when_nothing_is_imported(db: Any) -> None:
+    GlotipRelease.objects.update(status="superseded")
+    response = Client().get(reverse("evidence:home"))
+    assert response.status_code == 200
+    assert "vinculo glotip import" in response.content.decode()
+
+
+def test_a_profile_page_reads_the_release_once_and_then_only_looks_it_up(
+    release: GlotipRelease, django_assert_max_num_queries: Any
+) -> None:
+    client = Client()
+    assert client.get(reverse("evidence:country", args=["BRA"])).status_code == 200
+    with django_assert_max_num_queries(5):
+        assert client.get(reverse("evidence:country", args=["COL"])).status_code == 200
+    with django_assert_max_num_queries(3):
+        assert client.get(reverse("evidence:countries")).status_code == 200
