@@ -28,6 +28,8 @@ def test_there_are_core_modules_to_check() -> None:
 @pytest.mark.parametrize("module", core_modules())
 def test_importing_a_core_module_does_not_import_django(module: str) -> None:
     code = f"import sys, {module}; print(any(m == 'django' or m.startswith('django.') for m in sys.modules))"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"

@@ -32,7 +32,9 @@ def test_every_cli_command_is_in_the_readme() -> None:
 def test_every_setting_read_from_the_environment_is_in_the_readme() -> None:
     names = set()
     for path in (ROOT / "src" / "vinculo" / "web" / "settings").glob("*.py"):
-        names |= set(re.findall(r'env_(?:str|list|bool)\("(VINCULO_[A-Z_]+)"', path.read_text(encoding="utf-8")))
+        names |= set(
+            re.findall(r'env_(?:str|list|bool)\("(VINCULO_[A-Z_]+)"', path.read_text(encoding="utf-8"))
+        )
     assert names, "no settings found"
     missing = sorted(n for n in names if n not in README)
     assert missing == []

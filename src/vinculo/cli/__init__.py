@@ -18,7 +18,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import estimate, glotip, htcds, web
+    from . import cases, estimate, glotip, htcds, web
 
     for command in (
         web.serve,
@@ -29,6 +29,7 @@ def _register() -> None:
         glotip.glotip,
         htcds.validate,
         estimate.estimate,
+        cases.import_,
     ):
         main.add_command(command)
 

@@ -56,7 +56,9 @@ def glotip() -> None:
     default=None,
     help="With --store: Django settings module (default: vinculo.web.settings.dev, or $DJANGO_SETTINGS_MODULE).",
 )
-@click.option("--actor", default=None, help="With --store: username recorded as the importer in the audit trail.")
+@click.option(
+    "--actor", default=None, help="With --store: username recorded as the importer in the audit trail."
+)
 def import_cmd(
     file: Path, sheet: str | None, fmt: str, store: bool, settings: str | None, actor: str | None
 ) -> None:
@@ -108,7 +110,9 @@ def _store(file: Path, sheet: str | None, fmt: str, settings: str | None, actor:
         return
     click.echo(outcome.result.summary())
     if outcome.created:
-        click.echo(f"\nStored as release {release.version} ({release.n_records:,} figures); it is now current.")
+        click.echo(
+            f"\nStored as release {release.version} ({release.n_records:,} figures); it is now current."
+        )
     else:
         click.echo(f"\nAlready stored as release {release.version} (same checksum); nothing changed.")
 

@@ -156,15 +156,32 @@ def api_not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
 def _mount() -> None:
     from .accounts.api import router as accounts_router
     from .audit.api import router as audit_router
+    from .cases.api import router as cases_router
     from .core.api import router as core_router
     from .estimates.api import router as estimates_router
+    from .evidence.api import router as evidence_router
     from .exchange.api import router as exchange_router
+    from .programmes.api import router as programmes_router
 
     api.add_router("/", core_router)
     api.add_router("/", accounts_router)
     api.add_router("/notices", exchange_router)
     api.add_router("/audit", audit_router)
     api.add_router("/estimates", estimates_router)
+    api.add_router("/cases", cases_router)
+    api.add_router("/programmes", programmes_router)
+    api.add_router("/evidence", evidence_router)
+    from .appraisal.api import router as appraisal_router
+    from .events.api import router as events_router
+    from .network.api import router as network_router
+    from .treaties.api import router as treaties_router
+    from .trustfund.api import router as trustfund_router
+
+    api.add_router("/treaties", treaties_router)
+    api.add_router("/network", network_router)
+    api.add_router("/appraisal", appraisal_router)
+    api.add_router("/trustfund", trustfund_router)
+    api.add_router("/events", events_router)
 
 
 _mount()

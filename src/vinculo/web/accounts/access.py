@@ -105,3 +105,215 @@ def access_can_review(user: AnyUser) -> bool:
     """Reviewers (and administrators) curate submissions from all organisations."""
     account = _account(user)
     return account is not None and account.role in (Role.REVIEWER, Role.ADMIN)
+
+
+def access_can_submit_figures(user: AnyUser) -> bool:
+    """Whether ``user`` may submit GLOTIP figures for a Member State.
+
+    Data managers and analysts of an active organisation that acts for a Member State (kind
+    ``member_state`` or ``rapporteur``) and has a country may submit figures for that country.
+    """
+    from .models import OrganisationKind
+
+    account = _account(user)
+    if account is None or account.role not in (Role.DATA_MANAGER, Role.ANALYST):
+        return False
+    org = account.organisation
+    return (
+        org is not None
+        and org.is_active
+        and org.kind in (OrganisationKind.MEMBER_STATE, OrganisationKind.RAPPORTEUR)
+        and org.country_id is not None
+    )
+
+
+def access_can_view_submission(user: AnyUser, record: OwnedRecord) -> bool:
+    """A submission of figures is seen by those who may view the record and by every reviewer."""
+    return access_can_view(user, record) or access_can_review(user)
+
+
+# Coordination registry (resolution 74/176): treaties, network, appraisal, trust fund, events.
+
+
+def access_can_curate_coordination(user: AnyUser) -> bool:
+    """Reviewers and administrators keep the shared reference lists (treaty status, events) up to date."""
+    return access_can_review(user)
+
+
+def access_is_network_member(user: AnyUser) -> bool:
+    """Members of a national rapporteur or equivalent mechanism, and administrators, form the network."""
+    if access_is_admin(user):
+        return True
+    account = _account(user)
+    if account is None or account.organisation is None:
+        return False
+    from .models import OrganisationKind
+
+    return bool(account.organisation.kind == OrganisationKind.RAPPORTEUR)
+
+
+def access_can_fill_questionnaire(user: AnyUser, organisation_id: int | None) -> bool:
+    """Data managers and analysts answer their own organisation's appraisal questionnaire."""
+    account = _account(user)
+    return (
+        account is not None
+        and access_can_create(account)
+        and organisation_id is not None
+        and account.organisation_id == organisation_id
+    )
+
+
+def access_can_view_questionnaire(user: AnyUser, organisation_id: int | None, submitted: bool) -> bool:
+    """The organisation's own members always; reviewers and administrators once it is submitted."""
+    account = _account(user)
+    if account is None:
+        return False
+    if organisation_id is not None and account.organisation_id == organisation_id:
+        return True
+    return submitted and access_can_review(user)
+
+
+def access_can_manage_trustfund(user: AnyUser) -> bool:
+    """Administrators record contributions, grants and disbursements of the Trust Fund."""
+    return access_is_admin(user)
+
+
+def access_can_read_trustfund_detail(user: AnyUser) -> bool:
+    """Grants and disbursements are for administrators and reviewers; the summary is public."""
+    return access_can_review(user)
+
+
+# Curated records (programmes and practices): a status instead of a sensitivity. Only published
+# records are public; the others are visible to the owning organisation's members and to reviewers.
+CURATED_PUBLIC_STATUS = "published"
+CURATED_EDITABLE_STATUSES = ("draft", "returned")
+
+
+def access_curated_filter(user: AnyUser) -> Q:
+    """The condition a curated record (``status``, ``owner``) must meet to be visible to ``user``."""
+    if access_can_review(user):
+        return Q()
+    condition = Q(status=CURATED_PUBLIC_STATUS)
+    account = _account(user)
+    if account is not None and account.organisation_id is not None:
+        condition |= Q(owner_id=account.organisation_id)
+    return condition
+
+
+def access_curated_visible[M: Any](user: AnyUser, queryset: QuerySet[M]) -> QuerySet[M]:
+    """``queryset`` of curated records narrowed to those ``user`` may see (no joins, no duplicates)."""
+    return queryset.filter(access_curated_filter(user))
+
+
+def access_can_read_curation(user: AnyUser, record: Any) -> bool:
+    """Drafts, review comments and version history: the owning organisation's members and reviewers."""
+    if access_can_review(user):
+        return True
+    account = _account(user)
+    return (
+        account is not None
+        and account.organisation_id is not None
+        and record.owner_id == account.organisation_id
+    )
+
+
+def access_can_view_curated(user: AnyUser, record: Any) -> bool:
+    return record.status == CURATED_PUBLIC_STATUS or access_can_read_curation(user, record)
+
+
+def access_can_change_curated(user: AnyUser, record: Any) -> bool:
+    """The owner's data managers, and the author while an analyst of the owner, in draft or returned."""
+    if record.status not in CURATED_EDITABLE_STATUSES:
+        return False
+    account = _account(user)
+    if account is None or account.organisation_id is None or record.owner_id != account.organisation_id:
+        return False
+    if account.role == Role.DATA_MANAGER:
+        return True
+    return bool(record.created_by_id == account.pk and account.role == Role.ANALYST)
+
+
+# Case records (HTCDS, resolution 74/176 §13): the usual sensitivity rules, plus consent. A case
+# without consent to share never leaves its owning organisation, whatever its sensitivity or sharing.
+
+
+def _shared_case_ids(org_id: int) -> Any:
+    from vinculo.web.cases.models import CaseRecord
+
+    through = CaseRecord.shared_with.through
+    return through.objects.filter(organisation_id=org_id).values("caserecord_id")
+
+
+def access_cases_filter(user: AnyUser) -> Q:
+    """The condition a case record must meet to be visible to ``user`` (no joins: no duplicates)."""
+    account = _account(user)
+    consented = Q(consent_to_share=True)
+    condition = Q(sensitivity=Sensitivity.PUBLIC) & consented
+    if account is None:
+        return condition
+    condition |= Q(sensitivity=Sensitivity.INTERNAL) & consented
+    org_id = account.organisation_id
+    if org_id is not None:
+        condition |= Q(owner_id=org_id)
+        condition |= Q(sensitivity=Sensitivity.RESTRICTED) & consented & Q(pk__in=_shared_case_ids(org_id))
+    return condition
+
+
+def access_visible_cases[M: OwnedRecord](user: AnyUser, queryset: QuerySet[M]) -> QuerySet[M]:
+    """Case records ``user`` may see: sensitivity and sharing as for any record, and consent."""
+    return queryset.filter(access_cases_filter(user))
+
+
+def access_can_view_case(user: AnyUser, record: Any) -> bool:
+    """One case record: its owner's members always; others by sensitivity and sharing, with consent."""
+    account = _account(user)
+    if (
+        account is not None
+        and account.organisation_id is not None
+        and record.owner_id == account.organisation_id
+    ):
+        return True
+    if not record.consent_to_share:
+        return False
+    return access_can_view(user, record)
+
+
+def access_can_submit_cases(user: AnyUser) -> bool:
+    """Only data managers of an active organisation submit case files (for their own organisation)."""
+    account = _account(user)
+    if account is None or account.role != Role.DATA_MANAGER or account.organisation_id is None:
+        return False
+    org = account.organisation
+    return org is not None and org.is_active
+
+
+def access_can_manage_case_submission(user: AnyUser, submission: Any) -> bool:
+    """A case submission (problems, preview, confirmation, quarantine): the owner's data managers."""
+    return access_can_submit_cases(user) and bool(submission.owner_id == user.organisation_id)
+
+
+def access_can_see_identifiers(user: AnyUser, record: Any) -> bool:
+    """Names, birthdates, documents, contacts and notes of a case: the owning organisation's data managers.
+
+    ``record`` is a case record or a submission (anything with ``owner_id``). Identifiers are left
+    out of pages, API answers and exports for everyone else.
+    """
+    account = _account(user)
+    return (
+        account is not None
+        and account.role == Role.DATA_MANAGER
+        and account.organisation_id is not None
+        and record.owner_id == account.organisation_id
+    )
+
+
+def access_sees_exact_counts(user: AnyUser, owner_ids: Any) -> bool:
+    """Whether counts over cases of ``owner_ids`` are shown exactly to ``user``.
+
+    Only when every counted case belongs to the user's own organisation; otherwise counts under 5
+    are shown as "<5" (small-cell protection).
+    """
+    account = _account(user)
+    if account is None or account.organisation_id is None:
+        return False
+    return set(owner_ids) <= {account.organisation_id}

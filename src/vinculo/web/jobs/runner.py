@@ -19,7 +19,6 @@ from django.db import close_old_connections, transaction
 from django.utils import timezone
 
 from vinculo.errors import VinculoError
-
 from vinculo.web.accounts.models import User
 
 from .models import Job, JobStatus

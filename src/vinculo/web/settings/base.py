@@ -25,6 +25,14 @@ INSTALLED_APPS = [
     "vinculo.web.exchange",
     "vinculo.web.jobs",
     "vinculo.web.estimates",
+    "vinculo.web.cases",
+    "vinculo.web.programmes",
+    "vinculo.web.evidence",
+    "vinculo.web.treaties",
+    "vinculo.web.network",
+    "vinculo.web.appraisal",
+    "vinculo.web.trustfund",
+    "vinculo.web.events",
 ]
 
 MIDDLEWARE = [
