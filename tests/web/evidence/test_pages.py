@@ -105,3 +105,27 @@ def test_a_profile_page_reads_the_release_once_and_then_only_looks_it_up(
         assert client.get(reverse("evidence:country", args=["COL"])).status_code == 200
     with django_assert_max_num_queries(3):
         assert client.get(reverse("evidence:countries")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("code", "female", "region", "country"),
+    [
+        ("fr", "Féminin", "Europe de l’Ouest", "Pays-Bas"),
+        ("es", "Femenino", "Europa Occidental", "Países Bajos"),
+        ("en", "Female", "Western Europe", "Netherlands (Kingdom of the)"),
+    ],
+)
+def test_category_labels_and_names_are_translated_while_downloads_keep_the_source_labels(
+    release: GlotipRelease, code: str, female: str, region: str, country: str
+) -> None:
+    client = Client()
+    client.cookies["vinculo_language"] = code
+    html = client.get(reverse("evidence:country", args=["NLD"])).content.decode()
+    tables = page_tables(html)
+    assert female in tables["victims_by_sex"][0]
+    assert f">{region}</a>" in html
+    assert f"<h1>{country}</h1>" in html
+    download = client.get(reverse("evidence:download", args=["country", "NLD", "victims_by_sex", "csv"]))
+    assert download.status_code == 200
+    header = b"".join(getattr(download, "streaming_content", [download.content])).decode().splitlines()[0]
+    assert "Female" in header and female not in header.replace("Female", "")

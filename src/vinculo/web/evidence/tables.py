@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from vinculo import charts
 from vinculo.evidence import AreaProfile, Count, CountryProfile, Rate, Share
+from vinculo.web.evidence.labels import area_name, data_label
 
 Cell = str | int | float | Count | Rate | Share | None
 #: Rows of a table shown on a page; longer tables (citizenships of a region) are complete in the downloads.
@@ -48,6 +49,11 @@ class Table:
     title: str
     header: list[str]
     rows: list[list[Cell]]
+    #: The header as shown on the page (category labels translated); downloads keep ``header``.
+    labels: list[str] | None = None
+
+    def display_header(self) -> list[str]:
+        return self.labels or self.header
 
     def display_rows(self) -> list[list[str]]:
         """Text cells of the rows shown on the page (at most :data:`PAGE_ROWS`; downloads hold all)."""
@@ -140,11 +146,11 @@ def _year_part_block(profile: Profile, key: str, *, stacked: bool = True) -> Blo
     years, parts = _parts_by_year(section)
     title = str(SECTION_TITLES[key])
     rows: list[list[Cell]] = [[y, *(section[y].get(p) for p in parts)] for y in years]
-    table = Table(key, title, [_("Year"), *parts], rows)
-    description = _("%(title)s in %(name)s, by year.") % {"title": title, "name": profile.name}
+    table = Table(key, title, [_("Year"), *parts], rows, [_("Year"), *(data_label(p) for p in parts)])
+    description = _("%(title)s in %(name)s, by year.") % {"title": title, "name": area_name(profile)}
     svg = charts.stacked_bar_chart(
         [str(y) for y in years],
-        {p: [chart_value(section[y].get(p)) for y in years] for p in parts},
+        {data_label(p): [chart_value(section[y].get(p)) for y in years] for p in parts},
         title=title,
         description=f"{description} {_PARTIAL_NOTE}",
         mode="stacked" if stacked else "grouped",
@@ -163,7 +169,7 @@ def _totals_block(
     names = [str(SECTION_TITLES[s]) for s in present]
     rows: list[list[Cell]] = [[y, *(profile.total(s, y) for s in present)] for y in years]
     table = Table(key, title, [_("Year"), *names], rows)
-    description = _("%(title)s in %(name)s, by year.") % {"title": title, "name": profile.name}
+    description = _("%(title)s in %(name)s, by year.") % {"title": title, "name": area_name(profile)}
     series = {
         n: [chart_value(profile.total(s, y)) for y in years] for n, s in zip(names, present, strict=True)
     }
@@ -209,7 +215,7 @@ def _origins_block(profile: Profile, key: str, names: Mapping[str, str]) -> Bloc
     labels = [names.get(o, o) for o, _c in top]
     description = _("%(title)s in %(name)s: the ten largest citizenships over all years.") % {
         "title": title,
-        "name": profile.name,
+        "name": area_name(profile),
     }
     svg = charts.bar_chart(
         labels,
@@ -235,7 +241,7 @@ def _main_flows_block(profile: Profile, key: str, names: Mapping[str, str], *, i
     table = Table(key, title, header, rows)
     description = _("%(title)s, %(name)s. Flows that stay inside the area are left out.") % {
         "title": title,
-        "name": profile.name,
+        "name": area_name(profile),
     }
     svg = charts.bar_chart(
         [names.get(code, code) for code, _c in flows],
@@ -271,7 +277,7 @@ def _rates_block(profile: Profile) -> Block | None:
     table = Table("rates", title, header, rows)
     source = next((r.source for k in present for r in profile.rates[k].values()), "")
     description = _("Counts per 100,000 population in %(name)s. Population: %(source)s.") % {
-        "name": profile.name,
+        "name": area_name(profile),
         "source": source,
     }
     series = {}

@@ -127,8 +127,9 @@ def _profile_page(
                 )
     members: list[tuple[str, str]] = []
     if level in ("region", "subregion"):
+        names = names_of(loaded)
         members = sorted(
-            (a.name, a.iso3)
+            (names.get(a.iso3, a.name), a.iso3)
             for a in loaded.dataset.countries.values()
             if (a.region if level == "region" else a.subregion) == code
         )

@@ -4,20 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import get_language
+
 from vinculo.evidence import known_areas
 
+from .labels import country_name
 from .services import LoadedRelease
 
 VICTIMS = "Detected trafficking victims"
 
 
 def names_of(loaded: LoadedRelease) -> dict[str, str]:
-    """ISO3 -> name for every reporting country and every other known area (cached on the release)."""
-    cached = loaded.dataset.cache.get(("web", "names"))
+    """ISO3 -> name in the active language for every reporting country and every other known area.
+
+    Cached on the release per language; UNODC's English name where no translation exists.
+    """
+    key = ("web", "names", get_language() or "en")
+    cached = loaded.dataset.cache.get(key)
     if cached is None:
         names = {code: a.name for code, a in known_areas().items()}
         names.update({code: a.name for code, a in loaded.dataset.countries.items()})
-        loaded.dataset.cache[("web", "names")] = names
+        names = {code: country_name(code, name) for code, name in names.items()}
+        loaded.dataset.cache[key] = names
         cached = names
     return cached
 
@@ -56,7 +64,7 @@ def country_rows(loaded: LoadedRelease) -> list[dict[str, Any]]:
         rows.append(
             {
                 "iso3": code,
-                "name": a.name,
+                "name": country_name(code, a.name),
                 "region": a.region,
                 "subregion": a.subregion,
                 "year": latest.year if latest else None,
