@@ -18,7 +18,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import cases, estimate, glotip, htcds, web
+    from . import cases, estimate, glotip, htcds, report, web
 
     for command in (
         web.serve,
@@ -30,6 +30,7 @@ def _register() -> None:
         htcds.validate,
         estimate.estimate,
         cases.import_,
+        report.report,
     ):
         main.add_command(command)
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("coordination/trust-fund/", include("vinculo.web.trustfund.urls")),
     path("coordination/events/", include("vinculo.web.events.urls")),
     path("coordination/", include("vinculo.web.treaties.urls")),
+    path("reports/", include("vinculo.web.reports.urls")),
     path("api/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
 ]

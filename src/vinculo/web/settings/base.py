@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "vinculo.web.appraisal",
     "vinculo.web.trustfund",
     "vinculo.web.events",
+    "vinculo.web.reports",
 ]
 
 MIDDLEWARE = [
