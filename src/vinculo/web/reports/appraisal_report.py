@@ -82,7 +82,7 @@ def _overview(cycle: Cycle) -> Section:
     blocks.append(
         paragraph(
             _(
-                "Shares are of the answers that apply (\u201cnot applicable\u201d left out). Answers of "
+                "Shares are of the answers that apply (“not applicable” left out). Answers of "
                 "individual organisations and their narratives are not published."
             )
         )

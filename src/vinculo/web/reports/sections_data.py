@@ -65,7 +65,7 @@ def evidence_section(year: int) -> Section:
         ),
         caveat(
             _(
-                "Counts below 5 are published as \u201c<5\u201d and are never shown as numbers; a sum that "
+                "Counts below 5 are published as “<5” and are never shown as numbers; a sum that "
                 "includes them is shown as a lower bound with its range. A missing figure means it was not "
                 "reported, not that it was zero. Area totals add up the countries that reported."
             )
@@ -131,7 +131,7 @@ def evidence_section(year: int) -> Section:
                 title=_("Detected victims by form of exploitation in %(year)s") % {"year": ref},
                 description=_(
                     "Victims by form of exploitation in the countries that reported; a victim may be "
-                    "counted under more than one form. Hatched bars are \u201c<5\u201d cells."
+                    "counted under more than one form. Hatched bars are “<5” cells."
                 ),
             ),
         ]
@@ -262,7 +262,7 @@ def cases_section(year: int) -> Section:
         caveat(
             _(
                 "Only aggregate counts are shown, never a case. Counts below %(cell)s are shown as "
-                "\u201c<%(cell)s\u201d (small-cell protection)."
+                "“<%(cell)s” (small-cell protection)."
             ).replace("%(cell)s", str(SMALL_CELL))
         ),
         Table(
