@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from vinculo.coordination import PROGRESS_STATUSES, Balance, LedgerLine, balances, region_of
 from vinculo.web.appraisal.models import Answer, Cycle, Pillar, Progress, Questionnaire, QuestionnaireStatus
 from vinculo.web.events.models import Event, EventKind
+from vinculo.web.evidence.labels import data_label
 from vinculo.web.network.models import Mechanism, MechanismKind, Meeting, PracticeNote
 from vinculo.web.treaties import services as treaty_services
 from vinculo.web.treaties.models import Instrument, Precision, TreatyStatusCode
@@ -83,7 +84,7 @@ def treaty_section(year: int) -> Section:
         tuple(
             line(
                 f"treaties.region.{_region_key(region)}",
-                region or _("No region"),
+                data_label(region) if region else _("No region"),
                 by_region[region],
                 f"region={region}" if region else "",
             )
@@ -188,7 +189,7 @@ def network_section(year: int) -> Section:
             (_("Region"), _("Mechanisms")),
             tuple(
                 (
-                    region or _("No region"),
+                    data_label(region) if region else _("No region"),
                     counted(f"network.region.{_region_key(region)}", ids, label, page),
                 )
                 for region, ids in sorted(by_region.items())

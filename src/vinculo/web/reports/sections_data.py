@@ -17,6 +17,7 @@ from vinculo.coordination import region_of
 from vinculo.web.accounts import access
 from vinculo.web.cases.queries import SMALL_CELL, CaseFilter, count_summary
 from vinculo.web.estimates.models import Estimate
+from vinculo.web.evidence.labels import data_label
 from vinculo.web.evidence.services import current_release, loaded_release
 from vinculo.web.programmes.models import Evaluation as ProgrammeEvaluation
 from vinculo.web.programmes.models import EvaluationDesign, EvidenceRating, Programme
@@ -94,7 +95,7 @@ def evidence_section(year: int) -> Section:
         page = url("evidence:region", region)
         region_rows.append(
             (
-                region,
+                data_label(region),
                 glotip_count(f"evidence.region.{region}", count, src(page)) if count is not None else "—",
             )
         )
@@ -334,7 +335,7 @@ def programmes_section(year: int) -> Section:
         (_("Region"), _("Programmes")),
         tuple(
             (
-                _("No region") if region == "none" else region,
+                _("No region") if region == "none" else data_label(region),
                 counted(
                     f"programmes.region.{region}",
                     ids,
