@@ -104,3 +104,39 @@ def test_bayes_method_is_dispatched_to_fit_bayes(cli: click.Group, mse_data: Pat
     data = json.loads(result.stdout)
     assert data["method"] == "bayes"
     assert data["observed"] == 123
+
+
+def test_rates_per_100000_use_the_un_wpp_population_of_the_country_and_year(
+    cli: click.Group, mse_data: Path
+) -> None:
+    from vinculo.population import load_population
+
+    args = [
+        "estimate",
+        str(mse_data / "UKdat_5.csv"),
+        "--format",
+        "json",
+        "--country",
+        "GBR",
+        "--year",
+        "2013",
+    ]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    population = load_population().get("GBR", 2013)
+    assert population is not None
+    rates = out["rate_per_100k"]
+    assert rates["population"] == population
+    assert rates["estimate"] == pytest.approx(out["estimate"] * 100_000 / population)
+    assert rates["ci_lower"] == pytest.approx(out["ci_lower"] * 100_000 / population)
+    assert rates["ci_upper"] == pytest.approx(out["ci_upper"] * 100_000 / population)
+
+
+def test_rates_need_a_known_country_and_both_options(cli: click.Group, mse_data: Path) -> None:
+    path = str(mse_data / "Korea.csv")
+    unknown = CliRunner().invoke(cli, ["estimate", path, "--country", "XYZ", "--year", "2010", "--quiet"])
+    assert unknown.exit_code != 0 and "Unknown country code 'XYZ'" in unknown.output
+    assert "Traceback" not in unknown.output
+    half = CliRunner().invoke(cli, ["estimate", path, "--country", "KOR", "--quiet"])
+    assert half.exit_code == 2 and "--country and --year together" in half.output

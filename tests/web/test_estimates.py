@@ -211,3 +211,25 @@ def test_bayesian_averaging_runs_from_the_platform(world: World) -> None:
     assert record.result is not None, Job.objects.get(pk=record.job_id).error
     assert record.result["interval"]["method"] == "bayes_credible"
     assert record.result["n_observed"] == 123
+
+
+def test_an_estimate_with_country_and_year_is_also_given_per_100000_population(world: World) -> None:
+    from vinculo.population import load_population
+    from vinculo.web.core.models import Country
+
+    korea = Country.objects.get(iso3="KOR")
+    upload(world, country=str(korea.pk), year="2020")
+    runner.run_pending()
+    record = Estimate.objects.get()
+    assert record.result is not None
+    population = load_population().get("KOR", 2020)
+    assert population is not None
+    body = world.client_for("owner_manager").get(f"/api/estimates/{record.pk}").json()
+    rates = body["rate_per_100k"]
+    assert rates["population"] == population
+    assert rates["estimate"] == pytest.approx(record.result["estimate"] * 100_000 / population)
+    assert rates["ci_upper"] == pytest.approx(record.result["interval"]["upper"] * 100_000 / population)
+    page = (
+        world.client_for("owner_manager").get(reverse("estimates:detail", args=[record.pk])).content.decode()
+    )
+    assert f"{rates['estimate']:.2f}" in page and "SDG 16.2.2" in page

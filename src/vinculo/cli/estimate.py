@@ -7,6 +7,7 @@ The lead wires :data:`estimate` into the main ``vinculo`` group. Errors in the i
 from __future__ import annotations
 
 import json
+import math
 import sys
 import warnings
 from pathlib import Path
@@ -48,60 +49,48 @@ class _Progress:
 
 
 def _flat(result: Any, method: str) -> dict[str, Any]:
+    """The documented JSON keys, then the whole result under ``result``. Works for strata too."""
     iv = result.interval
     data = result.to_dict()
+    strata = getattr(result, "strata", None)
+    terms: Any = (
+        {name: list(r.model_terms) for name, r in strata} if strata is not None else list(result.model_terms)
+    )
     return {
         "estimate": data["estimate"],
         "observed": result.n_observed,
-        "dark_figure": data.get("dark_figure", result.estimate - result.n_observed),
+        "dark_figure": data["dark_figure"],
         "ci_lower": data["interval"]["lower"],
         "ci_upper": data["interval"]["upper"],
         "ci_level": iv.level,
         "ci_method": iv.method,
-        "terms": list(result.model_terms),
+        "terms": terms,
         "method": method,
         "warnings": list(result.warnings),
         "result": data,
     }
 
 
-def _run_bayes(path: Path, level: float, fmt: str, quiet: bool) -> None:
-    from vinculo.mse import read_histories
+def _rates(result: Any, country: str, year: int) -> dict[str, Any]:
+    """The estimate and its interval per 100,000 population (SDG 16.2.2), UN WPP 2022."""
+    from vinculo.population import rate_per_100k
 
-    try:
-        from vinculo.mse.bayes import BayesSettings, fit_bayes
-    except ImportError:
-        raise click.ClickException(
-            "--method bayes needs vinculo.mse.bayes.fit_bayes, which is not available in this installation. "
-            "Use --method stepwise or bic, or update vinculo."
-        ) from None
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            h = read_histories(path)
-            res = fit_bayes(h.counts_msb(), h.lists, BayesSettings(level=level))
-        except VinculoError as exc:
-            raise _fail(exc) from None
-    if fmt == "json":
-        out = {
-            "estimate": res.estimate,
-            "observed": res.n_observed,
-            "dark_figure": res.estimate - res.n_observed,
-            "ci_lower": res.interval.lower,
-            "ci_upper": res.interval.upper,
-            "ci_level": res.interval.level,
-            "ci_method": "credible",
-            "terms": list(res.model_terms),
-            "method": "bayes",
-            "warnings": list(dict.fromkeys([*h.notes, *res.warnings])),
-            "result": res.to_dict(),
-        }
-        click.echo(json.dumps(out, indent=2))
-    else:
-        click.echo(res.summary())
-        if not quiet:
-            for w in caught:
-                click.echo(f"Warning: {w.message}", err=True)
+    iv = result.interval
+    point = rate_per_100k(result.estimate, country, year)
+    bounds = {
+        name: rate_per_100k(value, country, year).value
+        for name, value in (("lower", iv.lower), ("upper", iv.upper))
+        if value is not None and math.isfinite(value)
+    }
+    return {
+        "estimate": point.value,
+        "ci_lower": bounds.get("lower"),
+        "ci_upper": bounds.get("upper"),
+        "country": point.iso3,
+        "year": point.year,
+        "population": point.population,
+        "source": point.source,
+    }
 
 
 @click.command("estimate")
@@ -138,6 +127,12 @@ def _run_bayes(path: Path, level: float, fmt: str, quiet: bool) -> None:
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--quiet", is_flag=True, help="No progress bar and no warnings on stderr.")
+@click.option(
+    "--country", default=None, help="ISO 3166-1 alpha-3 code: also give the estimate per 100,000 population."
+)
+@click.option(
+    "--year", type=int, default=None, help="Year of the population figure (UN WPP 2022), with --country."
+)
 def estimate(
     file: Path,
     method: str,
@@ -153,15 +148,18 @@ def estimate(
     jobs: int | None,
     fmt: str,
     quiet: bool,
+    country: str | None,
+    year: int | None,
 ) -> None:
     """Estimate the total population, including unseen cases, from a capture-history table.
 
     FILE is a CSV with one 0/1 column per list and a `count` column, one row per capture
     history (which lists a case is on).
     """
-    if method == "bayes":
-        _run_bayes(file, level, fmt, quiet)
-        return
+    if (country is None) != (year is None):
+        raise click.UsageError(
+            "Give --country and --year together to express the estimate per 100,000 population."
+        )
     from vinculo.mse import MSESettings, estimate_strata, read_histories, read_strata
     from vinculo.mse import estimate as run_estimate
 
@@ -191,31 +189,27 @@ def estimate(
             raise _fail(exc) from None
         finally:
             progress.close()
-    if by:
-        if fmt == "json":
-            out = {
-                "estimate": sres.estimate,
-                "observed": sres.n_observed,
-                "dark_figure": sres.dark_figure,
-                "ci_lower": sres.interval.to_dict()["lower"],
-                "ci_upper": sres.interval.to_dict()["upper"],
-                "ci_level": sres.interval.level,
-                "ci_method": sres.interval.method,
-                "terms": {name: list(r.model_terms) for name, r in sres.strata},
-                "method": method,
-                "warnings": list(sres.warnings),
-                "result": sres.to_dict(),
-            }
-            click.echo(json.dumps(out, indent=2))
-        else:
-            click.echo(sres.summary())
-        return
+    result: Any = sres if by else res
+    try:
+        rates = _rates(result, country, year) if country is not None and year is not None else None
+    except VinculoError as exc:
+        raise _fail(exc) from None
     if fmt == "json":
-        click.echo(json.dumps(_flat(res, method), indent=2))
-    else:
-        click.echo(res.summary())
-        if not quiet:
-            shown = set(res.warnings)
-            for w in caught:
-                if str(w.message) not in shown:
-                    click.echo(f"Warning: {w.message}", err=True)
+        out = _flat(result, method)
+        if rates is not None:
+            out["rate_per_100k"] = rates
+        click.echo(json.dumps(out, indent=2))
+        return
+    click.echo(result.summary())
+    if rates is not None:
+        lower, upper = rates["ci_lower"], rates["ci_upper"]
+        interval = f" ({lower:.2f} to {upper:.2f})" if lower is not None and upper is not None else ""
+        click.echo(
+            f"Per 100,000 population, {rates['country']} {rates['year']}: {rates['estimate']:.2f}{interval}; "
+            f"population {rates['population']:,.0f} ({rates['source']})."
+        )
+    if not quiet:
+        shown = set(result.warnings)
+        for w in caught:
+            if str(w.message) not in shown:
+                click.echo(f"Warning: {w.message}", err=True)

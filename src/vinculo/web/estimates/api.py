@@ -16,6 +16,7 @@ from vinculo.web.core.models import Country, Sensitivity
 
 from . import actions
 from .models import Estimate
+from .services import rates_for
 
 router = Router(tags=["estimates"])
 
@@ -35,6 +36,7 @@ class EstimateOut(Schema):
     percent: int
     error: str
     result: dict[str, Any] | None
+    rate_per_100k: dict[str, Any] | None
     created_at: datetime
 
     @staticmethod
@@ -44,6 +46,10 @@ class EstimateOut(Schema):
     @staticmethod
     def resolve_owner(obj: Estimate) -> int:
         return obj.owner_id
+
+    @staticmethod
+    def resolve_rate_per_100k(obj: Estimate) -> dict[str, Any] | None:
+        return rates_for(obj.result, obj.country.iso3 if obj.country is not None else None, obj.year)
 
     @staticmethod
     def resolve_status(obj: Estimate) -> str:

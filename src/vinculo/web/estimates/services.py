@@ -71,3 +71,32 @@ def settings_from_dict(data: dict[str, Any]) -> MSESettings:
 
 def checksum(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def rates_for(result: dict[str, Any] | None, iso3: str | None, year: int | None) -> dict[str, Any] | None:
+    """The stored estimate and its interval per 100,000 population (SDG 16.2.2), from UN WPP 2022.
+
+    None when the estimate has no country and year; ``{"error": ...}`` when WPP has no figure for them.
+    """
+    if not result or not iso3 or not year:
+        return None
+    from vinculo.population import rate_per_100k
+
+    interval = result.get("interval") or {}
+    try:
+        point = rate_per_100k(float(result["estimate"]), iso3, year)
+        bounds = {
+            name: rate_per_100k(float(interval[name]), iso3, year).value
+            for name in ("lower", "upper")
+            if isinstance(interval.get(name), int | float)
+        }
+    except VinculoError as exc:
+        return {"error": str(exc)}
+    return {
+        "estimate": point.value,
+        "ci_lower": bounds.get("lower"),
+        "ci_upper": bounds.get("upper"),
+        "population": point.population,
+        "year": point.year,
+        "source": point.source,
+    }

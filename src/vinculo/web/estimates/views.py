@@ -24,7 +24,7 @@ from . import actions
 from .forms import EstimateForm
 from .models import Estimate
 from .plots import result_plots
-from .services import decode_upload
+from .services import decode_upload, rates_for
 
 
 def get_visible_estimate(request: HttpRequest, pk: int) -> Estimate:
@@ -90,6 +90,7 @@ def estimate_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "job": record.job,
             "result": result,
             "plots": result_plots(result) if result else [],
+            "rates": rates_for(result, record.country.iso3 if record.country else None, record.year),
             "can_change": access.access_can_change(request.user, record),
         },
     )
