@@ -233,3 +233,66 @@ def test_an_estimate_with_country_and_year_is_also_given_per_100000_population(w
         world.client_for("owner_manager").get(reverse("estimates:detail", args=[record.pk])).content.decode()
     )
     assert f"{rates['estimate']:.2f}" in page and "SDG 16.2.2" in page
+
+
+def test_one_file_per_list_is_matched_into_histories_and_no_identifier_is_stored(world: World) -> None:
+    files = [
+        SimpleUploadedFile("Police.csv", b"id\nX-1\nX-2\nX-3\nX-4\n", content_type="text/csv"),
+        SimpleUploadedFile("Shelter.csv", b"case_id,other\nx-2,a\nX-5,b\n", content_type="text/csv"),
+        SimpleUploadedFile("Labour.csv", b"id\nX-3\nX-2\nX-6\n", content_type="text/csv"),
+    ]
+    client = world.client_for("owner_manager")
+    response = client.post(
+        reverse("estimates:create"),
+        {
+            "title": "From lists",
+            "method": "main",
+            "ci": "wald",
+            "level": "0.95",
+            "pthresh": "0.02",
+            "max_order": "2",
+            "nboot": "200",
+            "seed": "1",
+            "sensitivity": "restricted",
+            "list_files": files,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    record = Estimate.objects.get()
+    assert record.lists == ["Police", "Shelter", "Labour"] and record.n_observed == 6
+    assert "X-1" not in record.source_csv and "x-2" not in record.source_csv.lower()
+    assert record.source_csv.splitlines()[0] == "Police,Shelter,Labour,count"
+    runner.run_pending()
+    record.refresh_from_db()
+    assert record.result is not None and record.result["n_observed"] == 6
+
+
+def test_a_table_and_list_files_together_or_a_single_list_file_are_refused(world: World) -> None:
+    client = world.client_for("owner_manager")
+    base = {"title": "t", "method": "main", "ci": "wald", "level": "0.95", "pthresh": "0.02",
+            "max_order": "2", "nboot": "200", "seed": "1", "sensitivity": "restricted"}  # fmt: skip
+    one = client.post(
+        reverse("estimates:create"), {**base, "list_files": [SimpleUploadedFile("A.csv", b"id\n1\n")]}
+    )
+    assert one.status_code == 400 and "at least two list files" in one.content.decode()
+    both = client.post(
+        reverse("estimates:create"),
+        {
+            **base,
+            "file": SimpleUploadedFile("t.csv", KOREA.encode()),
+            "list_files": [SimpleUploadedFile("A.csv", b"id\n1\n"), SimpleUploadedFile("B.csv", b"id\n1\n")],
+        },
+    )
+    assert both.status_code == 400 and "not both" in both.content.decode()
+    nocol = client.post(
+        reverse("estimates:create"),
+        {
+            **base,
+            "list_files": [
+                SimpleUploadedFile("A.csv", b"x,y\n1,2\n"),
+                SimpleUploadedFile("B.csv", b"id\n1\n"),
+            ],
+        },
+    )
+    assert nocol.status_code == 400 and "no identifier column" in nocol.content.decode()
+    assert Estimate.objects.count() == 0

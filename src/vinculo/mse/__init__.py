@@ -23,6 +23,7 @@ from vinculo.mse._histories import (
     read_histories,
     read_strata,
 )
+from vinculo.mse._lists import histories_from_lists
 from vinculo.mse.bayes import (
     BayesResult,
     BayesSettings,
@@ -76,6 +77,7 @@ __all__ = [
     "fit_main",
     "fit_stepwise",
     "histories_from_counts",
+    "histories_from_lists",
     "histories_from_records",
     "is_chordal",
     "read_histories",

@@ -22,11 +22,36 @@ CI_CHOICES = [
 ]
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
 class EstimateForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     file = forms.FileField(
         label=_("Capture histories (CSV)"),
+        required=False,
         help_text=_("One 0/1 column per list and a count column; one row per combination of lists."),
+    )
+    list_files = MultipleFileField(
+        label=_("Or: one file per list (CSV)"),
+        required=False,
+        help_text=_(
+            "Each file holds the identifiers of the cases on one list (column id), and its name is the "
+            "list name. Cases are matched by identical identifiers; only the counts are kept."
+        ),
     )
     stratum_column = forms.CharField(
         label=_("Stratum column (optional)"),
@@ -58,6 +83,18 @@ class EstimateForm(forms.Form):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        has_table = bool(data.get("file"))
+        n_lists = len(data.get("list_files") or [])
+        if has_table == bool(n_lists):
+            self.add_error("file", _("Upload either a capture-history table or one file per list, not both."))
+        elif n_lists == 1:
+            self.add_error(
+                "list_files", _("Upload at least two list files: estimation needs overlapping lists.")
+            )
+        return data
 
     def settings(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import re
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from vinculo.errors import VinculoError
-from vinculo.mse import CaptureHistories, MSESettings, read_histories, read_strata
+from vinculo.mse import CaptureHistories, MSESettings, histories_from_lists, read_histories, read_strata
 
 MAX_BYTES = 1_000_000
 
@@ -100,3 +102,58 @@ def rates_for(result: dict[str, Any] | None, iso3: str | None, year: int | None)
         "year": point.year,
         "source": point.source,
     }
+
+
+ID_COLUMNS = ("id", "case_id", "record_id", "identifier", "pseudonym")
+
+
+def list_identifiers(text: str, name: str) -> tuple[str, list[str]]:
+    """The list name (the file name without extension) and the case identifiers of one list file.
+
+    The file is a CSV with a header; the identifiers are in the column named id, case_id, record_id,
+    identifier or pseudonym, or in the only column.
+    """
+    list_name = Path(name).stem.strip() or name
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows:
+        raise VinculoError(
+            f"{name}: the file is empty.",
+            code="estimates.empty_list_file",
+            fix="Upload a CSV with a header and one case identifier per row.",
+        )
+    header = [h.strip().casefold() for h in rows[0]]
+    column = next((header.index(c) for c in ID_COLUMNS if c in header), None)
+    if column is None:
+        if len(header) != 1:
+            raise VinculoError(
+                f"{name}: no identifier column; found columns {', '.join(rows[0])}.",
+                code="estimates.no_id_column",
+                fix=f"Name the column of case identifiers one of: {', '.join(ID_COLUMNS)}.",
+            )
+        column = 0
+    return list_name, [row[column] for row in rows[1:] if len(row) > column]
+
+
+def histories_from_list_files(files: list[tuple[str, str]]) -> tuple[str, str]:
+    """Match the identifiers of the list files and return (capture-history CSV, source name).
+
+    Only the counts of the capture histories are kept; the identifiers are discarded here.
+    """
+    ids_by_list: dict[str, list[str]] = {}
+    for text, name in files:
+        list_name, ids = list_identifiers(text, name)
+        if list_name in ids_by_list:
+            raise VinculoError(
+                f"Two files give the list {list_name!r}.",
+                code="estimates.duplicate_list",
+                fix="Give each list file its own name: the file name is the list name.",
+            )
+        ids_by_list[list_name] = ids
+    source = "lists: " + ", ".join(name for _t, name in files)
+    histories = histories_from_lists(ids_by_list, source=source[:200])
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*histories.lists, "count"])
+    for bits, count in histories.rows():
+        writer.writerow([*bits, count])
+    return out.getvalue(), source[:200]

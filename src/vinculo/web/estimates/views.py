@@ -24,7 +24,7 @@ from . import actions
 from .forms import EstimateForm
 from .models import Estimate
 from .plots import result_plots
-from .services import decode_upload, rates_for
+from .services import decode_upload, histories_from_list_files, rates_for
 
 
 def get_visible_estimate(request: HttpRequest, pk: int) -> Estimate:
@@ -52,13 +52,18 @@ def estimate_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            text = decode_upload(upload.read(), upload.name)
+            if upload:
+                text, source_name = decode_upload(upload.read(), upload.name), upload.name
+            else:
+                text, source_name = histories_from_list_files(
+                    [(decode_upload(f.read(), f.name), f.name) for f in form.cleaned_data["list_files"]]
+                )
             user = request.user
             assert isinstance(user, User)
             record = actions.create_estimate(
                 actor=user,
                 title=form.cleaned_data["title"],
-                source_name=upload.name,
+                source_name=source_name,
                 source_text=text,
                 settings=form.settings(),
                 sensitivity=form.cleaned_data["sensitivity"],
