@@ -37,3 +37,11 @@ def test_a_bad_or_missing_key_is_a_clear_error() -> None:
     with pytest.raises(VinculoError, match="key number 2 is not a valid key") as info:
         KeyRing([generate_key(), "short"])
     assert info.value.code == "protect.bad_key"
+
+
+def test_a_given_index_key_keeps_blind_indexes_stable_across_key_rotation() -> None:
+    old, new = generate_key(), generate_key()
+    index_key = b"a stable secret"
+    before = KeyRing([old], index_key=index_key).blind_index("Amina")
+    assert KeyRing([new, old], index_key=index_key).blind_index("Amina") == before
+    assert KeyRing([new, old]).blind_index("Amina") != KeyRing([old]).blind_index("Amina")

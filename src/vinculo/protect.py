@@ -43,7 +43,7 @@ def _normalise(value: str) -> str:
 class KeyRing:
     """The configured encryption keys, newest first."""
 
-    def __init__(self, keys: Sequence[str]) -> None:
+    def __init__(self, keys: Sequence[str], *, index_key: bytes | None = None) -> None:
         if not keys:
             raise VinculoError(
                 "No encryption key is configured.",
@@ -62,9 +62,11 @@ class KeyRing:
                     fix="Make one with `vinculo generate-key`.",
                 ) from exc
         self._multi = MultiFernet(fernets)
-        # The blind-index key is derived from the newest key so it needs no extra configuration;
-        # rotating keys therefore also requires re-indexing (see rotate_index in the web layer).
-        self._index_key = hashlib.sha256(b"vinculo-blind-index:" + base64.urlsafe_b64decode(keys[0])).digest()
+        # Blind indexes should outlive key rotation: callers pass a stable secret as ``index_key``.
+        # Without one, the key is derived from the newest encryption key (indexes then change when
+        # a new key is put first).
+        source = index_key if index_key is not None else base64.urlsafe_b64decode(keys[0])
+        self._index_key = hashlib.sha256(b"vinculo-blind-index:" + source).digest()
 
     def encrypt(self, plaintext: str) -> str:
         return self._multi.encrypt(plaintext.encode("utf-8")).decode("ascii")

@@ -2,6 +2,7 @@ import csv
 import datetime as dt
 import gzip
 import shutil
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -244,3 +245,23 @@ def test_a_gzip_csv_with_a_renamed_column_still_fails_cleanly(tmp_path):
     with pytest.raises(VinculoError) as err:
         read_glotip(gz)
     assert err.value.issues[0].expected == "txtVALUE"
+
+
+def test_a_gzip_bomb_is_refused_without_inflating_it(tmp_path: Path) -> None:
+    import gzip
+
+    from vinculo.evidence import _importer
+
+    path = tmp_path / "bomb.csv.gz"
+    path.write_bytes(gzip.compress(b"0" * (_importer.MAX_UNCOMPRESSED_BYTES + 10)))
+    with pytest.raises(VinculoError) as info:
+        read_glotip(path)
+    assert info.value.code == "evidence.too_large"
+
+
+def test_a_broken_csv_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "broken.csv"
+    path.write_bytes(b'Iso3_code,Country\n"unterminated\x00 field\n')
+    with pytest.raises(VinculoError) as info:
+        read_glotip(path)
+    assert info.value.code in ("evidence.unreadable", "evidence.missing_columns", "evidence.no_header")

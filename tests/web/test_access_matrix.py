@@ -199,3 +199,19 @@ def test_public_pages_answer_everyone(world: World, who: str) -> None:
     assert client.get("/api/countries").status_code == 200
     me = client.get("/api/me")
     assert me.status_code == (404 if who == "anonymous" else 200)
+
+
+def test_members_of_a_deactivated_organisation_lose_their_rights(world: World) -> None:
+    world.owner.is_active = False
+    world.owner.save(update_fields=["is_active"])
+    client = world.client_for("owner_manager")
+    notice = world.notices["restricted"]
+    assert client.get(reverse("exchange:detail", args=[notice.pk])).status_code == 404
+    assert client.get(f"/api/notices/{notice.pk}").status_code == 404
+    response = client.post(
+        "/api/notices", data=json.dumps({"title": "t", "body": "b"}), content_type="application/json"
+    )
+    assert response.status_code == 403
+    world.partner.is_active = False
+    world.partner.save(update_fields=["is_active"])
+    assert world.client_for("partner_analyst").get(f"/api/notices/{notice.pk}").status_code == 404

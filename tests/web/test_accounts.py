@@ -70,6 +70,9 @@ def test_password_reset_sends_a_link_that_sets_a_new_password(world: World) -> N
     assert done.status_code == 302
     user = get_user_model().objects.get(username="owner_manager")
     assert user.check_password(new_password)
+    entry = AuditEntry.objects.filter(action="permission_change", object_id=str(user.pk)).latest("id")
+    assert entry.details == {"password": "set from an e-mailed link"}
+    assert new_password not in str(entry.details)
 
 
 def test_password_reset_does_not_reveal_whether_an_address_is_known(world: World) -> None:
@@ -180,3 +183,15 @@ def test_an_administrator_adds_an_organisation_and_others_cannot(world: World) -
 
     organisation = Organisation.objects.get(name="New Rapporteur Office")
     assert AuditEntry.objects.filter(action="create", object_id=str(organisation.pk)).exists()
+
+
+def test_an_administrator_cannot_move_into_an_organisation_to_read_its_data(world: World) -> None:
+    admin = world.users["admin"]
+    assert admin is not None
+    response = world.client_for("admin").post(
+        reverse("accounts:person", args=[admin.pk]),
+        {"role": Role.ADMIN, "organisation": world.owner.pk, "is_active": "on"},
+    )
+    assert response.status_code == 400
+    admin.refresh_from_db()
+    assert admin.organisation_id is None

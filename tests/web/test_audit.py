@@ -173,3 +173,27 @@ def test_the_database_refuses_update_and_delete_of_entries(world: World) -> None
             cursor.execute(sql, [entry.pk])
     entry_again = AuditEntry.objects.get(pk=entry.pk)
     assert entry_again.action == entry.action
+
+
+def test_the_trail_names_non_public_records_by_number_only(world: World) -> None:
+    for sensitivity in ("restricted", "internal"):
+        notice = world.notices[sensitivity]
+        entry = AuditEntry.objects.filter(object_type="exchange.notice", object_id=str(notice.pk)).first()
+        assert entry is not None
+        assert entry.object_repr == f"notice #{notice.pk}"
+        assert notice.title not in entry.object_repr
+    public = world.notices["public"]
+    entry = AuditEntry.objects.filter(object_type="exchange.notice", object_id=str(public.pk)).first()
+    assert entry is not None and entry.object_repr == public.title
+    page = world.client_for("admin").get(reverse("audit:list")).content.decode()
+    assert "restricted notice" not in page and "internal notice" not in page
+
+
+def test_the_notice_list_page_audits_the_restricted_notices_it_shows(world: World) -> None:
+    before = AuditEntry.objects.filter(action="view").count()
+    world.client_for("partner_analyst").get(reverse("exchange:list"))
+    entry = AuditEntry.objects.filter(action="view").latest("id")
+    assert AuditEntry.objects.filter(action="view").count() == before + 1
+    assert entry.details == {"ids": [world.notices["restricted"].pk]}
+    world.client_for("other_analyst").get(reverse("exchange:list"))
+    assert AuditEntry.objects.filter(action="view").count() == before + 1

@@ -11,9 +11,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import difflib
-import gzip
 import io
 import re
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -349,6 +349,10 @@ def _nonblank(row: Sequence[Any]) -> bool:
     return any(v is not None and str(v).strip() != "" for v in row)
 
 
+#: The largest export accepted once decompressed (the 2025 export is about 8 MB).
+MAX_UNCOMPRESSED_BYTES = 200_000_000
+
+
 def _pick(row: Sequence[Any], positions: list[int]) -> tuple[Any, ...]:
     n = len(row)
     return tuple(row[i] if i < n else None for i in positions)
@@ -358,14 +362,23 @@ def _read_csv(p: Path) -> _Table:
     raw = p.read_bytes()
     if p.name.lower().endswith(".gz"):
         try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
+            inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            raw = inflater.decompress(raw, MAX_UNCOMPRESSED_BYTES + 1)
+        except zlib.error as exc:
             raise VinculoError(
                 f"{p.name}: not a valid gzip file ({exc}).",
                 code="evidence.unreadable",
                 fields={"file": p.name},
                 fix="Decompress and check the file, or pass the .xlsx export.",
             ) from exc
+    if len(raw) > MAX_UNCOMPRESSED_BYTES:
+        raise VinculoError(
+            f"{p.name}: the data are larger than {MAX_UNCOMPRESSED_BYTES // 1_000_000} MB once decompressed; "
+            "the full UNODC export is about 8 MB.",
+            code="evidence.too_large",
+            fields={"file": p.name},
+            fix="Check that this is a Global Report data export; split very large files by year.",
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -376,11 +389,19 @@ def _read_csv(p: Path) -> _Table:
             fix="Save the CSV as UTF-8, or import the .xlsx export instead.",
         ) from exc
     reader = csv.reader(io.StringIO(text, newline=""))
-    header_row, header, banner_date, _ = _find_header(reader, p.name, None)
-    positions = _check_columns(header, p.name, None, header_row)
-    rows = [
-        (n, _pick(row, positions)) for n, row in enumerate(reader, start=header_row + 1) if _nonblank(row)
-    ]
+    try:
+        header_row, header, banner_date, _ = _find_header(reader, p.name, None)
+        positions = _check_columns(header, p.name, None, header_row)
+        rows = [
+            (n, _pick(row, positions)) for n, row in enumerate(reader, start=header_row + 1) if _nonblank(row)
+        ]
+    except csv.Error as exc:
+        raise VinculoError(
+            f"{p.name}, line {reader.line_num}: not a readable CSV file ({exc}).",
+            code="evidence.unreadable",
+            fields={"file": p.name, "line": reader.line_num},
+            fix="Save the sheet as CSV (UTF-8) again, or import the .xlsx export instead.",
+        ) from exc
     return _Table(rows, header_row, banner_date)
 
 

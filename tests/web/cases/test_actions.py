@@ -155,3 +155,59 @@ def test_cancelling_deletes_the_stored_upload(world: World) -> None:
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.CANCELLED
     assert SubmissionContent.objects.get(submission=submission).upload == ""
+
+
+def test_ids_hashed_from_rows_are_keyed_so_a_guessed_row_cannot_be_tested(world: World) -> None:
+    from django.test import override_settings
+
+    from vinculo.htcds import SubmissionSettings, read_submission
+    from vinculo.web.cases.models import CaseRecord
+
+    from .conftest import HEADER
+
+    header = [h for h in HEADER if h != "record_id"]
+    rows = [row[1:] for row in ROWS]
+    data = csv_bytes(rows, header)
+    submit_and_import(world, data)
+    stored = set(CaseRecord.objects.values_list("source_record_id", flat=True))
+    unkeyed = read_submission(data, name="cases.csv", settings=SubmissionSettings(keep_records=True))
+    guessed = {r.source_record_id for r in unkeyed.records}
+    assert len(stored) == 3 and not stored & guessed
+    with override_settings(SECRET_KEY="another-secret-key-0123456789abcdef0123456789abcdef"):
+        from vinculo.web.cases.services import submission_settings
+
+        other = read_submission(data, name="cases.csv", settings=submission_settings())
+    assert not {r.source_record_id for r in other.records} & stored
+
+
+def test_content_hashes_do_not_change_when_a_new_encryption_key_is_put_first(world: World) -> None:
+    from django.test import override_settings
+
+    from vinculo.protect import generate_key
+    from vinculo.web.cases.models import CaseRecord
+
+    submit_and_import(world)
+    from django.conf import settings
+
+    keys = list(settings.VINCULO_ENCRYPTION_KEYS)
+    with override_settings(VINCULO_ENCRYPTION_KEYS=[generate_key(), *keys]):
+        again = submit_and_import(world)
+    assert (again.n_created, again.n_changed, again.n_unchanged) == (0, 0, 3)
+    assert CaseRecord.objects.filter(version=1).count() == 3
+
+
+def test_a_new_submission_narrows_or_widens_access_of_unchanged_records_and_says_so(world: World) -> None:
+    first = submit_and_import(world, sensitivity="public")
+    assert set(CaseRecord.objects.values_list("sensitivity", flat=True)) == {"public"}
+    again = submit_and_import(world, sensitivity="restricted", shared_with=[world.partner])
+    assert (again.n_created, again.n_changed, again.n_unchanged) == (0, 0, 3)
+    assert set(CaseRecord.objects.values_list("sensitivity", flat=True)) == {"restricted"}
+    for record in CaseRecord.objects.all():
+        assert list(record.shared_with.values_list("pk", flat=True)) == [world.partner.pk]
+    entry = AuditEntry.objects.filter(action="permission_change", object_type="cases.caserecord").latest("id")
+    assert entry.details["records"] == 3 and entry.details["sensitivity"] == "restricted"
+    assert entry.details["shared_with"] == [world.partner.pk]
+    unshared = submit_and_import(world, sensitivity="restricted")
+    assert unshared.n_unchanged == 3
+    assert not CaseRecord.shared_with.through.objects.exists()
+    assert first.pk != again.pk

@@ -79,9 +79,9 @@ def test_the_review_workflow_publishes_and_returns_with_comments_the_submitter_s
     assert "Add &lt;b&gt;indicators" not in anonymous.get(f"/programmes/{programme.pk}/").content.decode()
     steps = [
         e.details.get("transition")
-        for e in AuditEntry.objects.filter(
-            object_type="programmes.programme", object_id=str(programme.pk)
-        ).order_by("id")
+        for e in AuditEntry.objects.filter(object_type="programmes.programme", object_id=str(programme.pk))
+        .exclude(action="view")
+        .order_by("id")
     ]
     assert steps == [None, "submit", "return", "submit", "publish"]
 

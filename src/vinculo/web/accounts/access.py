@@ -27,10 +27,21 @@ AnyUser = Any  # a User, an AnonymousUser, or whatever request.user holds
 
 
 def _account(user: AnyUser) -> User | None:
-    """The signed-in, active account, or None for anonymous and deactivated users."""
+    """The signed-in, active account, or None for anonymous and deactivated users.
+
+    Deactivating an organisation suspends its members: they count as signed out everywhere.
+    """
     if isinstance(user, User) and user.is_authenticated and user.is_active:
+        if user.organisation_id is not None and not user.organisation.is_active:  # type: ignore[union-attr]
+            return None
         return user
     return None
+
+
+def access_is_member_of(user: AnyUser, organisation_id: int | None) -> bool:
+    """Whether ``user`` is an active member of the organisation (e.g. to see a record's full history)."""
+    account = _account(user)
+    return account is not None and organisation_id is not None and account.organisation_id == organisation_id
 
 
 def access_is_admin(user: AnyUser) -> bool:

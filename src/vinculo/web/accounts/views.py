@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -12,12 +14,24 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from vinculo.web.audit.models import AuditAction
+from vinculo.web.audit.record import audit
 from vinculo.web.core.views import form_status
 
 from . import access, actions
 from .forms import OrganisationForm, PersonForm, RoleForm, TokenForm
 from .invitations import send_invitation
 from .models import ApiToken, Organisation, OrganisationKind, User
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Choosing a password from an invitation or reset link is a permission change in the trail."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        audit(AuditAction.PERMISSION_CHANGE, request=self.request, actor=form.user, obj=form.user,
+              details={"password": "set from an e-mailed link"})  # fmt: skip
+        return response
 
 
 class LoginView(auth_views.LoginView):
@@ -102,8 +116,14 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"role": person.role, "organisation": person.organisation, "is_active": person.is_active}
     form = RoleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        if person.pk == request.user.pk and form.cleaned_data["role"] != person.role:
-            form.add_error("role", _("You cannot change your own role. Ask another administrator."))
+        if person.pk == request.user.pk and (
+            form.cleaned_data["role"] != person.role
+            or form.cleaned_data["organisation"] != person.organisation
+        ):
+            # Otherwise an administrator could join an organisation and read its restricted records.
+            form.add_error(
+                "role", _("You cannot change your own role or organisation. Ask another administrator.")
+            )
         else:
             actions.change_role(
                 actor=request.user,

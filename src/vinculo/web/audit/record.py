@@ -16,6 +16,15 @@ def client_address(request: HttpRequest | None) -> str | None:
     return getattr(request, "client_ip", None) or request.META.get("REMOTE_ADDR") or None
 
 
+def describe(obj: models.Model) -> str:
+    """How an object is named in the trail. Administrators read the trail but may not see other
+    organisations' non-public records, so those are named by type and number only, never by title."""
+    sensitivity = getattr(obj, "sensitivity", None)
+    if sensitivity is not None and sensitivity != "public":
+        return f"{obj._meta.verbose_name} #{obj.pk}"
+    return str(obj)
+
+
 def audit(
     action: AuditAction | str,
     *,
@@ -35,7 +44,8 @@ def audit(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = obj.pk if object_id is None else object_id
-        object_repr = object_repr if object_repr is not None else str(obj)
+        if object_repr is None:
+            object_repr = describe(obj)
     return AuditEntry.objects.create(
         actor=actor,
         actor_username=(actor.get_username() if actor is not None else ""),

@@ -315,12 +315,22 @@ def import_submission(
         data, locked.file_name, mapping=mapping, sheet=locked.sheet or None, keep_cells=need_cells
     )
     shared_ids = list(locked.shared_with.values_list("pk", flat=True))
-    existing: dict[str, tuple[int, str, int]] = {
-        srid: (pk, digest, version)
-        for srid, pk, digest, version in CaseRecord.objects.filter(owner_id=locked.owner_id).values_list(
-            "source_record_id", "pk", "content_hash", "version"
-        )
-    }
+    existing: dict[str, tuple[int, str, int]] = {}
+    sensitivity_of: dict[int, str] = {}
+    for srid, pk, digest, version, sensitivity in CaseRecord.objects.filter(
+        owner_id=locked.owner_id
+    ).values_list("source_record_id", "pk", "content_hash", "version", "sensitivity"):
+        existing[srid] = (pk, digest, version)
+        sensitivity_of[pk] = sensitivity
+    shares_of: dict[int, set[int]] = defaultdict(set)
+    for case_id, org_id in CaseRecord.shared_with.through.objects.filter(
+        caserecord__owner_id=locked.owner_id
+    ).values_list("caserecord_id", "organisation_id"):
+        shares_of[case_id].add(org_id)
+    wanted_shares = set(shared_ids)
+    # Records already stored whose sensitivity or sharing this submission changes (a permission change).
+    access_changed: list[int] = []
+    unchanged_to_update: list[int] = []
     problems_by_row: dict[int, list[str]] = defaultdict(list)
     if need_cells:
         for item in locked.issues:
@@ -361,8 +371,16 @@ def import_submission(
         consent = record.values.get("con_Consent") is True
         before = existing.get(srid)
         if before is not None:
+            new_access = (
+                sensitivity_of.get(before[0]) != locked.sensitivity
+                or shares_of.get(before[0], set()) != wanted_shares
+            )
+            if new_access:
+                access_changed.append(before[0])
             if before[1] == digest:
                 counts["unchanged"] += 1
+                if new_access:
+                    unchanged_to_update.append(before[0])
             else:
                 changed[before[0]] = (open_values, token, digest, consent, browse_columns(record.values))
                 counts["changed"] += 1
@@ -386,6 +404,22 @@ def import_submission(
             batch_size=BATCH,
         )
     _apply_changes(changed, locked, actor, now, shared_ids)
+    _apply_access(unchanged_to_update, locked, shared_ids)
+    if access_changed:
+        audit(
+            AuditAction.PERMISSION_CHANGE,
+            request=request,
+            actor=actor,
+            object_type="cases.caserecord",
+            object_repr=f"access of {len(access_changed)} case(s) set by submission #{locked.number}",
+            details={
+                "submission": locked.pk,
+                "records": len(access_changed),
+                "ids": sorted(access_changed)[:1000],
+                "sensitivity": locked.sensitivity,
+                "shared_with": sorted(wanted_shares),
+            },
+        )
     quarantine = ""
     if quarantined:
         header = reading.tap.first[1] if reading.tap is not None and reading.tap.first else None
@@ -474,6 +508,19 @@ class _RecordInsert:
         with self.connection.cursor() as cursor:
             cursor.executemany(self.sql, self.rows)
         self.rows.clear()
+
+
+def _apply_access(ids: list[int], submission: Submission, shared_ids: list[int]) -> None:
+    """Give unchanged records the sensitivity and sharing the new submission asks for."""
+    through = CaseRecord.shared_with.through
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        CaseRecord.objects.filter(pk__in=chunk).update(sensitivity=submission.sensitivity)
+        through.objects.filter(caserecord_id__in=chunk).delete()
+        if shared_ids:
+            through.objects.bulk_create(
+                [through(caserecord_id=pk, organisation_id=o) for pk in chunk for o in shared_ids]
+            )
 
 
 def _apply_changes(

@@ -204,7 +204,9 @@ def list_submissions(request: HttpRequest) -> list[Submission]:
 
 @router.get("/submissions/{submission_id}", response=SubmissionOut, summary="A submission: checks and status")
 def get_submission(request: HttpRequest, submission_id: int) -> Submission:
-    return _own_submission(request, submission_id)
+    submission = _own_submission(request, submission_id)
+    audit(AuditAction.VIEW, request=request, obj=submission)
+    return submission
 
 
 @router.get(
@@ -215,6 +217,7 @@ def get_problems(
 ) -> dict[str, Any]:
     submission = _own_submission(request, submission_id)
     limit = max(1, min(limit, 10_000))
+    audit(AuditAction.VIEW, request=request, obj=submission, details={"problems": [offset, limit]})
     return {
         "total": len(submission.issues),
         "offset": offset,
@@ -399,7 +402,13 @@ def get_history(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
     record = _visible_case(request, case_id)
     identifiers = access.access_can_see_identifiers(request.user, record)
     items: list[dict[str, Any]] = []
-    olds = CaseVersion.objects.filter(case=record).select_related("submission__created_by")
+    # Earlier versions, the uploader and the file are for the owning organisation only.
+    member = access.access_is_member_of(request.user, record.owner_id)
+    olds = (
+        CaseVersion.objects.filter(case=record).select_related("submission__created_by")
+        if member
+        else CaseVersion.objects.none()
+    )
     current = CaseRecord.objects.select_related("submission__created_by").get(pk=record.pk)
     for version, submission, at, sensitivity, values, token in [
         (
@@ -420,7 +429,7 @@ def get_history(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
             {
                 "version": version,
                 "submission": submission.pk,
-                "submitted_by": by.get_username() if by else "",
+                "submitted_by": by.get_username() if by and member else "",
                 "at": at,
                 "sensitivity": sensitivity,
                 "values": values,

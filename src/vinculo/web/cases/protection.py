@@ -8,6 +8,7 @@ Nothing here logs or returns a protected value except :func:`open_protected`.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Mapping
 from functools import cache
@@ -54,14 +55,23 @@ def protected_fields() -> frozenset[str]:
     return frozenset(spec.name for spec in field_catalogue() if spec.protected)
 
 
+def derived_secret(purpose: str) -> bytes:
+    """A key for ``purpose`` derived from SECRET_KEY: stable across encryption-key rotation."""
+    return hashlib.sha256(f"vinculo:{purpose}:".encode() + settings.SECRET_KEY.encode("utf-8")).digest()
+
+
 @cache
-def _keyring(keys: tuple[str, ...]) -> KeyRing:
-    return KeyRing(keys)
+def _keyring(keys: tuple[str, ...], index_key: bytes) -> KeyRing:
+    return KeyRing(keys, index_key=index_key)
 
 
 def keyring() -> KeyRing:
-    """The key ring from ``settings.VINCULO_ENCRYPTION_KEYS`` (newest key first)."""
-    return _keyring(tuple(settings.VINCULO_ENCRYPTION_KEYS))
+    """The key ring from ``settings.VINCULO_ENCRYPTION_KEYS`` (newest key first).
+
+    Content hashes (blind indexes) use a key derived from SECRET_KEY, so rotating the encryption
+    keys never makes unchanged records look changed.
+    """
+    return _keyring(tuple(settings.VINCULO_ENCRYPTION_KEYS), derived_secret("blind-index"))
 
 
 def json_value(value: Any) -> Any:

@@ -30,7 +30,7 @@ from vinculo.protect import KeyRing
 from vinculo.readers import ReaderSettings, read_table
 from vinculo.web.core.export import csv_safe
 
-from .protection import protected_fields
+from .protection import derived_secret, protected_fields
 
 # Files up to this size are checked while the user waits; larger ones in a background job.
 DEFAULT_BACKGROUND_BYTES = 2 * 1024 * 1024
@@ -80,6 +80,9 @@ def submission_settings(sheet: str | None = None, today: dt.date | None = None) 
         reader=ReaderSettings(max_bytes=max_upload_bytes(), sheet=sheet or None),
         validation=ValidationSettings(today=today, max_issues=MAX_ISSUES),
         keep_records=False,
+        # A file without an id column gets ids hashed from the row: keyed, so that nobody can test a
+        # guessed name and date of birth against an id they can see.
+        record_id_key=derived_secret("record-id"),
     )
 
 

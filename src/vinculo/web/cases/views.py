@@ -36,7 +36,7 @@ from .queries import (
     shown,
     visible_cases,
 )
-from .services import problems_csv, public_issue, unseal_bytes
+from .services import max_upload_bytes, problems_csv, public_issue, unseal_bytes
 
 PAGE = 50
 PROBLEMS_PAGE = 200
@@ -219,7 +219,14 @@ def case_history(request: HttpRequest, pk: int) -> HttpResponse:
         "protected": record.protected,
         "current": True,
     }
-    olds = CaseVersion.objects.filter(case=record).select_related("submission", "submission__created_by")
+    # Earlier versions may have had another sensitivity or no consent, and name the uploader and the
+    # file: only the owning organisation sees them; everyone else sees the current version only.
+    member = access.access_is_member_of(request.user, record.owner_id)
+    olds = (
+        CaseVersion.objects.filter(case=record).select_related("submission", "submission__created_by")
+        if member
+        else CaseVersion.objects.none()
+    )
     for item in [current] + [
         {
             "version": v.version,
@@ -244,7 +251,9 @@ def case_history(request: HttpRequest, pk: int) -> HttpResponse:
         details={"history": True, "identifiers_shown": identifiers, "versions": len(versions)},
     )
     return render(
-        request, "cases/history.html", {"record": record, "versions": versions, "identifiers": identifiers}
+        request,
+        "cases/history.html",
+        {"record": record, "versions": versions, "identifiers": identifiers, "member": member},
     )
 
 
@@ -309,7 +318,7 @@ def submission_create(request: HttpRequest) -> HttpResponse:
         try:
             submission = actions.create_submission(
                 actor=user,
-                data=upload.read(),
+                data=upload.read(max_upload_bytes() + 1),
                 file_name=upload.name,
                 mapping_data=mapping.read() if mapping else b"",
                 mapping_name=mapping.name if mapping else "",
@@ -330,6 +339,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     submission = get_own_submission(request, pk)
     issues = submission.issues
     page = Paginator(issues, PROBLEMS_PAGE).get_page(request.GET.get("page"))
+    audit(AuditAction.VIEW, request=request, obj=submission, details={"problems_page": page.number})
     return render(
         request,
         "cases/submission.html",

@@ -24,7 +24,7 @@ from . import actions
 from .forms import EstimateForm
 from .models import Estimate
 from .plots import result_plots
-from .services import decode_upload, histories_from_list_files, rates_for
+from .services import MAX_BYTES, decode_upload, histories_from_list_files, rates_for
 
 
 def get_visible_estimate(request: HttpRequest, pk: int) -> Estimate:
@@ -53,10 +53,13 @@ def estimate_create(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             if upload:
-                text, source_name = decode_upload(upload.read(), upload.name), upload.name
+                text, source_name = decode_upload(upload.read(MAX_BYTES + 1), upload.name), upload.name
             else:
                 text, source_name = histories_from_list_files(
-                    [(decode_upload(f.read(), f.name), f.name) for f in form.cleaned_data["list_files"]]
+                    [
+                        (decode_upload(f.read(MAX_BYTES + 1), f.name), f.name)
+                        for f in form.cleaned_data["list_files"]
+                    ]
                 )
             user = request.user
             assert isinstance(user, User)

@@ -41,6 +41,10 @@ FLOW_COLUMNS_SHOWN = (
 )
 
 
+#: Largest file of yearly figures accepted (a country's figures are a few kilobytes).
+MAX_FIGURES_BYTES = 20_000_000
+
+
 def _release(request: HttpRequest) -> tuple[GlotipRelease, LoadedRelease]:
     raw = request.GET.get("release", "")
     version = int(raw) if raw.isdigit() else None
@@ -296,11 +300,19 @@ def submission_list(request: HttpRequest) -> HttpResponse:
         items = base.all()
     else:
         items = access.access_visible(request.user, base)
+    shown = list(items[:200])
+    if shown:
+        audit(
+            AuditAction.VIEW,
+            request=request,
+            object_type="evidence.figuresubmission",
+            details={"ids": [s.pk for s in shown]},
+        )
     return render(
         request,
         "evidence/submissions.html",
         {
-            "submissions": items[:200],
+            "submissions": shown,
             "can_submit": access.access_can_submit_figures(request.user),
             "can_review": access.access_can_review(request.user),
         },
@@ -319,9 +331,14 @@ def submission_create(request: HttpRequest) -> HttpResponse:
         user = request.user
         assert isinstance(user, User)
         try:
-            record = actions.submit_figures(
-                actor=user, source=upload.read(), name=upload.name, request=request
-            )
+            data = upload.read(MAX_FIGURES_BYTES + 1)
+            if len(data) > MAX_FIGURES_BYTES:
+                raise VinculoError(
+                    f"{upload.name}: the file is larger than {MAX_FIGURES_BYTES // 1_000_000} MB.",
+                    code="evidence.too_large",
+                    fix="A country's yearly figures take a few kilobytes: check that this is the right file.",
+                )
+            record = actions.submit_figures(actor=user, source=data, name=upload.name, request=request)
         except VinculoError as exc:
             problems = [str(i) for i in exc.issues] or [str(exc)]
             if exc.issues:

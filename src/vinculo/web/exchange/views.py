@@ -35,6 +35,9 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     if sensitivity in Sensitivity.values:
         queryset = queryset.filter(sensitivity=sensitivity)
     page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    restricted = [n.pk for n in page if n.sensitivity == Sensitivity.RESTRICTED]
+    if restricted:
+        audit(AuditAction.VIEW, request=request, object_type="exchange.notice", details={"ids": restricted})
     return render(
         request,
         "exchange/list.html",

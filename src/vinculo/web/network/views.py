@@ -113,6 +113,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = Meeting.objects.filter(pk=pk).first()
     if meeting is None:
         raise Http404
+    audit(AuditAction.VIEW, request=request, obj=meeting)  # members-only: agenda, participants, minutes
     return render(
         request,
         "network/meeting.html",

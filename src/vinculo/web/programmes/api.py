@@ -14,6 +14,8 @@ from pydantic import Field
 from vinculo.registry import allowed_transitions
 from vinculo.web.accounts import access
 from vinculo.web.accounts.models import User
+from vinculo.web.audit.models import AuditAction
+from vinculo.web.audit.record import audit
 
 from . import actions
 from .display import params_from_query, programme_texts
@@ -274,7 +276,10 @@ def list_programmes(request: HttpRequest, filters: Query[SearchQuery]) -> dict[s
 
 @router.get("/{programme_id}", response=ProgrammeOut, summary="One programme")
 def get_programme(request: HttpRequest, programme_id: int) -> dict[str, Any]:
-    return _detail(request, _visible(request, programme_id))
+    programme = _visible(request, programme_id)
+    if programme.status != ProgrammeStatus.PUBLISHED:
+        audit(AuditAction.VIEW, request=request, obj=programme, details={"status": programme.status})
+    return _detail(request, programme)
 
 
 @router.post("", response={201: ProgrammeOut}, summary="Describe a programme (a draft of your organisation)")

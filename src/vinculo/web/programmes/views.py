@@ -93,6 +93,8 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_visible_programme(request, pk)
+    if programme.status != ProgrammeStatus.PUBLISHED:  # an unpublished draft is not public data
+        audit(AuditAction.VIEW, request=request, obj=programme, details={"status": programme.status})
     can_change = access.access_can_change_curated(request.user, programme)
     can_review = access.access_can_review(request.user)
     can_read_curation = access.access_can_read_curation(request.user, programme)

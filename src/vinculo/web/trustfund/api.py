@@ -251,4 +251,5 @@ def post_disbursement(request: HttpRequest, grant_id: int, payload: Disbursement
 def get_reconciliation(request: HttpRequest) -> dict[str, Any]:
     _reader(request)
     problems = actions.check_reconciliation()
+    audit(AuditAction.VIEW, request=request, object_type="trustfund.ledger", object_repr="reconciliation")
     return {"reconciled": not problems, "problems": [str(p) for p in problems]}
