@@ -49,11 +49,13 @@ class Suppressed:
     """
 
     threshold: int = 5
+    #: Text shown instead of the default, e.g. for a cell withheld so that another cannot be derived.
+    text: str | None = None
 
     @property
     def label(self) -> str:
         """The text shown instead of a number, e.g. ``"<5 suppressed"``."""
-        return f"<{self.threshold} suppressed"
+        return self.text if self.text is not None else f"<{self.threshold} suppressed"
 
 
 #: The usual marker: fewer than 5 cases.

@@ -167,3 +167,11 @@ def test_the_dashboard_counts_submitted_answers_by_pillar_region_and_cycle(world
     )
     assert "Africa" in csv_text
     assert Questionnaire.objects.count() == 2
+
+
+def test_answers_are_refused_once_the_cycle_is_closed(world: World) -> None:
+    q = start(world)
+    Cycle.objects.filter(year=2025).update(is_open=False)
+    closed = put(world, "owner_manager", q, version=q["version"], answers=all_answers(), submit=True)
+    assert closed.status_code == 400 and closed.json()["code"] == "coordination.cycle_closed"
+    assert not Questionnaire.objects.get(pk=q["id"]).submitted

@@ -167,8 +167,18 @@ def expected_cases() -> Expected:
         return "<5" if 0 < n < 5 else shown(n)
 
     out: Expected = {"cases.total": (protect(public.count()), set())}
-    for code in set(public.values_list("country", flat=True)):
-        out[f"cases.country.{code}"] = (protect(public.filter(country=code).count()), set())
+    counts = {
+        code: public.filter(country=code).count() for code in set(public.values_list("country", flat=True))
+    }
+    displays = {code: protect(n) for code, n in counts.items()}
+    # Complementary suppression: with exactly one "<5", the smallest other non-zero cell is withheld.
+    small = [code for code, text in displays.items() if text == "<5"]
+    if len(small) == 1:
+        others = [code for code, n in counts.items() if code not in small and n > 0]
+        if others:
+            displays[min(others, key=lambda c: (counts[c], c))] = "x"
+    for code, text in displays.items():
+        out[f"cases.country.{code}"] = (text, set())
     return out
 
 

@@ -81,6 +81,12 @@ def save_answers(
             "This questionnaire was already submitted and cannot be changed.",
             code="coordination.already_submitted",
         )
+    if not q.cycle.is_open:
+        raise VinculoError(
+            f"The {q.cycle.year} appraisal cycle is closed: answers can no longer be saved or submitted.",
+            code="coordination.cycle_closed",
+            fix="Ask an administrator to reopen the cycle if answers are still expected.",
+        )
     by_code = {a.action_point.code: a for a in q.answers.select_related("action_point")}
     issues: list[Issue] = []
     for code, values in answers.items():

@@ -1,7 +1,7 @@
 """The case-data API (``/api/cases``): submissions, browsing, counts, detail, history, exports.
 
 Same access rules and audit entries as the pages. Small counts shown to callers outside the owning
-organisation are the string ``"<5"``.
+organisation are the string ``"<5"``; a cell withheld so that a "<5" cannot be derived from the total is ``"x"``.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from vinculo.web.audit.record import audit
 from . import actions, exports
 from .models import CaseRecord, CaseVersion, Submission
 from .protection import DIMENSIONS, EXTRA_KEY, open_protected
-from .queries import CaseFilter, count_summary, exact_counts, protect, visible_cases
+from .queries import CaseFilter, count_summary, exact_counts, protect, shown, visible_cases
 
 router = Router(tags=["case data"])
 
@@ -333,7 +333,7 @@ def counts(
     )
 
     def show(value: Any) -> int | str:
-        return "<5" if isinstance(value, Suppressed) else int(value)
+        return shown(value) if isinstance(value, Suppressed) else int(value)
 
     return {
         "total": show(summary["total"]),

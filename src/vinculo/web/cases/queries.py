@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
-from vinculo.charts import SUPPRESSED, ChartValue
+from vinculo.charts import SUPPRESSED, ChartValue, Suppressed
 from vinculo.htcds import field_catalogue
 from vinculo.web.accounts import access
 from vinculo.web.core.models import Country
@@ -156,8 +156,20 @@ def protect(n: int, exact: bool) -> ChartValue:
     return n
 
 
+#: The marker of a cell withheld by complementary suppression (it may be 5 or more); the same in
+#: every language, as statistical offices print it.
+WITHHELD_MARK = "x"
+
+
+def withheld() -> Suppressed:
+    """A cell withheld so that a suppressed cell cannot be derived from the total and the others."""
+    return Suppressed(text=WITHHELD_MARK)
+
+
 def shown(value: ChartValue) -> str:
-    return f"<{SMALL_CELL}" if value is SUPPRESSED else f"{value:,}" if isinstance(value, int) else str(value)
+    if isinstance(value, Suppressed):
+        return value.text if value.text is not None else f"<{SMALL_CELL}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
 
 
 def dimension_counts(queryset: QuerySet[CaseRecord], dimension: str) -> list[tuple[str, int]]:
@@ -186,6 +198,19 @@ def _dimension_counts(queryset: QuerySet[CaseRecord], dimension: str) -> tuple[l
     return sorted(totals.items(), key=lambda item: (item[0] == "", -item[1], item[0])), cases
 
 
+def _complementary_suppression(items: list[tuple[str, int]], shown: list[ChartValue]) -> None:
+    """When one cell of a breakdown is suppressed, also suppress the smallest other non-zero cell.
+
+    Otherwise the total minus the published cells would give the suppressed count back exactly.
+    """
+    hidden = [i for i, value in enumerate(shown) if isinstance(value, Suppressed)]
+    if len(hidden) != 1:
+        return
+    others = [i for i, (_code, n) in enumerate(items) if i not in hidden and n > 0]
+    if others:
+        shown[min(others, key=lambda i: items[i][1])] = withheld()
+
+
 def count_summary(user: Any, case_filter: CaseFilter, dimensions: list[str]) -> dict[str, Any]:
     """Total and per-dimension counts of the cases ``user`` may see, small cells protected."""
     queryset = visible_cases(user, case_filter)
@@ -195,7 +220,11 @@ def count_summary(user: Any, case_filter: CaseFilter, dimensions: list[str]) -> 
     for dim in dimensions:
         items, cases = _dimension_counts(queryset, dim)
         total = cases if total is None else total
-        result["dimensions"][dim] = [(code, label(dim, code), protect(n, exact)) for code, n in items]
+        shown = [protect(n, exact) for _code, n in items]
+        _complementary_suppression(items, shown)
+        result["dimensions"][dim] = [
+            (code, label(dim, code), value) for (code, _n), value in zip(items, shown, strict=True)
+        ]
     if total is None:
         total = queryset.order_by().count()
     result["total"] = protect(total, exact)

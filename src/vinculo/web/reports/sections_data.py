@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from vinculo.coordination import region_of
 from vinculo.web.accounts import access
-from vinculo.web.cases.queries import SMALL_CELL, CaseFilter, count_summary
+from vinculo.web.cases.queries import SMALL_CELL, CaseFilter, count_summary, shown
 from vinculo.web.estimates.models import Estimate
 from vinculo.web.evidence.labels import data_label
 from vinculo.web.evidence.services import current_release, loaded_release
@@ -238,7 +238,7 @@ def estimates_section(year: int) -> Section:
 def _protected(key: str, value: Any, source: Source) -> Value:
     if isinstance(value, int):
         return number(key, value, source)
-    return Value(key, f"<{SMALL_CELL}", source, None, suppressed=True)
+    return Value(key, shown(value), source, None, suppressed=True)
 
 
 def cases_section(year: int) -> Section:
