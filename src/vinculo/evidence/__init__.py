@@ -9,7 +9,7 @@ keep "<5" suppression through every sum.
 from vinculo.evidence._areas import USER_ASSIGNED_CODES, Area, known_areas
 from vinculo.evidence._citizenship import CitizenshipMapper, CitizenshipMatch, load_overrides, normalize_text
 from vinculo.evidence._count import SUPPRESSED_MAX, SUPPRESSED_MIN, SUPPRESSED_TEXT, Count, Share, sum_counts
-from vinculo.evidence._dataset import CITATION, GlotipDataset, GlotipRecord
+from vinculo.evidence._dataset import CITATION, ROW_FIELDS, GlotipDataset, GlotipRecord
 from vinculo.evidence._flows import (
     FLOW_CSV_COLUMNS,
     Flow,
@@ -48,6 +48,7 @@ __all__ = [
     "LEVELS",
     "PACKAGED_EXPORT",
     "PROFILE_SECTIONS",
+    "ROW_FIELDS",
     "SUPPRESSED_MAX",
     "SUPPRESSED_MIN",
     "SUPPRESSED_TEXT",

@@ -27,7 +27,8 @@ CITATION = "UNODC, Global Report on Trafficking in Persons data"
 #: (iso3, indicator, dimension, category, sex, age, year)
 RecordKey = tuple[str, str, str, str, str, str, int]
 
-_ROW_FIELDS = (
+#: The fields of one record as ``GlotipDataset.to_rows`` gives them and ``from_rows`` takes them.
+ROW_FIELDS = (
     "iso3",
     "indicator",
     "dimension",
@@ -189,7 +190,7 @@ class GlotipDataset:
 
     # -- storage round trip ----------------------------------------------------------------------
     def to_rows(self) -> list[dict[str, Any]]:
-        """One flat dict per record (keys in ``_ROW_FIELDS``), e.g. for database storage."""
+        """One flat dict per record (keys in ``ROW_FIELDS``), e.g. for database storage."""
         return [
             {
                 "iso3": r.iso3,
@@ -240,7 +241,7 @@ class GlotipDataset:
                     f"Row {n} cannot be read as a GLOTIP record ({exc!r}).",
                     code="evidence.bad_row",
                     issues=[Issue("evidence.bad_row", f"bad or missing field: {exc}", Location(row=n))],
-                    fix=f"Each row needs the fields {', '.join(_ROW_FIELDS)}.",
+                    fix=f"Each row needs the fields {', '.join(ROW_FIELDS)}.",
                 ) from exc
         return cls(records, countries, export_date=export_date, source_name=source_name)
 

@@ -16,6 +16,7 @@ from typing import Any
 from django.utils.translation import get_language
 
 from vinculo.evidence import (
+    ROW_FIELDS,
     Area,
     AreaProfile,
     CountryProfile,
@@ -28,19 +29,7 @@ from vinculo.population import PopulationTable, load_population
 
 from .models import FigureSubmission, GlotipFigure, GlotipRelease, ReleaseKind, ReleaseStatus
 
-FIGURE_FIELDS = (
-    "iso3",
-    "indicator",
-    "dimension",
-    "category",
-    "sex",
-    "age",
-    "year",
-    "low",
-    "high",
-    "suppressed_cells",
-    "cells",
-)
+FIGURE_FIELDS = ROW_FIELDS
 #: Figures of a submission replace the base figures of the same group (country, indicator, dimension, year).
 GroupKey = tuple[str, str, str, int]
 
