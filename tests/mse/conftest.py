@@ -5,18 +5,9 @@ from pathlib import Path
 import pytest
 
 
-def find_mse_data() -> Path | None:
-    """Walk up from this file to the first folder holding ``shared/data/mse``."""
-    for parent in Path(__file__).resolve().parents:
-        candidate = parent / "shared" / "data" / "mse"
-        if candidate.is_dir():
-            return candidate
-    return None
-
-
 @pytest.fixture(scope="session")
-def mse_data() -> Path:
-    root = find_mse_data()
-    if root is None:
+def mse_data(shared_data: Path) -> Path:
+    folder = shared_data / "mse"
+    if not folder.is_dir():
         pytest.skip("shared/data/mse is not available next to the repository")
-    return root
+    return folder

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from vinculo.web.accounts.models import User
 from vinculo.web.cases import actions
@@ -65,22 +62,6 @@ def submit_and_import(world: World, data: bytes | None = None, **kw: Any) -> Sub
     valid_only = kw.pop("valid_only", False)
     submission = submit(world, data, **kw)
     return actions.confirm_submission(actor=manager(world), submission=submission, valid_only=valid_only)
-
-
-def find_shared_data() -> Path | None:
-    for parent in Path(__file__).resolve().parents:
-        for candidate in (parent / "shared" / "data", parent.parent / "shared" / "data"):
-            if candidate.is_dir():
-                return candidate
-    return None
-
-
-@pytest.fixture
-def htcds_dir() -> Path:
-    root = find_shared_data()
-    if root is None or not (root / "standards" / "htcds").is_dir():
-        pytest.skip("shared/data/standards/htcds is not available")
-    return root / "standards" / "htcds"
 
 
 BAD_ROWS = [list(ROWS[0]), ["R9", "Ximena", "Oddbody", "Robot", "", "", "", "2021-13-45", "", "", "", "TRUE"]]

@@ -1,4 +1,7 @@
-"""Fixtures for the HTCDS tests: the shared reference data and small file builders."""
+"""Fixtures shared by every test folder: the read-only reference data in ``shared/data`` beside the checkout.
+
+Tests that need it are skipped with a clear reason when it is missing (CI always has it).
+"""
 
 from __future__ import annotations
 
@@ -8,22 +11,28 @@ import pytest
 
 
 def find_shared_data() -> Path | None:
+    """The first ``shared/data`` folder found walking up from the tests (the checkout's sibling)."""
     for parent in Path(__file__).resolve().parents:
         candidate = parent / "shared" / "data"
-        if candidate.is_dir():
-            return candidate
-        candidate = parent.parent / "shared" / "data"
         if candidate.is_dir():
             return candidate
     return None
 
 
 @pytest.fixture(scope="session")
-def htcds_dir() -> Path:
+def shared_data() -> Path:
     root = find_shared_data()
-    if root is None or not (root / "standards" / "htcds").is_dir():
+    if root is None:
+        pytest.skip("shared/data is not available next to the repository")
+    return root
+
+
+@pytest.fixture(scope="session")
+def htcds_dir(shared_data: Path) -> Path:
+    folder = shared_data / "standards" / "htcds"
+    if not folder.is_dir():
         pytest.skip("shared/data/standards/htcds is not available")
-    return root / "standards" / "htcds"
+    return folder
 
 
 @pytest.fixture(scope="session")
