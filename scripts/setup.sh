@@ -4,6 +4,33 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# System libraries and fonts. WeasyPrint (the PDF reports) needs Pango and HarfBuzz's subsetter; reports in
+# Arabic and Chinese need fonts with those scripts. Each entry: a check, then the Debian/Ubuntu package.
+system_missing=()
+have_library() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+have_font_for() { command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list ":lang=$1" family 2>/dev/null)" ]; }
+have_library 'libpango-1.0.so.0' || system_missing+=(libpango-1.0-0)
+have_library 'libpangoft2-1.0.so.0' || system_missing+=(libpangoft2-1.0-0)
+have_library 'libharfbuzz-subset.so.0' || system_missing+=(libharfbuzz-subset0)
+command -v fc-list >/dev/null 2>&1 || system_missing+=(fontconfig)
+have_font_for en || system_missing+=(fonts-dejavu-core)
+have_font_for ar || system_missing+=(fonts-dejavu-core)
+have_font_for zh-cn || system_missing+=(fonts-noto-cjk)
+if [ ${#system_missing[@]} -gt 0 ] && [ -z "${VINCULO_SKIP_SYSTEM_PACKAGES:-}" ]; then
+  readarray -t system_missing < <(printf '%s\n' "${system_missing[@]}" | sort -u)
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing system packages: ${system_missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${system_missing[@]}" >/dev/null
+  else
+    echo "vinculo needs these system packages (Debian/Ubuntu names): ${system_missing[*]}" >&2
+    echo "Install them, e.g. sudo apt-get install ${system_missing[*]}, and retry." >&2
+    echo "(On other systems: Pango, HarfBuzz with its subset library, and fonts for Latin, Arabic and Chinese.)" >&2
+    echo "Set VINCULO_SKIP_SYSTEM_PACKAGES=1 to go on without them: PDF reports will then fail." >&2
+    exit 1
+  fi
+fi
+
 find_python() {
   local candidates=("${VINCULO_PYTHON:-}" python3.13 python3.12 python3)
   for dir in "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.1[2-9]*/bin; do

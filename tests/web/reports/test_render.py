@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import sys
 
@@ -99,6 +100,35 @@ def test_the_pdf_renders_with_pages_and_the_numbers(report_world: ReportWorld, l
     for key in ("trustfund.USD.balance_end_of_year", "evidence.victims.2022", "treaties.total.untoc"):
         assert report.values()[key].display in text
     assert SECRET not in text
+
+
+def _covered_code_points(pdf: bytes) -> set[int]:
+    """Every character that the fonts embedded in an uncompressed PDF can draw (their cmaps)."""
+    from fontTools.ttLib import TTFont
+
+    points: set[int] = set()
+    for ref in re.finditer(rb"/FontFile\d?\s+(\d+)\s+0\s+R", pdf):
+        head = re.search(rb"\n" + ref.group(1) + rb" 0 obj\s*<<(.*?)>>\s*stream\r?\n", pdf, re.S)
+        assert head is not None
+        length = re.search(rb"/Length\s+(\d+)", head.group(1).replace(b"/Length1", b"/Size1"))
+        assert length is not None
+        data = pdf[head.end() : head.end() + int(length.group(1))]
+        points |= set(TTFont(io.BytesIO(data)).getBestCmap() or {})
+    return points
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "ru"])
+def test_the_pdf_has_a_glyph_for_every_character(report_world: ReportWorld, language: str) -> None:
+    """A server without a font for the script draws empty boxes: scripts/setup.sh installs the fonts."""
+    report = build_report("sg", YEAR, language)
+    assert report is not None
+    document = render.pdf_document(report)
+    pdf = document.write_pdf(uncompressed_pdf=True)
+    covered = _covered_code_points(pdf)
+    text = _text(document)
+    missing = sorted({ch for ch in text if not ch.isspace() and ord(ch) not in covered})
+    assert len(text) > 1000
+    assert missing == [], f"no font in the {language} PDF draws {''.join(missing[:40])!r}"
 
 
 def test_a_missing_weasyprint_gives_a_clear_error(

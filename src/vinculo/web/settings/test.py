@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
+from .base import WEB_DIR
+
+# Two checkouts on one machine (a clone for CI beside a working tree) must not share a test database or
+# media folder, so both are named after the checkout.
+_CHECKOUT = hashlib.sha256(str(WEB_DIR.parent.parent.parent).encode()).hexdigest()[:8]
 
 DEBUG = False
 SECRET_KEY = "test-only-key-0123456789abcdef0123456789abcdef0123456789"  # noqa: S105
@@ -21,7 +27,7 @@ if os.environ.get("VINCULO_TEST_DATABASE", "sqlite") == "postgres":
             "HOST": os.environ.get("PGHOST", "127.0.0.1"),
             "PORT": os.environ.get("PGPORT", "5432"),
             "PASSWORD": os.environ.get("PGPASSWORD", ""),
-            "TEST": {"NAME": "test_vinculo"},
+            "TEST": {"NAME": f"test_vinculo_{_CHECKOUT}"},
         }
     }
 else:
@@ -32,7 +38,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 VINCULO_ENCRYPTION_KEYS = [
     "dGVzdC1vbmx5LWVuY3J5cHRpb24ta2V5LTMyYnl0ZXM=",
 ]
-MEDIA_ROOT = Path(tempfile.gettempdir()) / "vinculo-test-media"
+MEDIA_ROOT = Path(tempfile.gettempdir()) / f"vinculo-test-media-{_CHECKOUT}"
 AXES_ENABLED = True
 # django-axes logs every failure at WARNING, and Django every 4xx answer; tests assert them instead.
 LOGGING = {
