@@ -195,3 +195,22 @@ def test_an_administrator_cannot_move_into_an_organisation_to_read_its_data(worl
     assert response.status_code == 400
     admin.refresh_from_db()
     assert admin.organisation_id is None
+
+
+def test_the_audit_trail_holds_no_character_of_a_token_s_secret(world: World) -> None:
+    """A token is named in the trail by its name and number only, on issue and on revocation."""
+    owner = world.users["owner_analyst"]
+    assert owner is not None
+    client = world.client_for("owner_analyst")
+    raw = client.post(reverse("accounts:account"), {"name": "nightly"}).context["new_token"]
+    token = ApiToken.objects.get(name="nightly")
+    client.post(reverse("accounts:revoke_token", args=[token.pk]))
+    secret = raw.removeprefix("vin_")
+    entries = list(AuditEntry.objects.filter(object_type="accounts.apitoken"))
+    assert len(entries) == 2
+    for entry in entries:
+        stored = " ".join([entry.object_repr, entry.object_id, str(entry.details)])
+        # No run of 4 characters of the secret appears anywhere in what the entry stores.
+        runs = {secret[i : i + 4] for i in range(len(secret) - 3)}
+        assert not [run for run in runs if run in stored], stored
+        assert "nightly" in entry.object_repr

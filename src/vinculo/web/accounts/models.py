@@ -101,7 +101,9 @@ class ApiToken(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…)"
+        # Named by number, never by ``prefix``: the audit trail stores this text, and it must hold no
+        # character of the secret (the owner sees the prefix on their own account page only).
+        return f"{self.name} (token #{self.pk})"
 
     @property
     def is_usable(self) -> bool:
