@@ -150,7 +150,9 @@ def test_an_administrator_adds_a_person_who_is_invited_to_choose_a_password(worl
     assert response.status_code == 302
     person = get_user_model().objects.get(username="new.person")
     assert not person.has_usable_password()
-    assert person.organisation_id == world.other.pk
+    # The membership is only requested (two-person rule): the account has no organisation or role yet.
+    assert person.organisation_id is None and person.role == Role.NONE
+    assert person.membership_requests.get().organisation_id == world.other.pk
     assert len(mail.outbox) == 1 and "new.person" in mail.outbox[0].body
     link = re.search(r"http://testserver(/accounts/password-reset/\S+/)", mail.outbox[0].body)
     assert link is not None

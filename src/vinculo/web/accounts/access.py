@@ -11,6 +11,13 @@ Views, API routes, exports and templates call only these functions. The rules:
 Changing a record is for the owning organisation's data managers and for the record's author while
 they still belong to that organisation. Administrators manage organisations, accounts and roles and
 read the audit trail.
+
+Membership (two-person rule): any active membership of an organisation lets its holder read that
+organisation's restricted records, and a data manager also its victims' identifiers. So an
+administrator can only *ask* for such a membership; it takes effect once a data manager of that same
+organisation confirms it (or, while it has no active data manager, a second administrator: the
+first-manager bootstrap). Until then the account keeps what it had; a new account has role ``none``
+and counts as signed out everywhere.
 """
 
 from __future__ import annotations
@@ -32,6 +39,8 @@ def _account(user: AnyUser) -> User | None:
     Deactivating an organisation suspends its members: they count as signed out everywhere.
     """
     if isinstance(user, User) and user.is_authenticated and user.is_active:
+        if user.role == Role.NONE:
+            return None
         if user.organisation_id is not None and not user.organisation.is_active:  # type: ignore[union-attr]
             return None
         return user
@@ -102,6 +111,11 @@ def access_can_change(user: AnyUser, record: OwnedRecord) -> bool:
     if account.role == Role.DATA_MANAGER:
         return True
     return record.created_by_id == account.pk and account.role == Role.ANALYST
+
+
+def access_is_data_manager(user: AnyUser) -> bool:
+    account = _account(user)
+    return account is not None and account.role == Role.DATA_MANAGER and account.organisation_id is not None
 
 
 def access_can_manage_accounts(user: AnyUser) -> bool:
@@ -328,3 +342,73 @@ def access_sees_exact_counts(user: AnyUser, owner_ids: Any) -> bool:
     if account is None or account.organisation_id is None:
         return False
     return set(owner_ids) <= {account.organisation_id}
+
+
+# Memberships and roles (two-person rule). See the module docstring and docs/security-accounts.md.
+
+
+def access_membership_needs_confirmation(
+    person: User, *, organisation_id: int | None, role: str, is_active: bool
+) -> bool:
+    """Whether giving ``person`` this organisation, role and active flag needs a data manager's yes.
+
+    It does whenever it would open restricted data the person cannot read today: joining an
+    organisation (or coming back to it when deactivated or pending) with any role, and becoming its
+    data manager (victims' identifiers). Removals, deactivation and other role changes inside the
+    same organisation take effect at once.
+    """
+    if not is_active or organisation_id is None:
+        return False
+    member_now = (
+        person.pk is not None
+        and person.is_active
+        and person.role != Role.NONE
+        and person.organisation_id == organisation_id
+    )
+    if not member_now:
+        return True
+    return role == Role.DATA_MANAGER and person.role != Role.DATA_MANAGER
+
+
+def access_organisation_managers(organisation_id: int | None) -> QuerySet[User]:
+    """The active data managers of an organisation: they decide its membership requests."""
+    if organisation_id is None:
+        return User.objects.none()
+    return User.objects.filter(organisation_id=organisation_id, role=Role.DATA_MANAGER, is_active=True)
+
+
+def access_needs_bootstrap(organisation_id: int) -> bool:
+    """An organisation without an active data manager: a second administrator decides its requests."""
+    return not access_organisation_managers(organisation_id).exists()
+
+
+def access_can_decide_membership(user: AnyUser, membership: Any) -> bool:
+    """Who confirms or refuses a pending membership request (never its subject or its requester).
+
+    A data manager of the organisation concerned; while it has none (the first-manager bootstrap), a
+    platform administrator other than the one who asked.
+    """
+    account = _account(user)
+    if account is None or membership.status != "pending":
+        return False
+    if account.pk in (membership.person_id, membership.requested_by_id):
+        return False
+    if account.role == Role.DATA_MANAGER and account.organisation_id == membership.organisation_id:
+        return True
+    return account.role == Role.ADMIN and access_needs_bootstrap(membership.organisation_id)
+
+
+def access_decidable_memberships[M: Any](user: AnyUser, queryset: QuerySet[M]) -> QuerySet[M]:
+    """Pending membership requests ``user`` may decide (see :func:`access_can_decide_membership`)."""
+    account = _account(user)
+    if account is None:
+        return queryset.none()
+    pending = (
+        queryset.filter(status="pending").exclude(person_id=account.pk).exclude(requested_by_id=account.pk)
+    )
+    if account.role == Role.DATA_MANAGER and account.organisation_id is not None:
+        return pending.filter(organisation_id=account.organisation_id)
+    if account.role == Role.ADMIN:
+        managed = User.objects.filter(role=Role.DATA_MANAGER, is_active=True).values("organisation_id")
+        return pending.exclude(organisation_id__in=managed)
+    return queryset.none()

@@ -8,14 +8,18 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vinculo.web.audit.models import AuditAction
 from vinculo.web.audit.record import audit
 
-from .models import ApiToken, Organisation, Role, User
+from . import access
+from .models import ApiToken, MembershipRequest, MembershipStatus, Organisation, Role, User
+from .notifications import notify_membership
 
 TOKEN_PREFIX = "vin_"  # noqa: S105 - a public prefix, not a secret
 
@@ -39,6 +43,25 @@ def create_organisation(*, actor: Any, request: HttpRequest | None = None, **fie
     return organisation
 
 
+def _state(user: User) -> dict[str, Any]:
+    return {"role": user.role, "organisation": user.organisation_id, "is_active": user.is_active}
+
+
+def _check_email_free(email: str, *, exclude: int | None = None) -> None:
+    others = User.objects.filter(email__iexact=email)
+    if exclude is not None:
+        others = others.exclude(pk=exclude)
+    if email and others.exists():
+        raise ValidationError(
+            {
+                "email": _(
+                    "This e-mail address already belongs to an account. Each address holds one account."
+                )
+            },
+            code="email_taken",
+        )
+
+
 @transaction.atomic
 def create_user(
     *,
@@ -51,6 +74,14 @@ def create_user(
     request: HttpRequest | None = None,
     **extra: Any,
 ) -> User:
+    """Create an account with this role and organisation at once: for the platform's own commands
+    (``createadmin``, demo data), run by whoever holds the server. People added by an administrator
+    go through :func:`invite_person`, so that a membership needs its organisation's confirmation."""
+    if actor is not None and organisation is not None:
+        raise PermissionDenied(
+            "An administrator asks for a membership with invite_person(); it is not granted."
+        )
+    _check_email_free(email)
     user = User(username=username, email=email, organisation=organisation, role=role, **extra)
     if password:
         user.set_password(password)
@@ -69,6 +100,53 @@ def create_user(
 
 
 @transaction.atomic
+def invite_person(
+    *,
+    actor: User,
+    username: str,
+    email: str,
+    role: str,
+    organisation: Organisation | None,
+    request: HttpRequest | None = None,
+) -> tuple[User, MembershipRequest | None]:
+    """An administrator adds a person. A membership of an organisation is only requested: the account
+    has role ``none`` (no access at all) until a data manager of that organisation confirms it."""
+    needs = organisation is not None
+    user = create_user(
+        actor=actor,
+        username=username,
+        password=None,
+        organisation=None,
+        role=Role.NONE if needs else role,
+        email=email,
+        request=request,
+    )
+    membership = None
+    if needs:
+        membership = change_role(
+            actor=actor, user=user, role=role, organisation=organisation, is_active=True, request=request
+        )
+    return user, membership
+
+
+def _withdraw_pending(user: User, *, actor: Any, request: HttpRequest | None) -> None:
+    for pending in MembershipRequest.objects.select_for_update().filter(
+        person=user, status=MembershipStatus.PENDING
+    ):
+        pending.status = MembershipStatus.WITHDRAWN
+        pending.decided_at = timezone.now()
+        pending.decided_by = actor if isinstance(actor, User) else None
+        pending.save(update_fields=["status", "decided_at", "decided_by"])
+        audit(
+            AuditAction.PERMISSION_CHANGE,
+            request=request,
+            actor=actor,
+            obj=user,
+            details={"membership": "withdrawn", "request": pending.pk},
+        )
+
+
+@transaction.atomic
 def change_role(
     *,
     actor: Any,
@@ -77,24 +155,128 @@ def change_role(
     organisation: Organisation | None,
     is_active: bool,
     request: HttpRequest | None = None,
-) -> User:
-    """Change a person's role, organisation or active flag: a permission change in the audit trail."""
-    before = {"role": user.role, "organisation": user.organisation_id, "is_active": user.is_active}
-    user.role = role
-    user.organisation = organisation
-    user.is_active = is_active
-    user.full_clean(exclude=["password"])
-    user.save(update_fields=["role", "organisation", "is_active"])
-    after = {"role": user.role, "organisation": user.organisation_id, "is_active": user.is_active}
-    if before != after:
+) -> MembershipRequest | None:
+    """Change a person's role, organisation or active flag, or ask for it (two-person rule).
+
+    A change that would open an organisation's restricted data (see
+    :func:`access.access_membership_needs_confirmation`) only files a pending request, returned, and
+    changes nothing else; any other change (removal, deactivation, another role in the same
+    organisation) takes effect at once and returns None. Either way any earlier pending request for
+    the person is withdrawn, the change is audited as a permission change, and the data managers of
+    the old and the new organisation are told by e-mail.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    before = _state(user)
+    organisation_id: int | None = organisation.pk if organisation else None
+    wanted: dict[str, Any] = {"role": role, "organisation": organisation_id, "is_active": is_active}
+    if role == Role.NONE or (role != Role.ADMIN and organisation is None):
+        raise ValidationError(
+            {"organisation": _("Choose an organisation: only platform administrators may have none.")}
+        )
+    _withdraw_pending(user, actor=actor, request=request)
+    if access.access_membership_needs_confirmation(
+        user, organisation_id=organisation_id, role=role, is_active=is_active
+    ):
+        assert organisation is not None
+        membership = MembershipRequest.objects.create(
+            person=user,
+            organisation=organisation,
+            role=role,
+            requested_by=actor if isinstance(actor, User) else None,
+        )
         audit(
             AuditAction.PERMISSION_CHANGE,
             request=request,
             actor=actor,
             obj=user,
-            details={"from": before, "to": after},
+            details={
+                "membership": "requested",
+                "request": membership.pk,
+                "from": before,
+                "to": wanted,
+                "bootstrap": access.access_needs_bootstrap(organisation.pk),
+            },
         )
-    return user
+        notify_membership(
+            _("requested"), person=user, actor=actor, organisation_ids=[before["organisation"], organisation.pk],
+            before=before, after=wanted, pending=True, request=request,
+            tell_admins=access.access_needs_bootstrap(organisation.pk),
+        )  # fmt: skip
+        return membership
+    if before == wanted:
+        return None
+    user.role = role
+    user.organisation = organisation
+    user.is_active = is_active
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["role", "organisation", "is_active"])
+    audit(
+        AuditAction.PERMISSION_CHANGE,
+        request=request,
+        actor=actor,
+        obj=user,
+        details={"membership": "changed", "from": before, "to": wanted},
+    )
+    event = (
+        _("removed") if not is_active or before["organisation"] != wanted["organisation"] else _("changed")
+    )
+    notify_membership(
+        event, person=user, actor=actor, organisation_ids=[before["organisation"], organisation_id],
+        before=before, after=wanted, request=request,
+    )  # fmt: skip
+    return None
+
+
+class MembershipDecisionError(Exception):
+    """The caller may not decide this request, or it is no longer pending."""
+
+
+@transaction.atomic
+def decide_membership(
+    *, actor: User, membership: MembershipRequest, confirm: bool, request: HttpRequest | None = None
+) -> MembershipRequest:
+    """A data manager of the organisation (or, under the first-manager rule, a second administrator)
+    confirms or refuses a pending request. Confirming gives the person the role in the organisation
+    and makes the account active."""
+    membership = MembershipRequest.objects.select_for_update().get(pk=membership.pk)
+    if not access.access_can_decide_membership(actor, membership):
+        raise MembershipDecisionError
+    bootstrap = actor.role == Role.ADMIN
+    person = User.objects.select_for_update().get(pk=membership.person_id)
+    before = _state(person)
+    membership.status = MembershipStatus.CONFIRMED if confirm else MembershipStatus.REFUSED
+    membership.decided_by = actor
+    membership.decided_at = timezone.now()
+    membership.bootstrap = bootstrap
+    membership.save(update_fields=["status", "decided_by", "decided_at", "bootstrap"])
+    after = dict(before)
+    if confirm:
+        person.role = membership.role
+        person.organisation_id = membership.organisation_id
+        person.is_active = True
+        person.full_clean(exclude=["password"])
+        person.save(update_fields=["role", "organisation", "is_active"])
+        after = _state(person)
+    audit(
+        AuditAction.PERMISSION_CHANGE,
+        request=request,
+        actor=actor,
+        obj=person,
+        details={
+            "membership": "confirmed" if confirm else "refused",
+            "request": membership.pk,
+            "from": before,
+            "to": after,
+            "bootstrap": bootstrap,
+        },
+    )
+    requested = {"role": membership.role, "organisation": membership.organisation_id, "is_active": True}
+    notify_membership(
+        _("confirmed") if confirm else _("refused"), person=person, actor=actor,
+        organisation_ids=[before["organisation"], membership.organisation_id],
+        before=before, after=requested, request=request, tell_admins=bootstrap,
+    )  # fmt: skip
+    return membership
 
 
 @transaction.atomic

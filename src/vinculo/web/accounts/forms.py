@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Organisation, Role
+from .models import GRANTABLE_ROLES, Organisation, Role
 
 
 class TokenForm(forms.Form):
@@ -17,7 +17,7 @@ class TokenForm(forms.Form):
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=GRANTABLE_ROLES)
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.filter(is_active=True), required=False
     )
@@ -30,6 +30,10 @@ class RoleForm(forms.Form):
                 "organisation", _("Choose an organisation: only platform administrators may have none.")
             )
         return data
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("confirm", _("Confirm")), ("refuse", _("Refuse"))])
 
 
 class OrganisationForm(forms.ModelForm[Organisation]):
@@ -49,7 +53,7 @@ class PersonForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail address"), help_text=_("The invitation to choose a password goes here.")
     )
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.ANALYST)
+    role = forms.ChoiceField(label=_("Role"), choices=GRANTABLE_ROLES, initial=Role.ANALYST)
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.filter(is_active=True), required=False
     )
@@ -61,6 +65,19 @@ class PersonForm(forms.Form):
         if User.objects.filter(username__iexact=username).exists():
             raise forms.ValidationError(_("This user name is taken. Choose another."))
         return username
+
+    def clean_email(self) -> str:
+        from .models import User
+
+        email: str = self.cleaned_data["email"].strip()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _(
+                    "This e-mail address already belongs to an account. Each address holds one account: "
+                    "change that account's role instead, or use the person's own address."
+                )
+            )
+        return email
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -66,10 +68,20 @@ class Role(models.TextChoices):
     DATA_MANAGER = "data_manager", _("Organisation data manager")
     ANALYST = "analyst", _("Analyst")
     REVIEWER = "reviewer", _("Reviewer")
+    # An account whose membership awaits confirmation (two-person rule): it can do nothing at all.
+    NONE = "none", _("No role until a data manager confirms the membership")
+
+
+# The roles an administrator may give (NONE is only ever set by the platform itself).
+GRANTABLE_ROLES = [(value, label) for value, label in Role.choices if value != Role.NONE]
 
 
 class User(AbstractUser):
-    """A person with an account. Each belongs to one organisation and has one role."""
+    """A person with an account. Each belongs to one organisation and has one role.
+
+    One e-mail address holds one account (compared case-insensitively); accounts created by the
+    platform's own commands may have none.
+    """
 
     organisation = models.ForeignKey(
         Organisation,
@@ -82,7 +94,75 @@ class User(AbstractUser):
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.ANALYST)
 
     class Meta(AbstractUser.Meta):
-        pass
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~Q(email=""),
+                name="unique_user_email_case_insensitive",
+                violation_error_message=_(
+                    "This e-mail address already belongs to an account. Each address holds one account."
+                ),
+            )
+        ]
+
+
+class MembershipStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn by a later change")
+
+
+class MembershipRequest(models.Model):
+    """A request that ``person`` become an active ``role`` of ``organisation`` (two-person rule).
+
+    An administrator asks; a data manager of that organisation confirms or refuses. While an
+    organisation has no active data manager, a second administrator decides instead (the first-manager
+    bootstrap). Until it is confirmed the request changes nothing: the person keeps what they had.
+    """
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="membership_requests")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="membership_requests",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=16, choices=GRANTABLE_ROLES)
+    requested_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=MembershipStatus.choices, default=MembershipStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    bootstrap = models.BooleanField(
+        _("decided by a second administrator"),
+        default=False,
+        help_text=_("Decided under the first-manager rule: the organisation had no active data manager."),
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(status="pending"),
+                name="one_pending_membership_request_per_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} → {self.get_role_display()}, {self.organisation}"
 
 
 class ApiToken(models.Model):

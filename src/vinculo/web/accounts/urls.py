@@ -43,4 +43,5 @@ urlpatterns = [
     path("people/", views.people, name="people"),
     path("people/new/", views.person_create, name="person_create"),
     path("people/<int:pk>/", views.person, name="person"),
+    path("membership-requests/", views.membership_requests, name="membership_requests"),
 ]

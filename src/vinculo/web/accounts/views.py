@@ -19,9 +19,9 @@ from vinculo.web.audit.record import audit
 from vinculo.web.core.views import form_status
 
 from . import access, actions
-from .forms import OrganisationForm, PersonForm, RoleForm, TokenForm
+from .forms import DecisionForm, OrganisationForm, PersonForm, RoleForm, TokenForm
 from .invitations import send_invitation
-from .models import ApiToken, Organisation, OrganisationKind, User
+from .models import ApiToken, MembershipRequest, MembershipStatus, Organisation, OrganisationKind, User
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -125,7 +125,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
                 "role", _("You cannot change your own role or organisation. Ask another administrator.")
             )
         else:
-            actions.change_role(
+            membership = actions.change_role(
                 actor=request.user,
                 user=person,
                 role=form.cleaned_data["role"],
@@ -133,10 +133,27 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
                 is_active=form.cleaned_data["is_active"],
                 request=request,
             )
-            messages.success(request, _("The changes were saved."))
+            if membership is None:
+                messages.success(request, _("The changes were saved."))
+            else:
+                messages.success(request, _pending_message(membership))
             return redirect("accounts:person", pk=person.pk)
     status = form_status(request, invalid=True)
-    return render(request, "accounts/person.html", {"person": person, "form": form}, status=status)
+    pending = MembershipRequest.objects.filter(person=person, status=MembershipStatus.PENDING).first()
+    context = {"person": person, "form": form, "pending": pending}
+    return render(request, "accounts/person.html", context, status=status)
+
+
+def _pending_message(membership: MembershipRequest) -> str:
+    if access.access_needs_bootstrap(membership.organisation_id):
+        return _(
+            "The request was recorded. %(organisation)s has no active data manager, so another platform "
+            "administrator must confirm it (Membership requests). Nothing changes until then."
+        ) % {"organisation": membership.organisation.name}
+    return _(
+        "The request was recorded and the data managers of %(organisation)s were told. Nothing changes "
+        "until one of them confirms it."
+    ) % {"organisation": membership.organisation.name}
 
 
 @login_required
@@ -163,10 +180,10 @@ def person_create(request: HttpRequest) -> HttpResponse:
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        person = actions.create_user(
+        assert isinstance(request.user, User)
+        person, membership = actions.invite_person(
             actor=request.user,
             username=data["username"],
-            password=None,
             organisation=data["organisation"],
             role=data["role"],
             email=data["email"],
@@ -174,7 +191,58 @@ def person_create(request: HttpRequest) -> HttpResponse:
         )
         send_invitation(person, request)
         messages.success(request, _("The account was created and an invitation was sent."))
+        if membership is not None:
+            messages.info(request, _pending_message(membership))
         return redirect("accounts:person", pk=person.pk)
     return render(
         request, "accounts/person_form.html", {"form": form}, status=form_status(request, invalid=True)
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_requests(request: HttpRequest) -> HttpResponse:
+    """Pending membership requests the caller may decide: their own organisation's, for a data manager;
+    those of organisations without a data manager, for another administrator (first-manager rule)."""
+    if not (access.access_can_manage_accounts(request.user) or access.access_is_data_manager(request.user)):
+        raise Http404
+    queryset = access.access_decidable_memberships(
+        request.user, MembershipRequest.objects.select_related("person", "organisation", "requested_by")
+    )
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST":
+        wanted = request.POST.get("request", "")
+        # Beyond 18 digits a number cannot be a primary key (and would overflow the database's integer).
+        valid_id = wanted.isascii() and wanted.isdigit() and len(wanted) <= 18
+        membership = queryset.filter(pk=int(wanted)).first() if valid_id else None
+        if membership is None:
+            form.add_error(
+                None, _("This request does not exist, was already decided, or is not yours to decide.")
+            )
+        elif form.is_valid():
+            assert isinstance(request.user, User)
+            confirm = form.cleaned_data["decision"] == "confirm"
+            try:
+                actions.decide_membership(
+                    actor=request.user, membership=membership, confirm=confirm, request=request
+                )
+            except actions.MembershipDecisionError:
+                form.add_error(
+                    None, _("This request does not exist, was already decided, or is not yours to decide.")
+                )
+            else:
+                if confirm:
+                    messages.success(request, _("The membership was confirmed."))
+                else:
+                    messages.success(request, _("The request was refused. The account keeps what it had."))
+                return redirect("accounts:membership_requests")
+    recent = MembershipRequest.objects.select_related("person", "organisation", "requested_by", "decided_by")
+    user = request.user
+    if access.access_is_data_manager(user):
+        assert isinstance(user, User) and user.organisation_id is not None
+        recent = recent.filter(organisation_id=user.organisation_id)
+    recent = recent.exclude(status=MembershipStatus.PENDING)[:20]
+    context = {"pending": list(queryset), "recent": recent, "form": form}
+    return render(
+        request, "accounts/membership_requests.html", context, status=form_status(request, invalid=True)
     )
