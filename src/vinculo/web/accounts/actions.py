@@ -215,7 +215,7 @@ def change_role(
         request=request,
         actor=actor,
         obj=user,
-        details={"membership": "changed", "from": before, "to": wanted},
+        details={"from": before, "to": wanted},
     )
     event = (
         _("removed") if not is_active or before["organisation"] != wanted["organisation"] else _("changed")

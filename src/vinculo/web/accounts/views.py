@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -22,6 +23,7 @@ from . import access, actions
 from .forms import DecisionForm, OrganisationForm, PersonForm, RoleForm, TokenForm
 from .invitations import send_invitation
 from .models import ApiToken, MembershipRequest, MembershipStatus, Organisation, OrganisationKind, User
+from .throttling import canonical_username, remember_device
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -31,12 +33,20 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         audit(AuditAction.PERMISSION_CHANGE, request=self.request, actor=form.user, obj=form.user,
               details={"password": "set from an e-mailed link"})  # fmt: skip
+        # Whoever reads the person's mail is the person: lift every sign-in lock and wait on the account.
+        axes_reset(username=canonical_username(None, {"username": form.user.get_username()}))
         return response
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        # This browser now knows the account: the per-account back-off does not hold it back.
+        remember_device(response, form.get_user().get_username())
+        return response
 
 
 @login_required

@@ -99,13 +99,27 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
-# Login throttling (django-axes): 5 failures lock the username+address pair for one hour.
+# Sign-in throttling (django-axes records failures; accounts/throttling.py decides), over one hour:
+# 5 failures lock one account from one address; 10 lock an address across accounts; from 10 failures
+# of one account across addresses a try waits 30 s, doubling per failure up to 15 minutes, except in a browser
+# that signed in to it before. The client address is read through VINCULO_TRUSTED_PROXIES only.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# A refused try is not counted again, so a back-off doubles per real guess, not per refusal.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "vinculo.web.accounts.throttling.SignInThrottleHandler"
+AXES_LOCKOUT_CALLABLE = "vinculo.web.accounts.throttling.lockout_response"
+AXES_USERNAME_CALLABLE = "vinculo.web.accounts.throttling.canonical_username"
+AXES_CLIENT_IP_CALLABLE = "vinculo.web.core.middleware.client_address"
 AXES_VERBOSE = False
+VINCULO_SIGN_IN_ADDRESS_LIMIT = 10
+VINCULO_SIGN_IN_BACKOFF_AFTER = 10
+VINCULO_SIGN_IN_BACKOFF_FIRST = 30
+VINCULO_SIGN_IN_BACKOFF_MAX = 15 * 60
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks); prod/dev read the environment.
+VINCULO_TRUSTED_PROXIES: list[str] = []
 
 # The six official languages of the United Nations.
 LANGUAGE_CODE = "en"

@@ -31,3 +31,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Demo key: 32 url-safe base64 bytes; production must set its own keys.
 VINCULO_ENCRYPTION_KEYS = env_list("VINCULO_ENCRYPTION_KEYS", "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM=")
 MEDIA_ROOT = VAR_DIR / "media"
+VINCULO_TRUSTED_PROXIES = env_list("VINCULO_TRUSTED_PROXIES", ",")
