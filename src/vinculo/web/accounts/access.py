@@ -118,6 +118,16 @@ def access_is_data_manager(user: AnyUser) -> bool:
     return account is not None and account.role == Role.DATA_MANAGER and account.organisation_id is not None
 
 
+def access_requires_two_factor(user: AnyUser) -> bool:
+    """Administrators, and every role that can read victims' identifiers (data managers), must sign in
+    with a second factor wherever ``VINCULO_REQUIRE_TWO_FACTOR`` is on (always in production)."""
+    from django.conf import settings
+
+    if not getattr(settings, "VINCULO_REQUIRE_TWO_FACTOR", True):
+        return False
+    return isinstance(user, User) and user.is_authenticated and user.role in (Role.ADMIN, Role.DATA_MANAGER)
+
+
 def access_can_manage_accounts(user: AnyUser) -> bool:
     return access_is_admin(user)
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import two_factor_views, views
 
 app_name = "accounts"
 
@@ -36,6 +36,10 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("account/", views.account, name="account"),
+    path("two-factor/", two_factor_views.verify, name="two_factor_verify"),
+    path("two-factor/set-up/", two_factor_views.enrol, name="two_factor_enrol"),
+    path("two-factor/set-up/qr.svg", two_factor_views.qr, name="two_factor_qr"),
+    path("two-factor/manage/", two_factor_views.manage, name="two_factor_manage"),
     path("account/tokens/<int:token_id>/revoke/", views.revoke_token, name="revoke_token"),
     path("organisations/", views.organisations, name="organisations"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),

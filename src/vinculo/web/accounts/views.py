@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -14,16 +15,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django_otp.plugins.otp_static.models import StaticToken
 
 from vinculo.web.audit.models import AuditAction
 from vinculo.web.audit.record import audit
 from vinculo.web.core.views import form_status
 
-from . import access, actions
+from . import access, actions, two_factor
 from .forms import DecisionForm, OrganisationForm, PersonForm, RoleForm, TokenForm
 from .invitations import send_invitation
 from .models import ApiToken, MembershipRequest, MembershipStatus, Organisation, OrganisationKind, User
 from .throttling import canonical_username, remember_device
+from .two_factor_views import CodeForm
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -35,12 +38,18 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
               details={"password": "set from an e-mailed link"})  # fmt: skip
         # Whoever reads the person's mail is the person: lift every sign-in lock and wait on the account.
         axes_reset(username=canonical_username(None, {"username": form.user.get_username()}))
+        two_factor.reset_code_throttle(form.user)
         return response
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["two_factor_required"] = settings.VINCULO_REQUIRE_TWO_FACTOR
+        return context
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
@@ -61,7 +70,15 @@ def account(request: HttpRequest) -> HttpResponse:
         form = TokenForm()
     tokens = ApiToken.objects.filter(user=user)
     status = form_status(request, invalid=new_token is None)
-    context = {"form": form, "tokens": tokens, "new_token": new_token}
+    context = {
+        "form": form,
+        "tokens": tokens,
+        "new_token": new_token,
+        "two_factor": two_factor.has_two_factor(user),
+        "two_factor_required": access.access_requires_two_factor(user),
+        "recovery_left": StaticToken.objects.filter(device__user=user).count(),
+        "manage_form": CodeForm(prefix=None),
+    }
     return render(request, "accounts/account.html", context, status=status)
 
 

@@ -19,6 +19,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "ninja",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "vinculo.web.core",
     "vinculo.web.accounts",
     "vinculo.web.audit",
@@ -44,6 +47,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "vinculo.web.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "vinculo.web.core.middleware.RequestContextMiddleware",
@@ -120,6 +125,13 @@ VINCULO_SIGN_IN_BACKOFF_FIRST = 30
 VINCULO_SIGN_IN_BACKOFF_MAX = 15 * 60
 # Reverse proxies whose X-Forwarded-For is believed (addresses or networks); prod/dev read the environment.
 VINCULO_TRUSTED_PROXIES: list[str] = []
+
+# Two-factor sign-in (TOTP) for administrators and data managers: always on in production (prod.py);
+# dev.py reads VINCULO_REQUIRE_TWO_FACTOR (default off, for the demo); test.py turns it off.
+VINCULO_REQUIRE_TWO_FACTOR = True
+OTP_TOTP_ISSUER = "vinculo"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # The six official languages of the United Nations.
 LANGUAGE_CODE = "en"

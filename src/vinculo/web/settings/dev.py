@@ -18,6 +18,8 @@ from .env import env_bool, env_list, env_str
 VAR_DIR = Path(env_str("VINCULO_VAR_DIR", str(WEB_DIR.parent.parent.parent / "var"))).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = env_bool("VINCULO_DEBUG", False)
+# Off by default so that `make demo` signs in with the README's demo password; set it to try two-factor.
+VINCULO_REQUIRE_TWO_FACTOR = env_bool("VINCULO_REQUIRE_TWO_FACTOR", False)
 SECRET_KEY = env_str("VINCULO_SECRET_KEY", "dev-only-insecure-key-never-use-in-production-0123456789abcdef")
 ALLOWED_HOSTS = env_list("VINCULO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 DATABASES = {

@@ -11,6 +11,8 @@ from .base import *  # noqa: F403
 from .env import env_bool, env_list, env_str
 
 DEBUG = False
+# Not switchable off in production: administrators and data managers always give a second factor.
+VINCULO_REQUIRE_TWO_FACTOR = True
 SECRET_KEY = env_str("VINCULO_SECRET_KEY")
 ALLOWED_HOSTS = env_list("VINCULO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("VINCULO_CSRF_TRUSTED_ORIGINS", ",")

@@ -40,6 +40,8 @@ VINCULO_ENCRYPTION_KEYS = [
 ]
 MEDIA_ROOT = Path(tempfile.gettempdir()) / f"vinculo-test-media-{_CHECKOUT}"
 AXES_ENABLED = True
+# Other tests sign in with client.force_login; the two-factor tests turn this on with the settings fixture.
+VINCULO_REQUIRE_TWO_FACTOR = False
 # django-axes logs every failure at WARNING, and Django every 4xx answer; tests assert them instead.
 LOGGING = {
     "version": 1,
