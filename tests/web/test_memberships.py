@@ -410,3 +410,93 @@ def test_password_signed_in_pending_account_sees_a_notice(world: World) -> None:
         == 302
     )
     assert "awaits confirmation" in client.get(reverse("accounts:account")).content.decode()
+
+
+# Administrators: the role that manages accounts is itself granted by two people.
+
+
+def test_a_new_administrator_needs_another_administrator_s_confirmation(
+    world: World, commit: Callable[[], AbstractContextManager[Any]]
+) -> None:
+    second = make_user("admin2", None, Role.ADMIN)
+    with commit():
+        response = world.client_for("admin").post(
+            reverse("accounts:person_create"),
+            {"username": "puppet", "email": "puppet@example.org", "role": Role.ADMIN, "organisation": ""},
+        )
+    assert response.status_code == 302
+    puppet = User.objects.get(username="puppet")
+    assert puppet.role == Role.NONE and not access.access_can_manage_accounts(puppet)
+    membership = MembershipRequest.objects.get(person=puppet)
+    assert membership.organisation_id is None
+    assert any(second.email in m.to for m in mail.outbox)
+    # The administrator who asked cannot confirm; nor could the new account, were it signed in.
+    assert _decide(world.client_for("admin"), membership, "confirm").status_code == 400
+    assert not access.access_can_decide_membership(puppet, membership)
+    client = Client()
+    client.force_login(second)
+    assert _decide(client, membership, "confirm").status_code == 302
+    puppet.refresh_from_db()
+    assert (puppet.role, puppet.organisation_id) == (Role.ADMIN, None)
+    membership.refresh_from_db()
+    assert not membership.bootstrap and membership.decided_by_id == second.pk
+
+
+def test_an_administrator_alone_cannot_make_a_second_administrator_to_confirm_their_own_requests(
+    world: World,
+) -> None:
+    """Otherwise one administrator could invent a second one and pass the first-manager rule alone."""
+    admin = _user(world, "admin")
+    _puppet, as_admin = actions.invite_person(
+        actor=admin, username="puppet", email="puppet@example.org", role=Role.ADMIN, organisation=None
+    )
+    _manager, as_manager = actions.invite_person(
+        actor=admin,
+        username="first",
+        email="first@example.org",
+        role=Role.DATA_MANAGER,
+        organisation=world.other,
+    )
+    assert as_admin is not None and as_manager is not None
+    assert not access.access_can_decide_membership(admin, as_admin)
+    assert not access.access_can_decide_membership(admin, as_manager)
+    assert not access.access_decidable_memberships(admin, MembershipRequest.objects.all()).exists()
+
+
+def test_an_administrator_belongs_to_no_organisation(world: World) -> None:
+    target = _user(world, "owner_analyst")
+    response = world.client_for("admin").post(
+        reverse("accounts:person", args=[target.pk]),
+        {"role": Role.ADMIN, "organisation": world.owner.pk, "is_active": "on"},
+    )
+    assert response.status_code == 400
+    assert "belongs to no organisation" in response.content.decode()
+    with pytest.raises(ValidationError):
+        actions.change_role(
+            actor=_user(world, "admin"),
+            user=target,
+            role=Role.ADMIN,
+            organisation=world.owner,
+            is_active=True,
+        )
+    target.refresh_from_db()
+    assert target.role == Role.ANALYST
+    assert not MembershipRequest.objects.exists()
+
+
+def test_the_membership_pages_render_pending_and_decided_requests(world: World) -> None:
+    admin = _user(world, "admin")
+    make_user("admin2", None, Role.ADMIN)
+    person, membership = actions.invite_person(
+        actor=admin, username="someone", email="someone@example.org", role=Role.ADMIN, organisation=None
+    )
+    page = world.client_for("admin").get(reverse("accounts:person", args=[person.pk])).content.decode()
+    assert "Awaiting confirmation" in page and " of None" not in page
+    second = Client()
+    second.force_login(User.objects.get(username="admin2"))
+    listing = second.get(reverse("accounts:membership_requests")).content.decode()
+    assert "someone" in listing and "<td>None</td>" not in listing
+    assert membership is not None
+    _decide(second, membership, "refuse")
+    decided = second.get(reverse("accounts:membership_requests")).content.decode()
+    assert "Refused" in decided

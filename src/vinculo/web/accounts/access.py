@@ -360,22 +360,22 @@ def access_sees_exact_counts(user: AnyUser, owner_ids: Any) -> bool:
 def access_membership_needs_confirmation(
     person: User, *, organisation_id: int | None, role: str, is_active: bool
 ) -> bool:
-    """Whether giving ``person`` this organisation, role and active flag needs a data manager's yes.
+    """Whether giving ``person`` this organisation, role and active flag needs a second person's yes.
 
     It does whenever it would open restricted data the person cannot read today: joining an
     organisation (or coming back to it when deactivated or pending) with any role, and becoming its
-    data manager (victims' identifiers). Removals, deactivation and other role changes inside the
-    same organisation take effect at once.
+    data manager (victims' identifiers); and becoming (or coming back as) a platform administrator,
+    who manages accounts. Removals, deactivation and other role changes inside the same organisation
+    take effect at once.
     """
-    if not is_active or organisation_id is None:
+    if not is_active:
         return False
-    member_now = (
-        person.pk is not None
-        and person.is_active
-        and person.role != Role.NONE
-        and person.organisation_id == organisation_id
-    )
-    if not member_now:
+    active_now = person.pk is not None and person.is_active and person.role != Role.NONE
+    if role == Role.ADMIN:
+        return not (active_now and person.role == Role.ADMIN)
+    if organisation_id is None:
+        return False
+    if not (active_now and person.organisation_id == organisation_id):
         return True
     return role == Role.DATA_MANAGER and person.role != Role.DATA_MANAGER
 
@@ -387,22 +387,25 @@ def access_organisation_managers(organisation_id: int | None) -> QuerySet[User]:
     return User.objects.filter(organisation_id=organisation_id, role=Role.DATA_MANAGER, is_active=True)
 
 
-def access_needs_bootstrap(organisation_id: int) -> bool:
+def access_needs_bootstrap(organisation_id: int | None) -> bool:
     """An organisation without an active data manager: a second administrator decides its requests."""
-    return not access_organisation_managers(organisation_id).exists()
+    return organisation_id is not None and not access_organisation_managers(organisation_id).exists()
 
 
 def access_can_decide_membership(user: AnyUser, membership: Any) -> bool:
     """Who confirms or refuses a pending membership request (never its subject or its requester).
 
     A data manager of the organisation concerned; while it has none (the first-manager bootstrap), a
-    platform administrator other than the one who asked.
+    platform administrator other than the one who asked. A request to become an administrator (no
+    organisation): another administrator.
     """
     account = _account(user)
     if account is None or membership.status != "pending":
         return False
     if account.pk in (membership.person_id, membership.requested_by_id):
         return False
+    if membership.organisation_id is None:
+        return account.role == Role.ADMIN
     if account.role == Role.DATA_MANAGER and account.organisation_id == membership.organisation_id:
         return True
     return account.role == Role.ADMIN and access_needs_bootstrap(membership.organisation_id)
@@ -419,6 +422,7 @@ def access_decidable_memberships[M: Any](user: AnyUser, queryset: QuerySet[M]) -
     if account.role == Role.DATA_MANAGER and account.organisation_id is not None:
         return pending.filter(organisation_id=account.organisation_id)
     if account.role == Role.ADMIN:
-        managed = User.objects.filter(role=Role.DATA_MANAGER, is_active=True).values("organisation_id")
-        return pending.exclude(organisation_id__in=managed)
+        managed = User.objects.filter(role=Role.DATA_MANAGER, is_active=True, organisation__isnull=False)
+        unmanaged = Q(organisation__isnull=False) & ~Q(organisation_id__in=managed.values("organisation_id"))
+        return pending.filter(Q(organisation__isnull=True) | unmanaged)
     return queryset.none()

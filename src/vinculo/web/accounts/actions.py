@@ -13,6 +13,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from vinculo.web.audit.models import AuditAction
 from vinculo.web.audit.record import audit
@@ -21,6 +22,9 @@ from . import access
 from .models import ApiToken, MembershipRequest, MembershipStatus, Organisation, Role, User
 from .notifications import notify_membership
 
+ADMIN_HAS_NO_ORGANISATION = _lazy(
+    "A platform administrator belongs to no organisation: leave the organisation empty, or choose another role."
+)
 TOKEN_PREFIX = "vin_"  # noqa: S105 - a public prefix, not a secret
 
 
@@ -109,23 +113,21 @@ def invite_person(
     organisation: Organisation | None,
     request: HttpRequest | None = None,
 ) -> tuple[User, MembershipRequest | None]:
-    """An administrator adds a person. A membership of an organisation is only requested: the account
-    has role ``none`` (no access at all) until a data manager of that organisation confirms it."""
-    needs = organisation is not None
+    """An administrator adds a person. The role is only requested: the account has role ``none`` (no
+    access at all) until a data manager of the organisation confirms it (for a new administrator:
+    another administrator)."""
     user = create_user(
         actor=actor,
         username=username,
         password=None,
         organisation=None,
-        role=Role.NONE if needs else role,
+        role=Role.NONE,
         email=email,
         request=request,
     )
-    membership = None
-    if needs:
-        membership = change_role(
-            actor=actor, user=user, role=role, organisation=organisation, is_active=True, request=request
-        )
+    membership = change_role(
+        actor=actor, user=user, role=role, organisation=organisation, is_active=True, request=request
+    )
     return user, membership
 
 
@@ -173,11 +175,12 @@ def change_role(
         raise ValidationError(
             {"organisation": _("Choose an organisation: only platform administrators may have none.")}
         )
+    if role == Role.ADMIN and organisation is not None:
+        raise ValidationError({"organisation": ADMIN_HAS_NO_ORGANISATION})
     _withdraw_pending(user, actor=actor, request=request)
     if access.access_membership_needs_confirmation(
         user, organisation_id=organisation_id, role=role, is_active=is_active
     ):
-        assert organisation is not None
         membership = MembershipRequest.objects.create(
             person=user,
             organisation=organisation,
@@ -194,13 +197,13 @@ def change_role(
                 "request": membership.pk,
                 "from": before,
                 "to": wanted,
-                "bootstrap": access.access_needs_bootstrap(organisation.pk),
+                "bootstrap": access.access_needs_bootstrap(organisation_id),
             },
         )
         notify_membership(
-            _("requested"), person=user, actor=actor, organisation_ids=[before["organisation"], organisation.pk],
+            _("requested"), person=user, actor=actor, organisation_ids=[before["organisation"], organisation_id],
             before=before, after=wanted, pending=True, request=request,
-            tell_admins=access.access_needs_bootstrap(organisation.pk),
+            tell_admins=organisation_id is None or access.access_needs_bootstrap(organisation_id),
         )  # fmt: skip
         return membership
     if before == wanted:
@@ -241,7 +244,8 @@ def decide_membership(
     membership = MembershipRequest.objects.select_for_update().get(pk=membership.pk)
     if not access.access_can_decide_membership(actor, membership):
         raise MembershipDecisionError
-    bootstrap = actor.role == Role.ADMIN
+    # An administrator decides an organisation's request only under the first-manager rule.
+    bootstrap = actor.role == Role.ADMIN and membership.organisation_id is not None
     person = User.objects.select_for_update().get(pk=membership.person_id)
     before = _state(person)
     membership.status = MembershipStatus.CONFIRMED if confirm else MembershipStatus.REFUSED
@@ -274,7 +278,8 @@ def decide_membership(
     notify_membership(
         _("confirmed") if confirm else _("refused"), person=person, actor=actor,
         organisation_ids=[before["organisation"], membership.organisation_id],
-        before=before, after=requested, request=request, tell_admins=bootstrap,
+        before=before, after=requested, request=request,
+        tell_admins=bootstrap or membership.organisation_id is None,
     )  # fmt: skip
     return membership
 

@@ -29,6 +29,14 @@ class RoleForm(forms.Form):
             self.add_error(
                 "organisation", _("Choose an organisation: only platform administrators may have none.")
             )
+        if data.get("role") == Role.ADMIN and data.get("organisation") is not None:
+            self.add_error(
+                "organisation",
+                _(
+                    "A platform administrator belongs to no organisation: leave the organisation empty, "
+                    "or choose another role."
+                ),
+            )
         return data
 
 
@@ -84,5 +92,13 @@ class PersonForm(forms.Form):
         if data.get("role") != Role.ADMIN and data.get("organisation") is None:
             self.add_error(
                 "organisation", _("Choose an organisation: only platform administrators may have none.")
+            )
+        if data.get("role") == Role.ADMIN and data.get("organisation") is not None:
+            self.add_error(
+                "organisation",
+                _(
+                    "A platform administrator belongs to no organisation: leave the organisation empty, "
+                    "or choose another role."
+                ),
             )
         return data

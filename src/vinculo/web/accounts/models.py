@@ -118,13 +118,17 @@ class MembershipRequest(models.Model):
 
     An administrator asks; a data manager of that organisation confirms or refuses. While an
     organisation has no active data manager, a second administrator decides instead (the first-manager
-    bootstrap). Until it is confirmed the request changes nothing: the person keeps what they had.
+    bootstrap). A request to become a platform administrator (no organisation) is decided by another
+    administrator. Until it is confirmed the request changes nothing: the person keeps what they had.
     """
 
     person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="membership_requests")
+    # None for a request to become a platform administrator (who belongs to no organisation).
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="membership_requests",
         verbose_name=_("organisation"),
     )
@@ -162,7 +166,7 @@ class MembershipRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} → {self.get_role_display()}, {self.organisation}"
+        return f"{self.person} → {self.get_role_display()}, {self.organisation or '—'}"
 
 
 class ApiToken(models.Model):

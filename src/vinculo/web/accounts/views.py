@@ -172,6 +172,11 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _pending_message(membership: MembershipRequest) -> str:
+    if membership.organisation is None:
+        return _(
+            "The request was recorded. Another platform administrator must confirm it (Membership "
+            "requests). Nothing changes until then."
+        )
     if access.access_needs_bootstrap(membership.organisation_id):
         return _(
             "The request was recorded. %(organisation)s has no active data manager, so another platform "

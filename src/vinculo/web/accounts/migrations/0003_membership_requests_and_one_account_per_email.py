@@ -126,6 +126,8 @@ class Migration(migrations.Migration):
             model_name="membershiprequest",
             name="organisation",
             field=models.ForeignKey(
+                blank=True,
+                null=True,
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="membership_requests",
                 to="accounts.organisation",
