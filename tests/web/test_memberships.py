@@ -500,3 +500,32 @@ def test_the_membership_pages_render_pending_and_decided_requests(world: World) 
     _decide(second, membership, "refuse")
     decided = second.get(reverse("accounts:membership_requests")).content.decode()
     assert "Refused" in decided
+
+
+def test_the_migration_refuses_accounts_that_share_an_address_and_changes_nothing(db: None) -> None:
+    """Run the migration's check on a database that still lacks the unique index (dropped inside this
+    test's transaction, which is rolled back afterwards)."""
+    import importlib
+
+    from django.apps import apps
+    from django.core.management.base import CommandError
+    from django.db import connection
+
+    migration = importlib.import_module(
+        "vinculo.web.accounts.migrations.0003_membership_requests_and_one_account_per_email"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX unique_user_email_case_insensitive")
+    User.objects.create(username="first", email="Same@Example.org", role=Role.ADMIN)
+    User.objects.create(username="second", email="same@example.ORG", role=Role.ADMIN)
+    User.objects.create(username="third", email="other@example.org", role=Role.ADMIN)
+    with pytest.raises(CommandError, match=r"same@example\.org: first, second\)") as refused:
+        migration.refuse_shared_email_addresses(apps, connection.schema_editor())
+    assert "Nothing was changed" in str(refused.value) and "third" not in str(refused.value)
+    assert sorted(User.objects.values_list("email", flat=True)) == [
+        "Same@Example.org",
+        "other@example.org",
+        "same@example.ORG",
+    ]
+    User.objects.filter(username="second").update(email="second@example.org")
+    migration.refuse_shared_email_addresses(apps, connection.schema_editor())  # now it goes through

@@ -192,3 +192,58 @@ def test_production_always_requires_two_factor(world: World) -> None:
     result = run_manage("shell", "-c", code, env={**PROD_ENV, "VINCULO_REQUIRE_TWO_FACTOR": "false"})
     assert result.returncode == 0, result.stderr
     assert "required True" in result.stdout
+
+
+def test_an_administrator_removes_another_person_s_two_factor_and_they_are_told(
+    world: World, required: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core import mail
+
+    enrol(sign_in("owner_manager"))
+    device, _codes = enrol(sign_in("admin1"))
+    admin = sign_in("admin1")
+    admin.post(reverse("accounts:two_factor_verify"), {"code": code_for(device, 1)})
+    person = User.objects.get(username="owner_manager")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(reverse("accounts:person_two_factor_reset", args=[person.pk]))
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=person).exists()
+    assert not StaticToken.objects.filter(device__user=person).exists()
+    entry = AuditEntry.objects.get(details__two_factor="removed by an administrator")
+    assert entry.actor_username == "admin1" and entry.object_id == str(person.pk)
+    assert [m.to for m in mail.outbox] == [["owner_manager@example.org"]]
+    # The person must set up a new authenticator at the next sign-in.
+    again = sign_in("owner_manager")
+    assert again.get(reverse("cases:list"))["Location"].startswith(reverse("accounts:two_factor_enrol"))
+    # Nobody removes their own, and only administrators remove anyone's.
+    admin_user = User.objects.get(username="admin1")
+    admin.post(reverse("accounts:person_two_factor_reset", args=[admin_user.pk]))
+    assert TOTPDevice.objects.filter(user=admin_user, confirmed=True).exists()
+    analyst = sign_in("owner_analyst")
+    assert analyst.post(reverse("accounts:person_two_factor_reset", args=[admin_user.pk])).status_code == 404
+    assert TOTPDevice.objects.filter(user=admin_user, confirmed=True).exists()
+
+
+def test_the_password_reset_e_mail_lifts_the_wait_after_wrong_codes(world: World, required: None) -> None:
+    import re
+
+    from django.core import mail
+
+    device, _codes = enrol(sign_in("admin1"))
+    client = sign_in("admin1")
+    for wrong in ("000000", "000001", "000002"):
+        client.post(reverse("accounts:two_factor_verify"), {"code": wrong})
+    assert (
+        "Wait"
+        in client.post(reverse("accounts:two_factor_verify"), {"code": code_for(device, 1)}).content.decode()
+    )
+    reset = Client()
+    reset.post(reverse("accounts:password_reset"), {"email": "admin1@example.org"})
+    link = re.search(r"http://testserver(/accounts/password-reset/\S+/)", mail.outbox[-1].body)
+    assert link is not None
+    form_page = reset.get(link.group(1), follow=True)
+    new = "another new passphrase 2026"
+    reset.post(form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+    fresh = sign_in("admin1", new)
+    assert fresh.post(reverse("accounts:two_factor_verify"), {"code": code_for(device, 1)}).status_code == 302

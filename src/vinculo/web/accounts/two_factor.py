@@ -12,8 +12,10 @@ import math
 from typing import Any
 
 import segno
+from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
 from django_otp import login as otp_login
@@ -23,6 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from vinculo.web.audit.models import AuditAction
 from vinculo.web.audit.record import audit
 
+from . import access
 from .models import User
 
 RECOVERY_CODES = 10
@@ -192,3 +195,24 @@ def reset_code_throttle(user: User) -> None:
     for device in devices_for_user(user, confirmed=None):
         if hasattr(device, "throttle_reset"):
             device.throttle_reset()
+
+
+@transaction.atomic
+def reset_by_administrator(*, request: HttpRequest, actor: User, person: User) -> None:
+    """An administrator removes another person's authenticator and recovery codes (a lost phone).
+
+    The person then signs in with their password alone and, if their role requires it, is sent to set
+    up a new authenticator at once. The person and their organisation's data managers are told.
+    """
+    for model in (TOTPDevice, StaticDevice):
+        model.objects.filter(user=person).delete()
+    audit(AuditAction.PERMISSION_CHANGE, request=request, actor=actor, obj=person,
+          details={"two_factor": "removed by an administrator"})  # fmt: skip
+    recipients = {person.email} if person.email else set()
+    recipients.update(m.email for m in access.access_organisation_managers(person.organisation_id) if m.email)
+    context = {"person": person.get_username(), "actor": actor.get_username()}
+    subject = "".join(render_to_string("accounts/two_factor_reset_subject.txt", context).splitlines())
+    body = render_to_string("accounts/two_factor_reset_email.txt", context)
+    messages = [(subject, body, None, [address]) for address in sorted(recipients)]
+    if messages:
+        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))

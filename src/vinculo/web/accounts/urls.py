@@ -47,5 +47,6 @@ urlpatterns = [
     path("people/", views.people, name="people"),
     path("people/new/", views.person_create, name="person_create"),
     path("people/<int:pk>/", views.person, name="person"),
+    path("people/<int:pk>/two-factor/reset/", views.person_two_factor_reset, name="person_two_factor_reset"),
     path("membership-requests/", views.membership_requests, name="membership_requests"),
 ]

@@ -167,7 +167,12 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("accounts:person", pk=person.pk)
     status = form_status(request, invalid=True)
     pending = MembershipRequest.objects.filter(person=person, status=MembershipStatus.PENDING).first()
-    context = {"person": person, "form": form, "pending": pending}
+    context = {
+        "person": person,
+        "form": form,
+        "pending": pending,
+        "two_factor": two_factor.has_two_factor(person),
+    }
     return render(request, "accounts/person.html", context, status=status)
 
 
@@ -278,3 +283,24 @@ def membership_requests(request: HttpRequest) -> HttpResponse:
     return render(
         request, "accounts/membership_requests.html", context, status=form_status(request, invalid=True)
     )
+
+
+@login_required
+@require_POST
+def person_two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    """An administrator removes another person's two-factor sign-in (a lost phone and no recovery code)."""
+    if not access.access_can_manage_accounts(request.user):
+        raise Http404
+    person = get_object_or_404(User, pk=pk)
+    assert isinstance(request.user, User)
+    if person.pk == request.user.pk:
+        messages.error(
+            request, _("You cannot remove your own two-factor sign-in. Ask another administrator.")
+        )
+    elif two_factor.has_two_factor(person):
+        two_factor.reset_by_administrator(request=request, actor=request.user, person=person)
+        messages.success(
+            request,
+            _("Two-factor sign-in was removed. The person and their organisation's data managers were told."),
+        )
+    return redirect("accounts:person", pk=person.pk)
