@@ -208,7 +208,11 @@ def test_a_refused_request_changes_nothing_and_is_audited(
     membership.refresh_from_db()
     assert membership.status == MembershipStatus.REFUSED
     assert AuditEntry.objects.filter(details__membership="refused", object_id=str(target.pk)).count() == 1
-    assert len(mail.outbox) == 1 and "refused" in mail.outbox[0].subject
+    assert sorted(a for m in mail.outbox for a in m.to) == [
+        "owner_analyst@example.org",
+        "owner_manager@example.org",
+    ]
+    assert all("refused" in m.subject for m in mail.outbox)
     # A decided request cannot be decided again.
     assert _decide(world.client_for("owner_manager"), membership, "confirm").status_code == 400
     target.refresh_from_db()
@@ -313,14 +317,35 @@ def test_every_change_is_mailed_to_the_managers_of_the_old_and_the_new_organisat
     mail.outbox.clear()
     with commit():
         actions.decide_membership(actor=owner_manager, membership=membership, confirm=True)
-    assert sorted(a for m in mail.outbox for a in m.to) == sorted([owner_manager.email, other_manager.email])
+    # The person is told of decisions and changes too (not of a request: the invitation goes to them).
+    told = sorted([owner_manager.email, other_manager.email, target.email])
+    assert sorted(a for m in mail.outbox for a in m.to) == told
     mail.outbox.clear()
     with commit():
         actions.change_role(
             actor=admin, user=target, role=Role.ANALYST, organisation=world.owner, is_active=False
         )
-    assert [a for m in mail.outbox for a in m.to] == [owner_manager.email]
-    assert "removed" in mail.outbox[0].subject
+    assert sorted(a for m in mail.outbox for a in m.to) == sorted([owner_manager.email, target.email])
+    assert all("removed" in m.subject for m in mail.outbox)
+
+
+def test_a_data_manager_who_is_removed_is_told_as_well(
+    world: World, commit: Callable[[], AbstractContextManager[Any]]
+) -> None:
+    """Otherwise an organisation's only manager could be removed, to open the first-manager rule, unseen."""
+    manager = _user(world, "owner_manager")
+    second = make_user("admin2", None, Role.ADMIN)
+    with commit():
+        actions.change_role(
+            actor=_user(world, "admin"),
+            user=manager,
+            role=Role.DATA_MANAGER,
+            organisation=world.owner,
+            is_active=False,
+        )
+    # The manager, and (the organisation has no manager left) the other administrators.
+    assert sorted(a for m in mail.outbox for a in m.to) == sorted([manager.email, second.email])
+    assert "owner_manager" in mail.outbox[0].body and "deactivated" in mail.outbox[0].body
 
 
 def test_nothing_is_mailed_when_the_change_is_rolled_back(

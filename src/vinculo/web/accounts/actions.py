@@ -208,6 +208,19 @@ def change_role(
         return membership
     if before == wanted:
         return None
+    # Told before the change is saved, so that a data manager who is removed or demoted is told too.
+    event = (
+        _("removed") if not is_active or before["organisation"] != wanted["organisation"] else _("changed")
+    )
+    # Leaving an organisation without a data manager opens the first-manager rule: administrators are told.
+    managers = access.access_organisation_managers(before["organisation"]).exclude(pk=user.pk)
+    was_last_manager = before["role"] == Role.DATA_MANAGER and before["is_active"] and not managers.exists()
+    still_manager = role == Role.DATA_MANAGER and is_active and organisation_id == before["organisation"]
+    notify_membership(
+        event, person=user, actor=actor, organisation_ids=[before["organisation"], organisation_id],
+        before=before, after=wanted, request=request, tell_person=True,
+        tell_admins=was_last_manager and not still_manager,
+    )  # fmt: skip
     user.role = role
     user.organisation = organisation
     user.is_active = is_active
@@ -220,13 +233,6 @@ def change_role(
         obj=user,
         details={"from": before, "to": wanted},
     )
-    event = (
-        _("removed") if not is_active or before["organisation"] != wanted["organisation"] else _("changed")
-    )
-    notify_membership(
-        event, person=user, actor=actor, organisation_ids=[before["organisation"], organisation_id],
-        before=before, after=wanted, request=request,
-    )  # fmt: skip
     return None
 
 
@@ -279,7 +285,7 @@ def decide_membership(
         _("confirmed") if confirm else _("refused"), person=person, actor=actor,
         organisation_ids=[before["organisation"], membership.organisation_id],
         before=before, after=requested, request=request,
-        tell_admins=bootstrap or membership.organisation_id is None,
+        tell_admins=bootstrap or membership.organisation_id is None, tell_person=True,
     )  # fmt: skip
     return membership
 

@@ -16,9 +16,9 @@ from .models import Organisation, Role, User
 
 
 def _recipients(
-    organisation_ids: Iterable[int | None], *, tell_admins: bool, actor: User | None
+    organisation_ids: Iterable[int | None], *, tell_admins: bool, actor: User | None, person: User | None
 ) -> list[str]:
-    addresses: set[str] = set()
+    addresses: set[str] = {person.email} if person is not None and person.email else set()
     for organisation_id in set(organisation_ids):
         for manager in access.access_organisation_managers(organisation_id):
             if manager.email:
@@ -41,16 +41,20 @@ def notify_membership(
     after: Mapping[str, object],
     pending: bool = False,
     tell_admins: bool = False,
+    tell_person: bool = False,
     request: HttpRequest | None = None,
 ) -> None:
     """Tell the data managers of every organisation in ``organisation_ids`` (old and new) what happened.
 
     With ``tell_admins`` (a request that waits for, or was decided under, the first-manager rule: the
     organisation has no data manager) the other platform administrators are told too, since one of
-    them decides.
+    them decides. With ``tell_person`` the person concerned is told too. Call it before the change is
+    saved, so that a data manager who is removed or demoted is among those told.
     """
     organisation_ids = list(organisation_ids)
-    recipients = _recipients(organisation_ids, tell_admins=tell_admins, actor=actor)
+    recipients = _recipients(
+        organisation_ids, tell_admins=tell_admins, actor=actor, person=person if tell_person else None
+    )
     if not recipients:
         return
     link = reverse("accounts:membership_requests")
