@@ -216,3 +216,12 @@ def test_the_audit_trail_holds_no_character_of_a_token_s_secret(world: World) ->
         runs = {secret[i : i + 4] for i in range(len(secret) - 3)}
         assert not [run for run in runs if run in stored], stored
         assert "nightly" in entry.object_repr
+
+
+def test_createadmin_refuses_an_address_that_belongs_to_another_account(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VINCULO_ADMIN_PASSWORD", "a long enough admin passphrase")
+    with pytest.raises(CommandError, match="already belongs to an account"):
+        call_command("createadmin", "root3", email="Owner_Manager@Example.org")
+    assert not get_user_model().objects.filter(username="root3").exists()

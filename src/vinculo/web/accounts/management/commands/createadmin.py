@@ -24,6 +24,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, username: str, email: str, **options: Any) -> None:
         if User.objects.filter(username=username).exists():
             raise CommandError(f"A user named {username!r} exists already. Choose another name.")
+        if email and User.objects.filter(email__iexact=email.strip()).exists():
+            raise CommandError(
+                f"The e-mail address {email!r} already belongs to an account; each address holds one "
+                "account. Use another address. Nothing was created."
+            )
         password = os.environ.get("VINCULO_ADMIN_PASSWORD") or ""
         if not password:
             password = getpass.getpass("Password: ")
