@@ -51,6 +51,17 @@ def test_spraying_many_accounts_from_one_address_is_stopped(world: World) -> Non
     assert _sign_in("owner_analyst", PASSWORD, "198.51.100.10") == 302
 
 
+def test_a_spray_from_a_shared_address_does_not_shut_out_a_known_browser_behind_it(world: World) -> None:
+    known = Client()
+    assert _sign_in("owner_author", PASSWORD, "198.51.100.9", known) == 302
+    known.post(reverse("accounts:logout"))
+    for n in range(settings.VINCULO_SIGN_IN_ADDRESS_LIMIT):
+        _sign_in(f"someone{n}", "guess", "198.51.100.9")
+    assert _sign_in("owner_author", PASSWORD, "198.51.100.9") == 429
+    assert _sign_in("owner_author", PASSWORD, "198.51.100.9", known) == 302
+    assert known.session["_auth_user_id"] == str(world.users["owner_author"].pk)  # type: ignore[union-attr]
+
+
 def test_failures_behind_the_proxy_lock_the_guesser_s_address_not_the_person(
     world: World, settings: Any
 ) -> None:

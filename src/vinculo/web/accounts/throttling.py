@@ -4,7 +4,8 @@ sign-in is refused. Three rules, all over the last ``AXES_COOLOFF_TIME``:
 * one account from one address: ``AXES_FAILURE_LIMIT`` failures lock that pair (the guesser's address,
   not the person);
 * one address across accounts: ``VINCULO_SIGN_IN_ADDRESS_LIMIT`` failures lock the address (password
-  spraying: many accounts, a few passwords each);
+  spraying: many accounts, a few passwords each), except for a browser that signed in to the account
+  before (so a spray from a shared address does not shut out the people behind it);
 * one account across addresses: after ``VINCULO_SIGN_IN_BACKOFF_AFTER`` failures a try waits
   ``VINCULO_SIGN_IN_BACKOFF_FIRST`` seconds after the last failure, and each further failure doubles
   the wait, up to ``VINCULO_SIGN_IN_BACKOFF_MAX`` seconds (guessing from
@@ -90,6 +91,7 @@ class SignInThrottleHandler(AxesDatabaseHandler):
             return False
         username = get_client_username(request, credentials) or ""
         address = getattr(request, "axes_ip_address", None)
+        known = bool(username) and is_known_device(request, username)
         recent = AccessAttempt.objects.filter(attempt_time__gte=get_cool_off_threshold(request))
         if username and address:
             pair = recent.filter(username=username, ip_address=address).aggregate(
@@ -98,12 +100,12 @@ class SignInThrottleHandler(AxesDatabaseHandler):
             if (pair["n"] or 0) >= get_failure_limit(request, credentials):
                 request.vinculo_throttle = ("pair", 0)  # type: ignore[attr-defined]
                 return True
-        if address:
+        if address and not known:
             spread = recent.filter(ip_address=address).aggregate(n=Sum("failures_since_start"))
             if (spread["n"] or 0) >= int(settings.VINCULO_SIGN_IN_ADDRESS_LIMIT):
                 request.vinculo_throttle = ("address", 0)  # type: ignore[attr-defined]
                 return True
-        if username and not is_known_device(request, username):
+        if username and not known:
             account = recent.filter(username=username).aggregate(
                 n=Sum("failures_since_start"), last=Max("attempt_time")
             )
