@@ -247,3 +247,18 @@ def test_the_password_reset_e_mail_lifts_the_wait_after_wrong_codes(world: World
     reset.post(form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
     fresh = sign_in("admin1", new)
     assert fresh.post(reverse("accounts:two_factor_verify"), {"code": code_for(device, 1)}).status_code == 302
+
+
+def test_an_authorization_header_does_not_stand_in_for_the_code(world: World, required: None) -> None:
+    device, _codes = enrol(sign_in("owner_manager"))
+    verified = sign_in("owner_manager")
+    verified.post(reverse("accounts:two_factor_verify"), {"code": code_for(device, 1)})
+    raw = verified.post(reverse("accounts:account"), {"name": "script"}).context["new_token"]
+    unverified = sign_in("owner_manager")
+    for header in ("Bearer nonsense", "Basic abc", f"Bearer {raw}"):
+        page = unverified.get(reverse("cases:list"), HTTP_AUTHORIZATION=header)
+        assert page.status_code == 302 and page["Location"].startswith(reverse("accounts:two_factor_verify"))
+    # On the API the session is set aside: a wrong token is refused, a right one speaks for its owner.
+    assert unverified.get("/api/me", HTTP_AUTHORIZATION="Bearer nonsense").status_code == 401
+    assert unverified.get("/api/me", HTTP_AUTHORIZATION="Basic abc").status_code == 401
+    assert unverified.get("/api/me", HTTP_AUTHORIZATION=f"Bearer {raw}").json()["username"] == "owner_manager"

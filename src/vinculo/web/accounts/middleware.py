@@ -2,8 +2,9 @@
 
 A session whose account has an authenticator, or must have one (:func:`access.access_requires_two_factor`),
 and has not yet given a code can reach only the two-factor pages, sign-out and the language switch:
-pages redirect there, the API answers 403. Requests with an ``Authorization`` header are left to the
-API's token check (a token is only issued from a verified session when two-factor applies).
+pages redirect there, the API answers 403. An API request that sends an ``Authorization`` header is
+left to the API's token check with the session set aside (it counts as signed out), so a header can
+never stand in for the code; a token is only issued from a verified session when two-factor applies.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -34,9 +36,7 @@ class TwoFactorMiddleware:
 
     def _blocked(self, request: HttpRequest) -> HttpResponse | None:
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or "HTTP_AUTHORIZATION" in request.META:
-            return None
-        if is_verified(request):
+        if user is None or not user.is_authenticated or is_verified(request):
             return None
         enrolled = has_two_factor(user)
         if not enrolled and not access.access_requires_two_factor(user):
@@ -45,6 +45,10 @@ class TwoFactorMiddleware:
         open_paths = {reverse(f"accounts:{name}") for name in OPEN_URL_NAMES}
         static = settings.STATIC_URL or "/static/"
         if path in open_paths or path.startswith(static) or path.startswith("/i18n/"):
+            return None
+        if path.startswith("/api/") and "HTTP_AUTHORIZATION" in request.META:
+            # A script's token speaks for itself; the unverified session behind it counts for nothing.
+            request.user = AnonymousUser()
             return None
         if path.startswith("/api/"):
             message = _("Give your two-factor code first: sign in on the web pages, or use an API token.")
