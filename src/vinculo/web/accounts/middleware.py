@@ -1,7 +1,8 @@
 """Two-factor sign-in, enforced on every request of a signed-in session.
 
 A session whose account has an authenticator, or must have one (:func:`access.access_requires_two_factor`),
-and has not yet given a code can reach only the two-factor pages, sign-out and the language switch:
+and has not yet given a code can reach only the two-factor pages, sign-out, the password-reset pages
+and the language switch:
 pages redirect there, the API answers 403. An API request that sends an ``Authorization`` header is
 left to the API's token check with the session set aside (it counts as signed out), so a header can
 never stand in for the code; a token is only issued from a verified session when two-factor applies.
@@ -44,7 +45,9 @@ class TwoFactorMiddleware:
         path = request.path_info
         open_paths = {reverse(f"accounts:{name}") for name in OPEN_URL_NAMES}
         static = settings.STATIC_URL or "/static/"
-        if path in open_paths or path.startswith(static) or path.startswith("/i18n/"):
+        # The e-mailed password-reset link works whatever the session (its token is the proof).
+        reset = reverse("accounts:password_reset")
+        if path in open_paths or path.startswith((static, "/i18n/", reset)):
             return None
         if path.startswith("/api/") and "HTTP_AUTHORIZATION" in request.META:
             # A script's token speaks for itself; the unverified session behind it counts for nothing.
