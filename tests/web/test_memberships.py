@@ -554,3 +554,12 @@ def test_the_migration_refuses_accounts_that_share_an_address_and_changes_nothin
     ]
     User.objects.filter(username="second").update(email="second@example.org")
     migration.refuse_shared_email_addresses(apps, connection.schema_editor())  # now it goes through
+
+
+def test_the_page_of_an_account_awaiting_confirmation_shows_what_was_asked(world: World) -> None:
+    person, _membership = actions.invite_person(
+        actor=_user(world, "admin"), username="waiting", email="waiting@example.org",
+        role=Role.ANALYST, organisation=world.owner,
+    )  # fmt: skip
+    form = world.client_for("admin").get(reverse("accounts:person", args=[person.pk])).context["form"]
+    assert form.initial["role"] == Role.ANALYST and form.initial["organisation"] == world.owner

@@ -24,7 +24,7 @@ from vinculo.web.core.views import form_status
 from . import access, actions, two_factor
 from .forms import DecisionForm, OrganisationForm, PersonForm, RoleForm, TokenForm
 from .invitations import send_invitation
-from .models import ApiToken, MembershipRequest, MembershipStatus, Organisation, OrganisationKind, User
+from .models import ApiToken, MembershipRequest, MembershipStatus, Organisation, OrganisationKind, Role, User
 from .throttling import canonical_username, remember_device
 from .two_factor_views import CodeForm
 
@@ -141,6 +141,11 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     person = get_object_or_404(User, pk=pk)
     initial = {"role": person.role, "organisation": person.organisation, "is_active": person.is_active}
+    waiting = MembershipRequest.objects.filter(person=person, status=MembershipStatus.PENDING).first()
+    if person.role == Role.NONE:
+        # An account that has no role yet shows what was asked for (never a default such as "admin").
+        initial["role"] = waiting.role if waiting is not None else Role.ANALYST
+        initial["organisation"] = waiting.organisation if waiting is not None else None
     form = RoleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         if person.pk == request.user.pk and (
@@ -166,11 +171,10 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _pending_message(membership))
             return redirect("accounts:person", pk=person.pk)
     status = form_status(request, invalid=True)
-    pending = MembershipRequest.objects.filter(person=person, status=MembershipStatus.PENDING).first()
     context = {
         "person": person,
         "form": form,
-        "pending": pending,
+        "pending": MembershipRequest.objects.filter(person=person, status=MembershipStatus.PENDING).first(),
         "two_factor": two_factor.has_two_factor(person),
     }
     return render(request, "accounts/person.html", context, status=status)
