@@ -90,6 +90,15 @@ class KeyRing:
                 fix="Keep the old key in VINCULO_ENCRYPTION_KEYS until every value has been rotated.",
             ) from exc
 
-    def blind_index(self, value: str) -> str:
-        """A keyed, case- and space-insensitive fingerprint of ``value`` for equality look-ups."""
-        return hmac.new(self._index_key, _normalise(value).encode("utf-8"), hashlib.sha256).hexdigest()
+    def blind_index(self, value: str, *, purpose: str = "", exact: bool = False) -> str:
+        """A keyed fingerprint of ``value`` for equality look-ups.
+
+        By default case- and space-insensitive; ``exact=True`` keeps the value as it is (for ids,
+        where ``R1`` and ``r1`` are different records). A ``purpose`` gives a separate key, so that
+        fingerprints made for one column cannot be matched against another's.
+        """
+        key = self._index_key
+        if purpose:
+            key = hmac.new(key, b"purpose:" + purpose.encode("utf-8"), hashlib.sha256).digest()
+        text = value if exact else _normalise(value)
+        return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()

@@ -13,7 +13,7 @@ from vinculo.web.cases.protection import keyring, open_protected
 from vinculo.web.cases.services import unseal_bytes
 
 from ..conftest import World
-from .conftest import ROWS, csv_bytes, manager, submit, submit_and_import
+from .conftest import ROWS, by_source_id, csv_bytes, manager, source_ids, submit, submit_and_import
 
 
 def test_a_small_file_is_checked_at_once_and_waits_for_confirmation(world: World) -> None:
@@ -30,8 +30,9 @@ def test_confirming_imports_every_record_with_owner_sensitivity_and_submission(w
     submission = submit_and_import(world, sensitivity="internal")
     assert submission.status == SubmissionStatus.COMMITTED
     assert submission.n_created == 3
-    records = CaseRecord.objects.order_by("source_record_id")
-    assert [r.source_record_id for r in records] == ["id:R1", "id:R2", "id:R3"]
+    records = CaseRecord.objects.order_by("pk")
+    assert source_ids() == ["id:R1", "id:R2", "id:R3"]
+    assert [by_source_id(f"id:R{n}") for n in (1, 2, 3)] == list(records)
     assert {r.owner_id for r in records} == {world.owner.pk}
     assert {r.sensitivity for r in records} == {"internal"}
     assert {r.submission_id for r in records} == {submission.pk}
@@ -75,13 +76,13 @@ def test_a_changed_record_with_the_same_id_becomes_a_new_version(world: World) -
     rows[1][3] = "Feminine"
     second = submit_and_import(world, csv_bytes(rows))
     assert (second.n_created, second.n_changed, second.n_unchanged) == (0, 2, 1)
-    record = CaseRecord.objects.get(source_record_id="id:R1")
+    record = by_source_id("id:R1")
     assert record.version == 2 and record.submission_id == second.pk
     assert open_protected(record.protected)["prs_SecondName"] == "Quillfeather-Smith"
     old = CaseVersion.objects.get(case=record)
     assert old.version == 1 and old.submission_id == first.pk
     assert open_protected(old.protected)["prs_SecondName"] == "Quillfeather"
-    assert CaseRecord.objects.get(source_record_id="id:R2").sex == "Feminine"
+    assert by_source_id("id:R2").sex == "Feminine"
     assert second.number == first.number + 1
 
 
@@ -107,7 +108,7 @@ def test_a_file_with_an_invalid_row_is_rejected_whole_by_default(world: World) -
 def test_valid_only_import_keeps_the_rejected_rows_in_an_encrypted_quarantine(world: World) -> None:
     submission = submit_and_import(world, csv_bytes(BAD), valid_only=True)
     assert (submission.n_created, submission.n_quarantined) == (1, 1)
-    assert list(CaseRecord.objects.values_list("source_record_id", flat=True)) == ["id:R1"]
+    assert source_ids() == ["id:R1"]
     token = SubmissionContent.objects.get(submission=submission).quarantine
     assert token and "Ximena" not in token
     text = unseal_bytes(token, keyring()).decode("utf-8-sig")
@@ -161,7 +162,6 @@ def test_ids_hashed_from_rows_are_keyed_so_a_guessed_row_cannot_be_tested(world:
     from django.test import override_settings
 
     from vinculo.htcds import SubmissionSettings, read_submission
-    from vinculo.web.cases.models import CaseRecord
 
     from .conftest import HEADER
 
@@ -169,7 +169,7 @@ def test_ids_hashed_from_rows_are_keyed_so_a_guessed_row_cannot_be_tested(world:
     rows = [row[1:] for row in ROWS]
     data = csv_bytes(rows, header)
     submit_and_import(world, data)
-    stored = set(CaseRecord.objects.values_list("source_record_id", flat=True))
+    stored = set(source_ids())
     unkeyed = read_submission(data, name="cases.csv", settings=SubmissionSettings(keep_records=True))
     guessed = {r.source_record_id for r in unkeyed.records}
     assert len(stored) == 3 and not stored & guessed

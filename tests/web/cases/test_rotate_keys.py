@@ -14,7 +14,7 @@ from vinculo.web.cases.models import CaseRecord, CaseVersion, SubmissionContent
 from vinculo.web.cases.protection import open_protected
 
 from ..conftest import World
-from .conftest import BAD_ROWS, ROWS, csv_bytes, submit, submit_and_import
+from .conftest import BAD_ROWS, ROWS, by_source_id, csv_bytes, submit, submit_and_import
 
 
 def test_rotate_keys_reencrypts_everything_with_the_newest_key(world: World) -> None:
@@ -42,7 +42,7 @@ def test_rotate_keys_reencrypts_everything_with_the_newest_key(world: World) -> 
         assert any(c.quarantine for c in SubmissionContent.objects.all())
         for c in SubmissionContent.objects.exclude(quarantine=""):
             only_new.decrypt(c.quarantine)
-        r1 = CaseRecord.objects.get(source_record_id="id:R1")
+        r1 = by_source_id("id:R1")
         assert open_protected(r1.protected)["prs_SecondName"] == "Quillfeather"  # BAD_ROWS changed it back
         again = submit_and_import(world, csv_bytes(ROWS))
         assert (again.n_created, again.n_changed) == (0, 0)  # hashes follow the new key

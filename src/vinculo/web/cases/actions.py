@@ -24,7 +24,7 @@ from vinculo.web.audit.record import audit
 from vinculo.web.jobs import runner
 
 from .models import CaseRecord, CaseVersion, Submission, SubmissionContent, SubmissionStatus
-from .protection import browse_columns, content_hash, keyring, split_record
+from .protection import browse_columns, content_hash, keyring, seal_source_id, source_id_index, split_record
 from .services import (
     ProgressFn,
     background_bytes,
@@ -297,7 +297,7 @@ def import_submission(
 ) -> Submission:
     """Write the records of a checked submission in ONE transaction.
 
-    Records are keyed by (owner, source record id): an unchanged record is left alone, a changed one
+    Records are keyed by (owner, blind index of the source record id): an unchanged record is left alone, a changed one
     becomes a new version (the old one is kept in :class:`CaseVersion`), a new one is created.
     Rows with errors are imported only with ``valid_only``, and then kept in the quarantine file.
     """
@@ -317,10 +317,10 @@ def import_submission(
     shared_ids = list(locked.shared_with.values_list("pk", flat=True))
     existing: dict[str, tuple[int, str, int]] = {}
     sensitivity_of: dict[int, str] = {}
-    for srid, pk, digest, version, sensitivity in CaseRecord.objects.filter(
+    for index, pk, digest, version, sensitivity in CaseRecord.objects.filter(
         owner_id=locked.owner_id
-    ).values_list("source_record_id", "pk", "content_hash", "version", "sensitivity"):
-        existing[srid] = (pk, digest, version)
+    ).values_list("source_id_index", "pk", "content_hash", "version", "sensitivity"):
+        existing[index] = (pk, digest, version)
         sensitivity_of[pk] = sensitivity
     shares_of: dict[int, set[int]] = defaultdict(set)
     for case_id, org_id in CaseRecord.shared_with.through.objects.filter(
@@ -363,13 +363,14 @@ def import_submission(
             quarantined.append((record.row, cells or (), problems_by_row.get(record.row, [])))
             continue
         srid = record.source_record_id
-        if srid in seen:
+        index = source_id_index(srid, ring)
+        if index in seen:
             counts["unchanged"] += 1
             continue
-        seen.add(srid)
+        seen.add(index)
         open_values, token, digest = split_record(record.values, record.extra, ring)
         consent = record.values.get("con_Consent") is True
-        before = existing.get(srid)
+        before = existing.get(index)
         if before is not None:
             new_access = (
                 sensitivity_of.get(before[0]) != locked.sensitivity
@@ -387,7 +388,7 @@ def import_submission(
                 if len(changed) >= 500:
                     _apply_changes(changed, locked, actor, now, shared_ids)
             continue
-        new.append(insert.row(srid[:200], consent, digest, token, open_values, browse_columns(record.values)))
+        new.append(insert.row(srid, ring, consent, digest, token, open_values, browse_columns(record.values)))
         counts["created"] += 1
         if len(new) >= BATCH:
             flush_new()
@@ -463,8 +464,8 @@ class _RecordInsert:
     """
 
     COLUMNS = (
-        "owner_id", "sensitivity", "created_by_id", "created_at", "updated_at", "source_record_id",
-        "submission_id", "version", "consent_to_share", "content_hash", "protected", "values",
+        "owner_id", "sensitivity", "created_by_id", "created_at", "updated_at", "source_id_index",
+        "source_id_token", "submission_id", "version", "consent_to_share", "content_hash", "protected", "values",
         "country", "citizenship", "year", "sex", "age_group", "exploitation", "control", "recruitment",
         "industry",
     )  # fmt: skip
@@ -487,6 +488,7 @@ class _RecordInsert:
     def row(
         self,
         srid: str,
+        ring: KeyRing,
         consent: bool,
         digest: str,
         token: str,
@@ -496,7 +498,7 @@ class _RecordInsert:
         import json
 
         return (
-            *self.head, srid, self.submission_id, 1, consent, digest, token,
+            *self.head, *seal_source_id(srid, ring), self.submission_id, 1, consent, digest, token,
             json.dumps(open_values, ensure_ascii=False),
             browse["country"], browse["citizenship"], browse["year"], browse["sex"], browse["age_group"],
             browse["exploitation"], browse["control"], browse["recruitment"], browse["industry"],

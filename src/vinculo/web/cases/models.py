@@ -2,7 +2,8 @@
 
 Protected identifiers (every field with ``FieldSpec.protected``: names, birthdate, document numbers,
 contact details, locations, free-text notes, and any column that is not an HTCDS field) are stored
-only inside ``protected``, one Fernet token per record (see ``vinculo.protect``). The database holds
+only inside ``protected``, one Fernet token per record (see ``vinculo.protect``); the file's own
+record id only in ``source_id_token``, with a keyed blind index for re-import. The database holds
 no plaintext identifier. The non-protected fields used for browsing are copied into indexed columns;
 multi-valued ones are kept as ``|code|code|`` text so that one row per case answers every count.
 """
@@ -87,7 +88,10 @@ class SubmissionContent(models.Model):
 class CaseRecord(OwnedRecord):
     """The current version of one case, unique per owner and source record id."""
 
-    source_record_id = models.CharField(_("source record id"), max_length=200)
+    # The file's own record id is an identifier (a police or shelter case number): stored only
+    # encrypted, and matched on re-import by its keyed blind index (``protection.source_id_index``).
+    source_id_index = models.CharField(_("blind index of the source record id"), max_length=64)
+    source_id_token = models.TextField(_("source record id (encrypted)"), blank=True)
     submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="records")
     version = models.PositiveIntegerField(default=1)
     # Not indexed alone (two values): an index here made SQLite choose slow OR plans for counts;
@@ -110,9 +114,13 @@ class CaseRecord(OwnedRecord):
     class Meta:
         ordering = ["-id"]
         constraints = [
-            models.UniqueConstraint(fields=["owner", "source_record_id"], name="cases_record_source_id")
+            models.UniqueConstraint(fields=["owner", "source_id_index"], name="cases_record_source_index")
         ]
-        indexes = [models.Index(fields=["owner", "sensitivity", "consent_to_share"], name="cases_access")]
+        indexes = [
+            models.Index(fields=["owner", "sensitivity", "consent_to_share"], name="cases_access"),
+            # The freshness mark of cached counts (``queries.counts_generation``).
+            models.Index(fields=["updated_at"], name="cases_record_updated"),
+        ]
         verbose_name = _("case record")
         verbose_name_plural = _("case records")
 

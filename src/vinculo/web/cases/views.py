@@ -23,7 +23,7 @@ from vinculo.web.audit.record import audit
 from . import actions, exports
 from .forms import ConfirmForm, SubmissionForm
 from .models import CaseRecord, CaseVersion, Submission, SubmissionContent, SubmissionStatus
-from .protection import DIMENSIONS, EXTRA_KEY, keyring, open_protected
+from .protection import DIMENSIONS, EXTRA_KEY, keyring, open_protected, open_source_id, row_values
 from .queries import (
     SMALL_CELL,
     CaseFilter,
@@ -73,6 +73,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "record": r,
+            "source_id": open_source_id(r.source_id_token)
+            if access.access_can_see_identifiers(request.user, r)
+            else "",
             "country": label("country", r.country) if r.country else "",
             "sex": label("sex", r.sex) if r.sex else "",
             "exploitation": ", ".join(label("exploitation", c) for c in r.exploitation.split("|") if c),
@@ -189,7 +192,8 @@ def _field_rows(values: dict[str, Any], secret: dict[str, Any] | None) -> list[d
 
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_visible_case(request, pk)
-    identifiers = access.access_can_see_identifiers(request.user, record)
+    view = access.access_case_view(request.user, record)
+    identifiers = view == access.CASE_VIEW_IDENTIFIERS
     secret = open_protected(record.protected) if identifiers else None
     extra = secret.pop(EXTRA_KEY, {}) if secret else {}
     audit(AuditAction.VIEW, request=request, obj=record, details={"identifiers_shown": identifiers})
@@ -198,7 +202,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cases/detail.html",
         {
             "record": record,
-            "fields": _field_rows(record.values, secret),
+            "source_id": open_source_id(record.source_id_token) if identifiers else "",
+            "public_view": view == access.CASE_VIEW_PUBLIC,
+            "fields": _field_rows(row_values(record.values, view), secret),
             "extra": sorted(extra.items()) if isinstance(extra, dict) else [],
             "identifiers": identifiers,
             "n_versions": record.version,
@@ -209,6 +215,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def case_history(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_visible_case(request, pk)
     identifiers = access.access_can_see_identifiers(request.user, record)
+    view = access.access_case_view(request.user, record)
     versions: list[dict[str, Any]] = []
     current = {
         "version": record.version,
@@ -242,7 +249,7 @@ def case_history(request: HttpRequest, pk: int) -> HttpResponse:
         secret = open_protected(item["protected"]) if identifiers else None
         if secret:
             secret.pop(EXTRA_KEY, None)
-        item["fields"] = _field_rows(item["values"], secret)
+        item["fields"] = _field_rows(row_values(item["values"], view), secret)
         versions.append(item)
     audit(
         AuditAction.VIEW,

@@ -1,0 +1,25 @@
+"""A file's own record ids are identifiers: room for the encrypted id and its blind index."""
+
+from __future__ import annotations
+
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("cases", "0001_initial")]
+
+    operations = [
+        migrations.AddField(
+            model_name="caserecord",
+            name="source_id_index",
+            field=models.CharField(
+                default="", max_length=64, verbose_name="blind index of the source record id"
+            ),
+            preserve_default=False,
+        ),
+        migrations.AddField(
+            model_name="caserecord",
+            name="source_id_token",
+            field=models.TextField(blank=True, verbose_name="source record id (encrypted)"),
+        ),
+    ]
