@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 
 from vinculo.errors import VinculoError
 from vinculo.web.audit.models import AuditEntry
@@ -129,12 +130,44 @@ def test_problems_never_carry_the_value_of_a_protected_field(world: World) -> No
     assert "1977" not in repr(submission.issues)
 
 
-def test_issues_of_non_protected_fields_keep_the_value_found(world: World) -> None:
-    submission = submit(world, csv_bytes(BAD))
-    values = {
-        i["location"].get("field"): i.get("value") for i in submission.issues if i["severity"] == "error"
-    }
-    assert values["prs_Gender"] == "Robot"
+def test_stored_problems_keep_field_row_code_and_message_but_no_value_that_may_identify_a_person(
+    world: World,
+) -> None:
+    """Issue 9, finding 10: invalid values of non-protected fields were kept in the problem list."""
+    header = ["record_id", "prs_Gender", "prs_Citizenship", "vic_AgeWhenTrafficked", "cas_IncomingReferralDate",
+              "cas_OutgoingReferralDate", "vic_TypeOfExploitation", "prs_Email", "con_Consent"]  # fmt: skip
+    rows = [["R1", "Zenobia Quillfeather", "Quillhaven", "Zenobia", "Quillfeather 2021", "2020-01-01",
+             "ForcedLabour Quillfeather", "zenobia@quill", "TRUE"],
+            ["R2", "Feminine", "UA", "24", "2021-05-06", "2021-01-01", "ForcedLabour", "", "Quillfeather"]]  # fmt: skip
+    submission = submit(world, csv_bytes(rows, header))
+    errors = {(i["location"]["row"], i["location"]["field"]): i for i in submission.issues}
+    for key in [(2, "prs_Gender"), (2, "prs_Citizenship"), (2, "vic_AgeWhenTrafficked"),
+                (2, "cas_IncomingReferralDate"), (2, "vic_TypeOfExploitation"), (3, "con_Consent")]:  # fmt: skip
+        issue = errors[key]
+        assert issue["code"].startswith("htcds.") and issue["message"].startswith(key[1]), issue
+        assert "value" not in issue
+    assert (3, "cas_OutgoingReferralDate") in errors
+    stored = repr(Submission.objects.filter(pk=submission.pk).values_list("issues", "error").get())
+    for secret in ("Zenobia", "Quillfeather", "Quillhaven", "zenobia@quill", "2021-05-06", "2021-01-01"):
+        assert secret.casefold() not in stored.casefold(), secret
+    client = world.client_for("owner_manager")
+    for url in (
+        reverse("cases:submission", args=[submission.pk]),
+        reverse("cases:problems", args=[submission.pk]),
+        f"/api/cases/submissions/{submission.pk}/problems",
+    ):
+        text = client.get(url).content.decode("utf-8-sig")
+        assert "prs_Gender" in text and "Quillfeather" not in text and "Zenobia" not in text, url
+
+
+def test_the_command_line_validator_still_quotes_values_to_the_person_holding_the_file() -> None:
+    from vinculo.htcds import read_submission
+
+    parsed = read_submission(
+        csv_bytes([["R1", "Robot", "TRUE"]], ["record_id", "prs_Gender", "con_Consent"]), name="f.csv"
+    )
+    (issue,) = [i for i in parsed.issues if i.severity == "error"]
+    assert issue.value == "Robot" and "'Robot'" in issue.message
 
 
 def test_a_submission_cannot_be_imported_twice(world: World) -> None:
