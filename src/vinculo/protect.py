@@ -61,6 +61,7 @@ class KeyRing:
                     code="protect.bad_key",
                     fix="Make one with `vinculo generate-key`.",
                 ) from exc
+        self._newest = fernets[0]
         self._multi = MultiFernet(fernets)
         # Blind indexes should outlive key rotation: callers pass a stable secret as ``index_key``.
         # Without one, the key is derived from the newest encryption key (indexes then change when
@@ -79,6 +80,14 @@ class KeyRing:
                 "A protected value could not be decrypted with any configured key.",
                 fix="Check that VINCULO_ENCRYPTION_KEYS still contains the key the value was written with.",
             ) from exc
+
+    def is_current(self, token: str) -> bool:
+        """Whether ``token`` is already encrypted with the newest key (so rotation may skip it)."""
+        try:
+            self._newest.decrypt(token.encode("ascii"))
+        except (InvalidToken, UnicodeEncodeError):
+            return False
+        return True
 
     def rotate(self, token: str) -> str:
         """Re-encrypt ``token`` with the newest key (decrypting with whichever key made it)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
@@ -24,7 +24,7 @@ from vinculo.web.audit.record import audit
 from vinculo.web.jobs import runner
 
 from .models import CaseRecord, CaseVersion, Submission, SubmissionContent, SubmissionStatus
-from .protection import browse_columns, content_hash, keyring, seal_source_id, source_id_index, split_record
+from .protection import browse_columns, keyring, seal_source_id, source_id_index, split_record
 from .services import (
     ProgressFn,
     background_bytes,
@@ -595,39 +595,96 @@ def cancel_submission(
     audit(AuditAction.UPDATE, request=request, actor=actor, obj=submission, details={"cancelled": True})
 
 
-def _rotate_rows(queryset: Any, ring: KeyRing, batch: int) -> int:
-    """Re-encrypt ``protected`` and recompute ``content_hash`` of every row, ``batch`` rows at a time."""
+def _rotate_token(token: str, ring: KeyRing, counts: dict[str, int]) -> str:
+    if not token:
+        return token
+    if ring.is_current(token):
+        counts["already"] += 1
+        return token
+    return ring.rotate(token)
+
+
+def _rotate_table(
+    model: Any,
+    fields: tuple[str, ...],
+    ring: KeyRing,
+    batch: int,
+    progress: RotationProgress,
+    counts: dict[str, int],
+    name: str,
+) -> None:
+    """Re-encrypt ``fields`` of every row of ``model``, ``batch`` rows per transaction.
+
+    Each batch commits on its own: an interruption leaves every row readable with the configured
+    keys (rotated or not), and running again carries on (rows already under the newest key are
+    skipped). Only one batch is in memory at a time.
+    """
+    total = model.objects.count()
     done = 0
     last = 0
     while True:
-        rows = list(queryset.filter(pk__gt=last).order_by("pk")[:batch])
-        if not rows:
-            return done
-        for row in rows:
-            if row.protected:
-                row.protected = ring.rotate(row.protected)
-            row.content_hash = content_hash(row.values, row.protected, ring)
-        queryset.model.objects.bulk_update(rows, ["protected", "content_hash"])
+        with transaction.atomic():
+            rows = list(
+                model.objects.select_for_update()
+                .filter(pk__gt=last)
+                .order_by("pk")
+                .only("pk", *fields)[:batch]
+            )
+            if not rows:
+                break
+            changed = []
+            for row in rows:
+                before = [getattr(row, f) for f in fields]
+                after = [_rotate_token(t, ring, counts) for t in before]
+                if after != before:
+                    for f, value in zip(fields, after, strict=True):
+                        setattr(row, f, value)
+                    changed.append(row)
+            if changed:
+                model.objects.bulk_update(changed, list(fields))
+        counts[name] += len(rows)
         done += len(rows)
         last = rows[-1].pk
+        progress(name, done, total)
 
 
-@transaction.atomic
+def _no_rotation_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+RotationProgress = Callable[[str, int, int], None]
+
+
 def rotate_keys(
-    *, ring: KeyRing | None = None, actor: User | None = None, batch: int = 1000
+    *,
+    ring: KeyRing | None = None,
+    actor: User | None = None,
+    batch: int = 500,
+    file_batch: int = 1,
+    progress: RotationProgress = _no_rotation_progress,
 ) -> dict[str, int]:
-    """Re-encrypt every protected value with the newest configured key and recompute content hashes."""
+    """Re-encrypt every protected value with the newest configured key, in batches.
+
+    Case records (identifiers and the file's record id) and earlier versions go ``batch`` rows per
+    transaction; stored files (uploads, mapping files, quarantine files, up to the upload limit
+    each) ``file_batch`` at a time, so memory stays bounded by one batch. Safe to interrupt and to
+    run again: values already under the newest key are skipped (counted in ``already``). Blind
+    indexes and content hashes use a key derived from SECRET_KEY, so they do not change.
+    """
     ring = ring or keyring()
-    counts = {"records": 0, "versions": 0, "files": 0}
-    counts["records"] = _rotate_rows(CaseRecord.objects.all(), ring, batch)
-    counts["versions"] = _rotate_rows(CaseVersion.objects.all(), ring, batch)
-    for content in SubmissionContent.objects.all():
-        for name in ("upload", "mapping", "quarantine"):
-            value = getattr(content, name)
-            if value:
-                setattr(content, name, ring.rotate(value))
-        content.save(update_fields=["upload", "mapping", "quarantine"])
-        counts["files"] += 1
+    counts = {"records": 0, "versions": 0, "files": 0, "already": 0}
+    audit(
+        AuditAction.UPDATE,
+        actor=actor,
+        object_type="cases.caserecord",
+        object_repr="encryption key rotation started",
+        details={"batch": batch},
+    )
+    _rotate_table(CaseRecord, ("protected", "source_id_token"), ring, batch, progress, counts, "records")
+    _rotate_table(CaseVersion, ("protected",), ring, batch, progress, counts, "versions")
+    _rotate_table(
+        SubmissionContent, ("upload", "mapping", "quarantine"), ring, file_batch, progress, counts, "files"
+    )
     audit(
         AuditAction.UPDATE,
         actor=actor,
