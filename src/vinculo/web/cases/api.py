@@ -18,6 +18,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from vinculo.charts import Suppressed
+from vinculo.errors import VinculoError
 from vinculo.web.accounts import access
 from vinculo.web.accounts.models import Organisation, User
 from vinculo.web.audit.models import AuditAction
@@ -27,6 +28,7 @@ from . import actions, exports
 from .models import CaseRecord, CaseVersion, Submission
 from .protection import DIMENSIONS, EXTRA_KEY, open_protected, open_source_id, row_values
 from .queries import CaseFilter, count_summary, exact_counts, protect, shown, visible_cases
+from .uploads import read_upload
 
 router = Router(tags=["case data"])
 
@@ -157,6 +159,25 @@ def _created(submission: Submission) -> Status[Submission]:
     return Status(status, Submission.objects.select_related("job").get(pk=submission.pk))
 
 
+def _create(**kwargs: Any) -> Submission:
+    """``actions.create_submission``; a file over the limit answers 413 with the sizes."""
+    try:
+        return actions.create_submission(**kwargs)
+    except VinculoError as exc:
+        if exc.code == "cases.file_too_large":
+            raise HttpError(413, str(exc)) from exc
+        raise
+
+
+def _read(upload: UploadedFile) -> bytes:
+    try:
+        return read_upload(upload)
+    except VinculoError as exc:
+        if exc.code == "cases.file_too_large":
+            raise HttpError(413, str(exc)) from exc
+        raise
+
+
 @router.post(
     "/submissions",
     response={201: SubmissionOut, 202: SubmissionOut},
@@ -164,7 +185,7 @@ def _created(submission: Submission) -> Status[Submission]:
 )
 def submit_json(request: HttpRequest, payload: SubmissionIn) -> Status[Submission]:
     user = _user(request)
-    submission = actions.create_submission(
+    submission = _create(
         actor=user,
         data=_decode(payload.content_base64, "content_base64"),
         file_name=payload.file_name,
@@ -181,6 +202,8 @@ def submit_json(request: HttpRequest, payload: SubmissionIn) -> Status[Submissio
     "/submissions/upload",
     response={201: SubmissionOut, 202: SubmissionOut},
     summary="Submit a case file (multipart upload)",
+    description="The file is kept in memory, never in a temporary file; a file over the platform's limit "
+    "(VINCULO_CASES_MAX_BYTES) answers 413.",
 )
 def submit_multipart(
     request: HttpRequest,
@@ -190,11 +213,11 @@ def submit_multipart(
     shared_with: Form[list[int]] = [],  # noqa: B006 - ninja reads the default, never mutates it
 ) -> Status[Submission]:
     user = _user(request)
-    submission = actions.create_submission(
+    submission = _create(
         actor=user,
-        data=file.read(),
+        data=_read(file),
         file_name=file.name or "upload",
-        mapping_data=mapping.read() if mapping else b"",
+        mapping_data=_read(mapping) if mapping else b"",
         mapping_name=(mapping.name or "mapping.csv") if mapping else "",
         sensitivity=sensitivity,
         shared_with=_organisations(shared_with),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import tempfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -86,17 +85,37 @@ def csv_stream(rows: Iterator[list[Any]]) -> Iterator[str]:
 
 
 def xlsx_bytes(rows: Iterator[list[Any]]) -> bytes:
-    """An XLSX workbook written in openpyxl's write-only mode (constant memory per row)."""
-    from openpyxl import Workbook
+    """An XLSX workbook built in memory: nothing is written to disk.
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("cases")
-    for row in rows:
-        sheet.append(row)
-    with tempfile.TemporaryFile() as handle:
-        workbook.save(handle)
-        handle.seek(0)
-        return handle.read()
+    openpyxl writes every worksheet to a temporary file before zipping it, even to a stream, so
+    exports use XlsxWriter's ``in_memory`` mode. Empty cells are not written; strings are never
+    turned into formulas, numbers or links (and ``csv_safe`` has already neutralised formulas).
+    """
+    import xlsxwriter
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(
+        out,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
+    sheet = book.add_worksheet("cases")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value is None or value == "":
+                continue
+            if isinstance(value, bool):
+                sheet.write_boolean(r, c, value)
+            elif isinstance(value, int | float):
+                sheet.write_number(r, c, value)
+            else:
+                sheet.write_string(r, c, str(value))
+    book.close()
+    return out.getvalue()
 
 
 def problems_table_csv(rows: Iterator[list[Any]]) -> bytes:

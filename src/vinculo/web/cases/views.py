@@ -36,7 +36,8 @@ from .queries import (
     shown,
     visible_cases,
 )
-from .services import max_upload_bytes, problems_csv, public_issue, unseal_bytes
+from .services import problems_csv, public_issue, unseal_bytes
+from .uploads import read_upload
 
 PAGE = 50
 PROBLEMS_PAGE = 200
@@ -319,15 +320,16 @@ def submission_create(request: HttpRequest) -> HttpResponse:
     form = SubmissionForm(request.POST or None, request.FILES or None)
     problem = ""
     details: list[dict[str, Any]] = []
+    status = 200
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         mapping = form.cleaned_data.get("mapping")
         try:
             submission = actions.create_submission(
                 actor=user,
-                data=upload.read(max_upload_bytes() + 1),
+                data=read_upload(upload),
                 file_name=upload.name,
-                mapping_data=mapping.read() if mapping else b"",
+                mapping_data=read_upload(mapping) if mapping else b"",
                 mapping_name=mapping.name if mapping else "",
                 sensitivity=form.cleaned_data["sensitivity"],
                 shared_with=form.cleaned_data["shared_with"],
@@ -336,9 +338,13 @@ def submission_create(request: HttpRequest) -> HttpResponse:
         except VinculoError as exc:
             problem = str(exc)
             details = [public_issue(i) for i in exc.issues[:50]]
+            if exc.code == "cases.file_too_large":
+                status = 413
         else:
             return redirect("cases:submission", pk=submission.pk)
-    return render(request, "cases/submit.html", {"form": form, "problem": problem, "details": details})
+    return render(
+        request, "cases/submit.html", {"form": form, "problem": problem, "details": details}, status=status
+    )
 
 
 @login_required
