@@ -68,6 +68,12 @@ class KeyRing:
         # a new key is put first).
         source = index_key if index_key is not None else base64.urlsafe_b64decode(keys[0])
         self._index_key = hashlib.sha256(b"vinculo-blind-index:" + source).digest()
+        self._purpose_keys: dict[str, bytes] = {}
+
+    def _purpose_key(self, purpose: str) -> bytes:
+        key = hmac.new(self._index_key, b"purpose:" + purpose.encode("utf-8"), hashlib.sha256).digest()
+        self._purpose_keys[purpose] = key
+        return key
 
     def encrypt(self, plaintext: str) -> str:
         return self._multi.encrypt(plaintext.encode("utf-8")).decode("ascii")
@@ -108,6 +114,6 @@ class KeyRing:
         """
         key = self._index_key
         if purpose:
-            key = hmac.new(key, b"purpose:" + purpose.encode("utf-8"), hashlib.sha256).digest()
+            key = self._purpose_keys.get(purpose) or self._purpose_key(purpose)
         text = value if exact else _normalise(value)
         return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()

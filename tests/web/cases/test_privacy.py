@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
 from ..conftest import World
@@ -206,3 +207,38 @@ def test_the_data_migration_encrypts_existing_record_ids_and_keeps_them_matchabl
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip().endswith("migrated 4")
+
+
+def _cn(client: Client) -> object:
+    counts = client.get("/api/cases/counts", {"dimensions": "citizenship"}).json()
+    return {d["code"]: d["cases"] for d in counts["dimensions"]["citizenship"]}.get("CN", 0), counts["total"]
+
+
+def test_cached_counts_follow_every_import_and_never_cross_access_scopes(world: World) -> None:
+    """Counts are cached (finding 8); the cache must never answer for another scope or a stale state."""
+    data = csv_bytes(_rows("A", 6), HEADER)
+    submit_and_import(world, data, sensitivity="restricted", shared_with=[world.partner])
+    partner, other, owner = (
+        world.client_for(w) for w in ("partner_analyst", "other_analyst", "owner_analyst")
+    )
+    assert _cn(partner) == (6, 6)
+    assert _cn(other) == (0, 0)  # asked right after the partner: not the partner's cached answer
+    assert _cn(owner) == (6, 6)
+    submit_and_import(world, data, sensitivity="internal")  # unchanged rows, new access: counted for all
+    assert _cn(other) == (6, 6)
+    assert _cn(partner) == (6, 6)
+    submit_and_import(world, csv_bytes(_rows("B", 4)[1:], HEADER), sensitivity="internal")  # 3 new cases
+    assert _cn(other) == (9, 9) and _cn(world.client_for("anonymous")) == (0, 0)
+
+
+def test_repeated_counts_are_answered_without_counting_again(internal: World) -> None:
+    from django.test.utils import CaptureQueriesContext
+
+    other = internal.client_for("other_analyst")
+    with CaptureQueriesContext(connection) as first:
+        assert other.get("/api/cases/counts").status_code == 200
+    with CaptureQueriesContext(connection) as second:
+        again = other.get("/api/cases/counts")
+    assert again.status_code == 200
+    assert sum("GROUP BY" in q["sql"] for q in first.captured_queries) == 9
+    assert not [q["sql"] for q in second.captured_queries if "GROUP BY" in q["sql"] or "COUNT(" in q["sql"]]

@@ -24,7 +24,7 @@ from vinculo.web.audit.record import audit
 from vinculo.web.jobs import runner
 
 from .models import CaseRecord, CaseVersion, Submission, SubmissionContent, SubmissionStatus
-from .protection import browse_columns, keyring, seal_source_id, source_id_index, split_record
+from .protection import browse_columns, keyring, source_id_index, split_record
 from .services import (
     ProgressFn,
     background_bytes,
@@ -388,7 +388,11 @@ def import_submission(
                 if len(changed) >= 500:
                     _apply_changes(changed, locked, actor, now, shared_ids)
             continue
-        new.append(insert.row(srid, ring, consent, digest, token, open_values, browse_columns(record.values)))
+        new.append(
+            insert.row(
+                index, ring.encrypt(srid), consent, digest, token, open_values, browse_columns(record.values)
+            )
+        )
         counts["created"] += 1
         if len(new) >= BATCH:
             flush_new()
@@ -487,8 +491,8 @@ class _RecordInsert:
 
     def row(
         self,
-        srid: str,
-        ring: KeyRing,
+        source_index: str,
+        source_token: str,
         consent: bool,
         digest: str,
         token: str,
@@ -498,7 +502,7 @@ class _RecordInsert:
         import json
 
         return (
-            *self.head, *seal_source_id(srid, ring), self.submission_id, 1, consent, digest, token,
+            *self.head, source_index, source_token, self.submission_id, 1, consent, digest, token,
             json.dumps(open_values, ensure_ascii=False),
             browse["country"], browse["citizenship"], browse["year"], browse["sex"], browse["age_group"],
             browse["exploitation"], browse["control"], browse["recruitment"], browse["industry"],

@@ -232,9 +232,11 @@ def counts_generation() -> str:
     """
     from .models import Submission
 
-    stamp = Submission.objects.aggregate(at=Max("committed_at"), n=Max("id"))
-    rows = CaseRecord.objects.aggregate(at=Max("updated_at"), n=Max("id"))
-    return f"{stamp['at']}|{stamp['n']}|{rows['at']}|{rows['n']}"
+    stamp = Submission.objects.aggregate(at=Max("committed_at"), n=Max("id"))  # one row per file: small
+    # Two look-ups, one per index (SQLite answers a lone MAX from an index, two MAXes by a scan).
+    last_change = CaseRecord.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
+    last_id = CaseRecord.objects.order_by("-id").values_list("id", flat=True).first()
+    return f"{stamp['at']}|{stamp['n']}|{last_change}|{last_id}"
 
 
 def _raw_counts(queryset: QuerySet[CaseRecord], dimensions: list[str]) -> dict[str, Any]:
