@@ -54,6 +54,7 @@ def worker(db: str, path: str, queries: int, folder: str) -> dict[str, object]:
     django.setup()
     import random
 
+    from django.core.cache import cache
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -61,8 +62,6 @@ def worker(db: str, path: str, queries: int, folder: str) -> dict[str, object]:
     from vinculo.web.accounts import actions as accounts
     from vinculo.web.accounts.models import Role
     from vinculo.web.cases import actions
-    from django.core.cache import cache
-
     from vinculo.web.cases.queries import CaseFilter, choices, counted_cases
 
     call_command("migrate", interactive=False, verbosity=0)
