@@ -9,6 +9,9 @@ class Migration(migrations.Migration):
     dependencies = [("cases", "0001_initial")]
 
     operations = [
+        # Dropped here, not with the column in 0004, so that migrating back restores it only after
+        # 0003's reverse has put the decrypted ids back.
+        migrations.RemoveConstraint(model_name="caserecord", name="cases_record_source_id"),
         migrations.AddField(
             model_name="caserecord",
             name="source_id_index",

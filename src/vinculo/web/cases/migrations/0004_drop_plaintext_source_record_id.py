@@ -9,7 +9,12 @@ class Migration(migrations.Migration):
     dependencies = [("cases", "0003_encrypt_source_record_ids")]
 
     operations = [
-        migrations.RemoveConstraint(model_name="caserecord", name="cases_record_source_id"),
+        # A default first, so that migrating back can re-add the column before 0003 refills it.
+        migrations.AlterField(
+            model_name="caserecord",
+            name="source_record_id",
+            field=models.CharField(default="", max_length=200, verbose_name="source record id"),
+        ),
         migrations.RemoveField(model_name="caserecord", name="source_record_id"),
         migrations.AddConstraint(
             model_name="caserecord",
