@@ -202,7 +202,9 @@ print("reversed")
 """
 
 
-def test_the_data_migration_encrypts_existing_record_ids_keeps_them_matchable_and_reverses(tmp_path: Path) -> None:
+def test_the_data_migration_encrypts_existing_record_ids_keeps_them_matchable_and_reverses(
+    tmp_path: Path,
+) -> None:
     ids = [f"id:{SECRET_ID}", "id:r1", "id:R1", "row:" + "a" * 32]
     result = subprocess.run(
         [sys.executable, "-c", MIGRATION_SCRIPT, str(tmp_path / "old.sqlite3"), *ids],
