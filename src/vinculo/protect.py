@@ -61,12 +61,19 @@ class KeyRing:
                     code="protect.bad_key",
                     fix="Make one with `vinculo generate-key`.",
                 ) from exc
+        self._newest = fernets[0]
         self._multi = MultiFernet(fernets)
         # Blind indexes should outlive key rotation: callers pass a stable secret as ``index_key``.
         # Without one, the key is derived from the newest encryption key (indexes then change when
         # a new key is put first).
         source = index_key if index_key is not None else base64.urlsafe_b64decode(keys[0])
         self._index_key = hashlib.sha256(b"vinculo-blind-index:" + source).digest()
+        self._purpose_keys: dict[str, bytes] = {}
+
+    def _purpose_key(self, purpose: str) -> bytes:
+        key = hmac.new(self._index_key, b"purpose:" + purpose.encode("utf-8"), hashlib.sha256).digest()
+        self._purpose_keys[purpose] = key
+        return key
 
     def encrypt(self, plaintext: str) -> str:
         return self._multi.encrypt(plaintext.encode("utf-8")).decode("ascii")
@@ -80,6 +87,14 @@ class KeyRing:
                 fix="Check that VINCULO_ENCRYPTION_KEYS still contains the key the value was written with.",
             ) from exc
 
+    def is_current(self, token: str) -> bool:
+        """Whether ``token`` is already encrypted with the newest key (so rotation may skip it)."""
+        try:
+            self._newest.decrypt(token.encode("ascii"))
+        except (InvalidToken, UnicodeEncodeError):
+            return False
+        return True
+
     def rotate(self, token: str) -> str:
         """Re-encrypt ``token`` with the newest key (decrypting with whichever key made it)."""
         try:
@@ -90,6 +105,15 @@ class KeyRing:
                 fix="Keep the old key in VINCULO_ENCRYPTION_KEYS until every value has been rotated.",
             ) from exc
 
-    def blind_index(self, value: str) -> str:
-        """A keyed, case- and space-insensitive fingerprint of ``value`` for equality look-ups."""
-        return hmac.new(self._index_key, _normalise(value).encode("utf-8"), hashlib.sha256).hexdigest()
+    def blind_index(self, value: str, *, purpose: str = "", exact: bool = False) -> str:
+        """A keyed fingerprint of ``value`` for equality look-ups.
+
+        By default case- and space-insensitive; ``exact=True`` keeps the value as it is (for ids,
+        where ``R1`` and ``r1`` are different records). A ``purpose`` gives a separate key, so that
+        fingerprints made for one column cannot be matched against another's.
+        """
+        key = self._index_key
+        if purpose:
+            key = self._purpose_keys.get(purpose) or self._purpose_key(purpose)
+        text = value if exact else _normalise(value)
+        return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()

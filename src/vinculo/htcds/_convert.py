@@ -46,12 +46,25 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 class BadValue(Exception):
     """A value that does not fit its field; carries the issue parts."""
 
-    def __init__(self, code: str, message: str, expected: str | None = None, fix: str | None = None):
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        expected: str | None = None,
+        fix: str | None = None,
+        *,
+        shown: str | None = None,
+        hidden: str = "the value",
+    ):
         super().__init__(message)
         self.code = code
         self.message = message
         self.expected = expected
         self.fix = fix
+        # The part of ``message`` that quotes the value, and what stands in for it when values
+        # must not be echoed (``ValidationSettings.echo_values``).
+        self.shown = shown
+        self.hidden = hidden
 
 
 def _as_text(raw: Any) -> str:
@@ -188,6 +201,7 @@ def _single_code(spec: FieldSpec, lookup: Mapping[str, str], what: str, expected
                 f"{_show(spec, text)} is not {what}.",
                 expected,
                 "Fix the cell, or map the value in a mapping file (source value -> HTCDS value).",
+                shown=_show(spec, text),
             )
         return hit, None
 
@@ -229,6 +243,8 @@ def _multi_code(spec: FieldSpec, lookup: Mapping[str, str], what: str, expected:
                 f"{shown} {'is' if len(bad) == 1 else 'are'} not {what}.",
                 expected,
                 "Separate several values with spaces (XLSForm style), ';' or ','; fix or map the rest.",
+                shown=shown,
+                hidden="the value" if len(bad) == 1 else "some values",
             )
         return tuple(dict.fromkeys(out)), None
 
@@ -267,6 +283,7 @@ def _text(spec: FieldSpec) -> Converter:
                     "Write phone numbers as +<country code><number>, e.g. +41225551234."
                     if phone
                     else "Write one address like name@example.org.",
+                    shown=_show(spec, text),
                 )
             if phone:
                 text = check
@@ -291,6 +308,7 @@ def _boolean(spec: FieldSpec) -> Converter:
             f"{_show(spec, _as_text(raw))} is not a yes/no value.",
             "TRUE or FALSE (also yes/no, 1/0)",
             "Use TRUE or FALSE.",
+            shown=_show(spec, _as_text(raw)),
         )
 
     return convert
@@ -314,6 +332,7 @@ def _number(spec: FieldSpec) -> Converter:
                     f"{_show(spec, text)} is not a number.",
                     "an integer" if integer else "a number with '.' as decimal point",
                     "Write digits only, e.g. 3 or 12.5.",
+                    shown=_show(spec, text),
                 ) from None
         if not math.isfinite(num):
             raise BadValue("htcds.invalid_number", "the number is not finite.", "a finite number", None)
@@ -323,6 +342,7 @@ def _number(spec: FieldSpec) -> Converter:
                 f"{_show(spec, _as_text(raw))} is not a whole number.",
                 "an integer",
                 "Round to a whole number.",
+                shown=_show(spec, _as_text(raw)),
             )
         if (lo is not None and num < lo) or (hi is not None and num > hi):
             raise BadValue(
@@ -330,6 +350,7 @@ def _number(spec: FieldSpec) -> Converter:
                 f"{_show(spec, _as_text(raw))} is outside the allowed range {lo:g} to {hi:g}.",
                 f"{lo:g} to {hi:g}",
                 "Check the value and its unit.",
+                shown=_show(spec, _as_text(raw)),
             )
         return (int(num) if integer else num), None
 
@@ -409,6 +430,7 @@ def _date(spec: FieldSpec, settings: DateSettings) -> Converter:
                     f"{_show(spec, _as_text(raw))} is not a valid date read as {order} but is as {other}.",
                     f"dates in {order} order",
                     f"Write dates as YYYY-MM-DD, or read the file with date_order={other!r}.",
+                    shown=_show(spec, _as_text(raw)),
                 ) from None
             what = "a date with a four-digit year" if reason == "two-digit year" else "a date"
             raise BadValue(
@@ -416,6 +438,7 @@ def _date(spec: FieldSpec, settings: DateSettings) -> Converter:
                 f"{_show(spec, _as_text(raw))} is not {what}.",
                 _DATE_FORMATS,
                 "Write dates as YYYY-MM-DD, e.g. 2021-03-12.",
+                shown=_show(spec, _as_text(raw)),
             ) from None
         if value > today and not spec.allow_future:
             raise BadValue(
@@ -424,6 +447,8 @@ def _date(spec: FieldSpec, settings: DateSettings) -> Converter:
                 f"(after {today.isoformat()}).",
                 f"a date on or before {today.isoformat()}",
                 "Check the year and the day/month order.",
+                shown=f"{value.isoformat()} ",
+                hidden="",
             )
         if value < earliest:
             raise BadValue(
@@ -431,6 +456,8 @@ def _date(spec: FieldSpec, settings: DateSettings) -> Converter:
                 f"the date {'' if spec.protected else value.isoformat() + ' '}is before 1900.",
                 "a date from 1900 on",
                 "Check the year.",
+                shown=f"{value.isoformat()} ",
+                hidden="",
             )
         return value, fmt
 

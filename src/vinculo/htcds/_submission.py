@@ -357,6 +357,7 @@ class SubmissionReader:
         headers = [p.header or p.column for p in self.columns]
         unnamed = {p.index for p in self.columns if p.how == "unnamed"}
         key = self.settings.record_id_key
+        echo_values = self.settings.validation.echo_values
         seen_ids: dict[str, int] = {}
         log = self.log
         counts = self.counts
@@ -404,7 +405,7 @@ class SubmissionReader:
                 )  # fmt: skip
             else:
                 seen_ids[rid] = row_no
-            check_record(values, Location(t.name, t.sheet, row_no), log)
+            check_record(values, Location(t.name, t.sheet, row_no), log, echo_values=echo_values)
             self.n_records += 1
             for ent in {entity_of[k] for k in values}:
                 counts[ent.value] += 1

@@ -37,11 +37,16 @@ class ValidationSettings:
     max_issues : int
         Issues kept in full; the rest are counted in ``issue_counts`` and summarised by one
         ``htcds.too_many_issues`` warning.
+    echo_values : bool
+        Whether issues quote the offending value (in ``value`` and in the message). Values of
+        protected fields are never quoted. ``False`` for problem lists that are stored or shown
+        to others: an invalid value may still identify a person (a name typed in the wrong column).
     """
 
     today: dt.date | None = None
     date_order: Literal["DMY", "MDY"] = "DMY"
     max_issues: int = 1000
+    echo_values: bool = True
 
 
 class IssueLog:
@@ -114,6 +119,7 @@ class RowConverter:
         self.file = file
         self.sheet = sheet
         self.log = log
+        self.echo_values = settings.echo_values
         self.fields: list[_FieldColumn] = []
         self.options: list[tuple[int, str, str | None, str]] = []  # index, field, code, column
         self.extras: list[tuple[int, str]] = []
@@ -136,11 +142,13 @@ class RowConverter:
         self._option_bad_reported: set[str] = set()
 
     def _bad(self, exc: BadValue, row: int, fc: _FieldColumn, raw: Any) -> None:
-        value = None if fc.spec.protected else str(raw)[:200]
+        echo = self.echo_values and not fc.spec.protected
+        value = str(raw)[:200] if echo else None
+        message = exc.message if echo or not exc.shown else exc.message.replace(exc.shown, exc.hidden, 1)
         self.log.add(
             Issue(
                 exc.code,
-                f"{fc.spec.name}: {exc.message}",
+                f"{fc.spec.name}: {message}",
                 Location(self.file, self.sheet, row, fc.column, fc.spec.name),
                 value=value,
                 expected=exc.expected,
@@ -166,7 +174,7 @@ class RowConverter:
                             f"{fc.spec.name}: the cell holds a formula; vinculo does not evaluate "
                             "formulas or trust their cached results, so the cell is not read.",
                             Location(self.file, self.sheet, row, fc.column, fc.spec.name),
-                            value=None if fc.spec.protected else str(raw)[:200],
+                            value=str(raw)[:200] if self.echo_values and not fc.spec.protected else None,
                             expected="a plain value",
                             fix="Copy the column and Paste Special > Values, then upload again.",
                         )
@@ -254,8 +262,13 @@ class RowConverter:
                 )
 
 
-def check_record(values: Mapping[str, Any], loc: Location, log: IssueLog) -> None:
-    """Cross-field checks for one record (consistency between fields of the standard)."""
+def check_record(
+    values: Mapping[str, Any], loc: Location, log: IssueLog, *, echo_values: bool = True
+) -> None:
+    """Cross-field checks for one record (consistency between fields of the standard).
+
+    With ``echo_values=False`` no message quotes a value.
+    """
     types = values.get("vic_TypeOfExploitation")
     if types is not None:
         if "vic_ForcedLabourIndustry" in values and "ForcedLabour" not in types:
@@ -284,7 +297,9 @@ def check_record(values: Mapping[str, Any], loc: Location, log: IssueLog) -> Non
         log.add(
             Issue(
                 "htcds.inconsistent",
-                f"cas_OutgoingReferralDate {out.isoformat()} is before cas_IncomingReferralDate {inc.isoformat()}.",
+                f"cas_OutgoingReferralDate {out.isoformat()} is before cas_IncomingReferralDate {inc.isoformat()}."
+                if echo_values
+                else "cas_OutgoingReferralDate is before cas_IncomingReferralDate.",
                 Location(loc.file, loc.sheet, loc.row, None, "cas_OutgoingReferralDate"),
                 fix="Check both dates and their day/month order.",
                 severity="warning",

@@ -8,7 +8,8 @@ from typing import Any
 
 from vinculo.web.accounts.models import User
 from vinculo.web.cases import actions
-from vinculo.web.cases.models import Submission
+from vinculo.web.cases.models import CaseRecord, Submission
+from vinculo.web.cases.protection import source_id_index
 
 from ..conftest import World
 
@@ -65,3 +66,15 @@ def submit_and_import(world: World, data: bytes | None = None, **kw: Any) -> Sub
 
 
 BAD_ROWS = [list(ROWS[0]), ["R9", "Ximena", "Oddbody", "Robot", "", "", "", "2021-13-45", "", "", "", "TRUE"]]
+
+
+def by_source_id(source_record_id: str) -> CaseRecord:
+    """The case imported from a file's record id (``id:R1``), found by its blind index."""
+    return CaseRecord.objects.get(source_id_index=source_id_index(source_record_id))
+
+
+def source_ids() -> list[str]:
+    """The decrypted file record ids of every case, sorted."""
+    from vinculo.web.cases.protection import open_source_id
+
+    return sorted(open_source_id(t) for t in CaseRecord.objects.values_list("source_id_token", flat=True))

@@ -1,8 +1,10 @@
 """Every case page and API route × every role × public/internal/restricted × with and without consent.
 
-Expected answers are written from the rules: sensitivity and sharing as for any record, and a case
-without consent to share never leaves its owning organisation. Identifiers are for the owning
-organisation's data managers only. Submissions are for the owning organisation's data managers.
+Expected answers are written from the rules: outside the owning organisation a case is seen as a row
+only when it is public or shared with the viewer's organisation (internal cases of others appear
+only in counts), and a case without consent to share never leaves its owning organisation.
+Identifiers (the file's own record id included) are for the owning organisation's data managers
+only. Submissions are for the owning organisation's data managers.
 """
 
 from __future__ import annotations
@@ -22,9 +24,16 @@ from vinculo.web.audit.models import AuditEntry
 from vinculo.web.cases.models import CaseRecord, Submission
 
 from ..conftest import ROLES, World
-from .conftest import HEADER, csv_bytes, submit, submit_and_import
+from .conftest import HEADER, by_source_id, csv_bytes, submit, submit_and_import
 
+# Who sees each case as a row. The fixture shares the internal and the restricted cases with the partner.
 SEES = {
+    "public": set(ROLES),
+    "internal": {"owner_manager", "owner_author", "owner_analyst", "partner_analyst"},
+    "restricted": {"owner_manager", "owner_author", "owner_analyst", "partner_analyst"},
+}
+# Who counts each case in aggregates.
+COUNTS = {
     "public": set(ROLES),
     "internal": set(ROLES) - {"anonymous"},
     "restricted": {"owner_manager", "owner_author", "owner_analyst", "partner_analyst"},
@@ -37,6 +46,10 @@ CASES = [(s, c) for s in ("public", "internal", "restricted") for c in (True, Fa
 
 def sees(who: str, sensitivity: str, consent: bool) -> bool:
     return who in SEES[sensitivity] if consent else who in OWNER_MEMBERS
+
+
+def counts(who: str, sensitivity: str, consent: bool) -> bool:
+    return who in COUNTS[sensitivity] if consent else who in OWNER_MEMBERS
 
 
 @dataclass
@@ -63,9 +76,9 @@ def cases(world: World) -> CaseWorld:
             world,
             csv_bytes(rows),
             sensitivity=sensitivity,
-            shared_with=[world.partner] if sensitivity == "restricted" else [],
+            shared_with=[world.partner] if sensitivity != "public" else [],
         )
-    records = {(s, c): CaseRecord.objects.get(source_record_id=f"id:{s}-{c}") for s, c in CASES}
+    records = {(s, c): by_source_id(f"id:{s}-{c}") for s, c in CASES}
     assert last is not None
     return CaseWorld(world, records, last)
 
@@ -78,10 +91,12 @@ def _actor(world: World, who: str):  # type: ignore[no-untyped-def]
 def test_access_functions_follow_the_rules(cases: CaseWorld, who: str) -> None:
     actor = _actor(cases.world, who)
     visible = set(access.access_visible_cases(actor, CaseRecord.objects.all()))
+    counted = set(access.access_counted_cases(actor, CaseRecord.objects.all()))
     for (sensitivity, consent), record in cases.records.items():
         expected = sees(who, sensitivity, consent)
         assert access.access_can_view_case(actor, record) is expected, (sensitivity, consent)
         assert (record in visible) is expected, (sensitivity, consent)
+        assert (record in counted) is counts(who, sensitivity, consent), (sensitivity, consent)
         assert access.access_can_see_identifiers(actor, record) is (who in IDENTIFIERS)
     assert access.access_can_submit_cases(actor) is (who in SUBMITS)
     assert access.access_can_manage_case_submission(actor, cases.submission) is (who in SUBMITS)
@@ -110,13 +125,16 @@ def test_list_page_and_api_list_show_exactly_the_visible_cases(cases: CaseWorld,
     page = client.get(reverse("cases:list")).content.decode()
     api = client.get("/api/cases")
     assert api.status_code == 200
-    ids = {c["source_record_id"] for c in api.json()["cases"]}
+    ids = {c["id"] for c in api.json()["cases"]}
     for (sensitivity, consent), record in cases.records.items():
         expected = sees(who, sensitivity, consent)
-        assert (record.source_record_id in page) is expected
-        assert (record.source_record_id in ids) is expected
+        assert (f'href="{reverse("cases:detail", args=[record.pk])}"' in page) is expected
+        assert (record.pk in ids) is expected
+        # The file's own record id is an identifier: shown to the owner's data managers only.
+        assert (f"{sensitivity}-{consent}" in page) is (expected and who in IDENTIFIERS)
     for case in api.json()["cases"]:
         assert case["identifiers"] is None
+        assert (case["source_record_id"] is not None) is (who in IDENTIFIERS)
 
 
 def _body(content: bytes, object_id: str) -> str:
@@ -166,9 +184,11 @@ def test_exports_hold_the_visible_cases_and_identifiers_only_for_the_owners_data
         assert response.status_code == 200
         text = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
         rows = list(csv.DictReader(io.StringIO(text)))
-        assert {r["source_record_id"] for r in rows} == {
-            r.source_record_id for (s, c), r in cases.records.items() if sees(who, s, c)
+        assert {int(r["case"]) for r in rows} == {
+            r.pk for (s, c), r in cases.records.items() if sees(who, s, c)
         }
+        for row in rows:
+            assert (row["source_record_id"] != "") is (who in IDENTIFIERS)
         assert ("prs_FirstName" in (rows[0] if rows else {})) is (who in SUBMITS and bool(rows))
         for row in rows:
             if who in IDENTIFIERS:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 
 from vinculo.errors import VinculoError
 from vinculo.web.audit.models import AuditEntry
@@ -13,7 +14,7 @@ from vinculo.web.cases.protection import keyring, open_protected
 from vinculo.web.cases.services import unseal_bytes
 
 from ..conftest import World
-from .conftest import ROWS, csv_bytes, manager, submit, submit_and_import
+from .conftest import ROWS, by_source_id, csv_bytes, manager, source_ids, submit, submit_and_import
 
 
 def test_a_small_file_is_checked_at_once_and_waits_for_confirmation(world: World) -> None:
@@ -30,8 +31,9 @@ def test_confirming_imports_every_record_with_owner_sensitivity_and_submission(w
     submission = submit_and_import(world, sensitivity="internal")
     assert submission.status == SubmissionStatus.COMMITTED
     assert submission.n_created == 3
-    records = CaseRecord.objects.order_by("source_record_id")
-    assert [r.source_record_id for r in records] == ["id:R1", "id:R2", "id:R3"]
+    records = CaseRecord.objects.order_by("pk")
+    assert source_ids() == ["id:R1", "id:R2", "id:R3"]
+    assert [by_source_id(f"id:R{n}") for n in (1, 2, 3)] == list(records)
     assert {r.owner_id for r in records} == {world.owner.pk}
     assert {r.sensitivity for r in records} == {"internal"}
     assert {r.submission_id for r in records} == {submission.pk}
@@ -75,13 +77,13 @@ def test_a_changed_record_with_the_same_id_becomes_a_new_version(world: World) -
     rows[1][3] = "Feminine"
     second = submit_and_import(world, csv_bytes(rows))
     assert (second.n_created, second.n_changed, second.n_unchanged) == (0, 2, 1)
-    record = CaseRecord.objects.get(source_record_id="id:R1")
+    record = by_source_id("id:R1")
     assert record.version == 2 and record.submission_id == second.pk
     assert open_protected(record.protected)["prs_SecondName"] == "Quillfeather-Smith"
     old = CaseVersion.objects.get(case=record)
     assert old.version == 1 and old.submission_id == first.pk
     assert open_protected(old.protected)["prs_SecondName"] == "Quillfeather"
-    assert CaseRecord.objects.get(source_record_id="id:R2").sex == "Feminine"
+    assert by_source_id("id:R2").sex == "Feminine"
     assert second.number == first.number + 1
 
 
@@ -107,7 +109,7 @@ def test_a_file_with_an_invalid_row_is_rejected_whole_by_default(world: World) -
 def test_valid_only_import_keeps_the_rejected_rows_in_an_encrypted_quarantine(world: World) -> None:
     submission = submit_and_import(world, csv_bytes(BAD), valid_only=True)
     assert (submission.n_created, submission.n_quarantined) == (1, 1)
-    assert list(CaseRecord.objects.values_list("source_record_id", flat=True)) == ["id:R1"]
+    assert source_ids() == ["id:R1"]
     token = SubmissionContent.objects.get(submission=submission).quarantine
     assert token and "Ximena" not in token
     text = unseal_bytes(token, keyring()).decode("utf-8-sig")
@@ -128,12 +130,44 @@ def test_problems_never_carry_the_value_of_a_protected_field(world: World) -> No
     assert "1977" not in repr(submission.issues)
 
 
-def test_issues_of_non_protected_fields_keep_the_value_found(world: World) -> None:
-    submission = submit(world, csv_bytes(BAD))
-    values = {
-        i["location"].get("field"): i.get("value") for i in submission.issues if i["severity"] == "error"
-    }
-    assert values["prs_Gender"] == "Robot"
+def test_stored_problems_keep_field_row_code_and_message_but_no_value_that_may_identify_a_person(
+    world: World,
+) -> None:
+    """Issue 9, finding 10: invalid values of non-protected fields were kept in the problem list."""
+    header = ["record_id", "prs_Gender", "prs_Citizenship", "vic_AgeWhenTrafficked", "cas_IncomingReferralDate",
+              "cas_OutgoingReferralDate", "vic_TypeOfExploitation", "prs_Email", "con_Consent"]  # fmt: skip
+    rows = [["R1", "Zenobia Quillfeather", "Quillhaven", "Zenobia", "Quillfeather 2021", "2020-01-01",
+             "ForcedLabour Quillfeather", "zenobia@quill", "TRUE"],
+            ["R2", "Feminine", "UA", "24", "2021-05-06", "2021-01-01", "ForcedLabour", "", "Quillfeather"]]  # fmt: skip
+    submission = submit(world, csv_bytes(rows, header))
+    errors = {(i["location"]["row"], i["location"]["field"]): i for i in submission.issues}
+    for key in [(2, "prs_Gender"), (2, "prs_Citizenship"), (2, "vic_AgeWhenTrafficked"),
+                (2, "cas_IncomingReferralDate"), (2, "vic_TypeOfExploitation"), (3, "con_Consent")]:  # fmt: skip
+        issue = errors[key]
+        assert issue["code"].startswith("htcds.") and issue["message"].startswith(key[1]), issue
+        assert "value" not in issue
+    assert (3, "cas_OutgoingReferralDate") in errors
+    stored = repr(Submission.objects.filter(pk=submission.pk).values_list("issues", "error").get())
+    for secret in ("Zenobia", "Quillfeather", "Quillhaven", "zenobia@quill", "2021-05-06", "2021-01-01"):
+        assert secret.casefold() not in stored.casefold(), secret
+    client = world.client_for("owner_manager")
+    for url in (
+        reverse("cases:submission", args=[submission.pk]),
+        reverse("cases:problems", args=[submission.pk]),
+        f"/api/cases/submissions/{submission.pk}/problems",
+    ):
+        text = client.get(url).content.decode("utf-8-sig")
+        assert "prs_Gender" in text and "Quillfeather" not in text and "Zenobia" not in text, url
+
+
+def test_the_command_line_validator_still_quotes_values_to_the_person_holding_the_file() -> None:
+    from vinculo.htcds import read_submission
+
+    parsed = read_submission(
+        csv_bytes([["R1", "Robot", "TRUE"]], ["record_id", "prs_Gender", "con_Consent"]), name="f.csv"
+    )
+    (issue,) = [i for i in parsed.issues if i.severity == "error"]
+    assert issue.value == "Robot" and "'Robot'" in issue.message
 
 
 def test_a_submission_cannot_be_imported_twice(world: World) -> None:
@@ -161,7 +195,6 @@ def test_ids_hashed_from_rows_are_keyed_so_a_guessed_row_cannot_be_tested(world:
     from django.test import override_settings
 
     from vinculo.htcds import SubmissionSettings, read_submission
-    from vinculo.web.cases.models import CaseRecord
 
     from .conftest import HEADER
 
@@ -169,7 +202,7 @@ def test_ids_hashed_from_rows_are_keyed_so_a_guessed_row_cannot_be_tested(world:
     rows = [row[1:] for row in ROWS]
     data = csv_bytes(rows, header)
     submit_and_import(world, data)
-    stored = set(CaseRecord.objects.values_list("source_record_id", flat=True))
+    stored = set(source_ids())
     unkeyed = read_submission(data, name="cases.csv", settings=SubmissionSettings(keep_records=True))
     guessed = {r.source_record_id for r in unkeyed.records}
     assert len(stored) == 3 and not stored & guessed

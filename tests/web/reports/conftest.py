@@ -139,7 +139,7 @@ def _cases(owner: Organisation) -> None:
                 owner=owner,
                 sensitivity=sensitivity,
                 consent_to_share=consent,
-                source_record_id=f"R{n}",
+                source_id_index=f"{n:064d}",
                 submission=submission,
                 content_hash=f"{n:064d}",
                 country=country,

@@ -268,8 +268,21 @@ def access_can_change_curated(user: AnyUser, record: Any) -> bool:
     return bool(record.created_by_id == account.pk and account.role == Role.ANALYST)
 
 
-# Case records (HTCDS, resolution 74/176 §13): the usual sensitivity rules, plus consent. A case
-# without consent to share never leaves its owning organisation, whatever its sensitivity or sharing.
+# Case records (HTCDS, resolution 74/176 §13). A case without consent to share never leaves its
+# owning organisation, whatever its sensitivity or sharing. Outside the owner, a case is seen in one
+# of two ways:
+#
+# * as a row (lists, detail, history, exports, the API's case list): public cases, and internal or
+#   restricted cases the owner shares with the viewer's organisation;
+# * in aggregates only (counts, charts and their data tables, with small-cell protection): also the
+#   internal cases of every organisation, for any signed-in member.
+#
+# What a row shows depends on who looks (``access_case_view``).
+
+CASE_VIEW_IDENTIFIERS = "identifiers"  # the owner's data managers: everything, identifiers included
+CASE_VIEW_OWNER = "owner"  # other members of the owner: every non-protected value
+CASE_VIEW_SHARED = "shared"  # members of an organisation the owner shares the case with: the same
+CASE_VIEW_PUBLIC = "public"  # anyone else, on a public case: coded values only
 
 
 def _shared_case_ids(org_id: int) -> Any:
@@ -280,7 +293,35 @@ def _shared_case_ids(org_id: int) -> Any:
 
 
 def access_cases_filter(user: AnyUser) -> Q:
-    """The condition a case record must meet to be visible to ``user`` (no joins: no duplicates)."""
+    """The condition a case record must meet for ``user`` to see it as a row (no joins: no duplicates)."""
+    account = _account(user)
+    consented = Q(consent_to_share=True)
+    condition = Q(sensitivity=Sensitivity.PUBLIC) & consented
+    if account is None:
+        return condition
+    org_id = account.organisation_id
+    if org_id is not None:
+        condition |= Q(owner_id=org_id)
+        condition |= (
+            Q(sensitivity__in=(Sensitivity.INTERNAL, Sensitivity.RESTRICTED))
+            & consented
+            & Q(pk__in=_shared_case_ids(org_id))
+        )
+    return condition
+
+
+def access_visible_cases[M: OwnedRecord](user: AnyUser, queryset: QuerySet[M]) -> QuerySet[M]:
+    """Case records ``user`` may see as rows: their own organisation's, public ones, shared ones."""
+    return queryset.filter(access_cases_filter(user))
+
+
+def access_counted_cases_filter(user: AnyUser) -> Q:
+    """The condition a case record must meet to be counted in aggregates shown to ``user``.
+
+    Rows ``user`` may see, and the consented internal cases of every organisation for signed-in
+    members. Counts over cases of other organisations are small-cell protected
+    (``access_sees_exact_counts``).
+    """
     account = _account(user)
     consented = Q(consent_to_share=True)
     condition = Q(sensitivity=Sensitivity.PUBLIC) & consented
@@ -294,13 +335,24 @@ def access_cases_filter(user: AnyUser) -> Q:
     return condition
 
 
-def access_visible_cases[M: OwnedRecord](user: AnyUser, queryset: QuerySet[M]) -> QuerySet[M]:
-    """Case records ``user`` may see: sensitivity and sharing as for any record, and consent."""
-    return queryset.filter(access_cases_filter(user))
+def access_counted_cases[M: OwnedRecord](user: AnyUser, queryset: QuerySet[M]) -> QuerySet[M]:
+    """Case records counted in the aggregates ``user`` sees (never shown as rows unless also visible)."""
+    return queryset.filter(access_counted_cases_filter(user))
+
+
+def access_case_counts_scope(user: AnyUser) -> tuple[str, int | None]:
+    """Who the aggregates are for: users with the same scope are counted over the same cases.
+
+    Used as part of the key of cached counts.
+    """
+    account = _account(user)
+    if account is None:
+        return ("anonymous", None)
+    return ("member", account.organisation_id)
 
 
 def access_can_view_case(user: AnyUser, record: Any) -> bool:
-    """One case record: its owner's members always; others by sensitivity and sharing, with consent."""
+    """One case as a row or page: its owner's members always; others if public or shared, with consent."""
     account = _account(user)
     if (
         account is not None
@@ -310,7 +362,27 @@ def access_can_view_case(user: AnyUser, record: Any) -> bool:
         return True
     if not record.consent_to_share:
         return False
-    return access_can_view(user, record)
+    if record.sensitivity == Sensitivity.PUBLIC:
+        return True
+    if account is None or account.organisation_id is None:
+        return False
+    return bool(record.shared_with.filter(id=account.organisation_id).exists())
+
+
+def access_case_view(user: AnyUser, record: Any) -> str:
+    """How much of a case ``user`` sees, for a record already known to be visible as a row.
+
+    One of ``CASE_VIEW_IDENTIFIERS``, ``CASE_VIEW_OWNER``, ``CASE_VIEW_SHARED``, ``CASE_VIEW_PUBLIC``.
+    A public case is shown to everyone outside the owner at the public level, shared or not; an
+    internal or restricted case outside the owner is visible only because it is shared.
+    """
+    if access_can_see_identifiers(user, record):
+        return CASE_VIEW_IDENTIFIERS
+    if access_is_member_of(user, record.owner_id):
+        return CASE_VIEW_OWNER
+    if record.sensitivity == Sensitivity.PUBLIC:
+        return CASE_VIEW_PUBLIC
+    return CASE_VIEW_SHARED
 
 
 def access_can_submit_cases(user: AnyUser) -> bool:

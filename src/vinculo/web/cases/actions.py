@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
@@ -24,7 +24,7 @@ from vinculo.web.audit.record import audit
 from vinculo.web.jobs import runner
 
 from .models import CaseRecord, CaseVersion, Submission, SubmissionContent, SubmissionStatus
-from .protection import browse_columns, content_hash, keyring, split_record
+from .protection import browse_columns, keyring, source_id_index, split_record
 from .services import (
     ProgressFn,
     background_bytes,
@@ -297,7 +297,7 @@ def import_submission(
 ) -> Submission:
     """Write the records of a checked submission in ONE transaction.
 
-    Records are keyed by (owner, source record id): an unchanged record is left alone, a changed one
+    Records are keyed by (owner, blind index of the source record id): an unchanged record is left alone, a changed one
     becomes a new version (the old one is kept in :class:`CaseVersion`), a new one is created.
     Rows with errors are imported only with ``valid_only``, and then kept in the quarantine file.
     """
@@ -317,10 +317,10 @@ def import_submission(
     shared_ids = list(locked.shared_with.values_list("pk", flat=True))
     existing: dict[str, tuple[int, str, int]] = {}
     sensitivity_of: dict[int, str] = {}
-    for srid, pk, digest, version, sensitivity in CaseRecord.objects.filter(
+    for index, pk, digest, version, sensitivity in CaseRecord.objects.filter(
         owner_id=locked.owner_id
-    ).values_list("source_record_id", "pk", "content_hash", "version", "sensitivity"):
-        existing[srid] = (pk, digest, version)
+    ).values_list("source_id_index", "pk", "content_hash", "version", "sensitivity"):
+        existing[index] = (pk, digest, version)
         sensitivity_of[pk] = sensitivity
     shares_of: dict[int, set[int]] = defaultdict(set)
     for case_id, org_id in CaseRecord.shared_with.through.objects.filter(
@@ -363,13 +363,14 @@ def import_submission(
             quarantined.append((record.row, cells or (), problems_by_row.get(record.row, [])))
             continue
         srid = record.source_record_id
-        if srid in seen:
+        index = source_id_index(srid, ring)
+        if index in seen:
             counts["unchanged"] += 1
             continue
-        seen.add(srid)
+        seen.add(index)
         open_values, token, digest = split_record(record.values, record.extra, ring)
         consent = record.values.get("con_Consent") is True
-        before = existing.get(srid)
+        before = existing.get(index)
         if before is not None:
             new_access = (
                 sensitivity_of.get(before[0]) != locked.sensitivity
@@ -387,7 +388,11 @@ def import_submission(
                 if len(changed) >= 500:
                     _apply_changes(changed, locked, actor, now, shared_ids)
             continue
-        new.append(insert.row(srid[:200], consent, digest, token, open_values, browse_columns(record.values)))
+        new.append(
+            insert.row(
+                index, ring.encrypt(srid), consent, digest, token, open_values, browse_columns(record.values)
+            )
+        )
         counts["created"] += 1
         if len(new) >= BATCH:
             flush_new()
@@ -463,8 +468,8 @@ class _RecordInsert:
     """
 
     COLUMNS = (
-        "owner_id", "sensitivity", "created_by_id", "created_at", "updated_at", "source_record_id",
-        "submission_id", "version", "consent_to_share", "content_hash", "protected", "values",
+        "owner_id", "sensitivity", "created_by_id", "created_at", "updated_at", "source_id_index",
+        "source_id_token", "submission_id", "version", "consent_to_share", "content_hash", "protected", "values",
         "country", "citizenship", "year", "sex", "age_group", "exploitation", "control", "recruitment",
         "industry",
     )  # fmt: skip
@@ -486,7 +491,8 @@ class _RecordInsert:
 
     def row(
         self,
-        srid: str,
+        source_index: str,
+        source_token: str,
         consent: bool,
         digest: str,
         token: str,
@@ -496,7 +502,7 @@ class _RecordInsert:
         import json
 
         return (
-            *self.head, srid, self.submission_id, 1, consent, digest, token,
+            *self.head, source_index, source_token, self.submission_id, 1, consent, digest, token,
             json.dumps(open_values, ensure_ascii=False),
             browse["country"], browse["citizenship"], browse["year"], browse["sex"], browse["age_group"],
             browse["exploitation"], browse["control"], browse["recruitment"], browse["industry"],
@@ -593,39 +599,96 @@ def cancel_submission(
     audit(AuditAction.UPDATE, request=request, actor=actor, obj=submission, details={"cancelled": True})
 
 
-def _rotate_rows(queryset: Any, ring: KeyRing, batch: int) -> int:
-    """Re-encrypt ``protected`` and recompute ``content_hash`` of every row, ``batch`` rows at a time."""
+def _rotate_token(token: str, ring: KeyRing, counts: dict[str, int]) -> str:
+    if not token:
+        return token
+    if ring.is_current(token):
+        counts["already"] += 1
+        return token
+    return ring.rotate(token)
+
+
+def _rotate_table(
+    model: Any,
+    fields: tuple[str, ...],
+    ring: KeyRing,
+    batch: int,
+    progress: RotationProgress,
+    counts: dict[str, int],
+    name: str,
+) -> None:
+    """Re-encrypt ``fields`` of every row of ``model``, ``batch`` rows per transaction.
+
+    Each batch commits on its own: an interruption leaves every row readable with the configured
+    keys (rotated or not), and running again carries on (rows already under the newest key are
+    skipped). Only one batch is in memory at a time.
+    """
+    total = model.objects.count()
     done = 0
     last = 0
     while True:
-        rows = list(queryset.filter(pk__gt=last).order_by("pk")[:batch])
-        if not rows:
-            return done
-        for row in rows:
-            if row.protected:
-                row.protected = ring.rotate(row.protected)
-            row.content_hash = content_hash(row.values, row.protected, ring)
-        queryset.model.objects.bulk_update(rows, ["protected", "content_hash"])
+        with transaction.atomic():
+            rows = list(
+                model.objects.select_for_update()
+                .filter(pk__gt=last)
+                .order_by("pk")
+                .only("pk", *fields)[:batch]
+            )
+            if not rows:
+                break
+            changed = []
+            for row in rows:
+                before = [getattr(row, f) for f in fields]
+                after = [_rotate_token(t, ring, counts) for t in before]
+                if after != before:
+                    for f, value in zip(fields, after, strict=True):
+                        setattr(row, f, value)
+                    changed.append(row)
+            if changed:
+                model.objects.bulk_update(changed, list(fields))
+        counts[name] += len(rows)
         done += len(rows)
         last = rows[-1].pk
+        progress(name, done, total)
 
 
-@transaction.atomic
+def _no_rotation_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+RotationProgress = Callable[[str, int, int], None]
+
+
 def rotate_keys(
-    *, ring: KeyRing | None = None, actor: User | None = None, batch: int = 1000
+    *,
+    ring: KeyRing | None = None,
+    actor: User | None = None,
+    batch: int = 500,
+    file_batch: int = 1,
+    progress: RotationProgress = _no_rotation_progress,
 ) -> dict[str, int]:
-    """Re-encrypt every protected value with the newest configured key and recompute content hashes."""
+    """Re-encrypt every protected value with the newest configured key, in batches.
+
+    Case records (identifiers and the file's record id) and earlier versions go ``batch`` rows per
+    transaction; stored files (uploads, mapping files, quarantine files, up to the upload limit
+    each) ``file_batch`` at a time, so memory stays bounded by one batch. Safe to interrupt and to
+    run again: values already under the newest key are skipped (counted in ``already``). Blind
+    indexes and content hashes use a key derived from SECRET_KEY, so they do not change.
+    """
     ring = ring or keyring()
-    counts = {"records": 0, "versions": 0, "files": 0}
-    counts["records"] = _rotate_rows(CaseRecord.objects.all(), ring, batch)
-    counts["versions"] = _rotate_rows(CaseVersion.objects.all(), ring, batch)
-    for content in SubmissionContent.objects.all():
-        for name in ("upload", "mapping", "quarantine"):
-            value = getattr(content, name)
-            if value:
-                setattr(content, name, ring.rotate(value))
-        content.save(update_fields=["upload", "mapping", "quarantine"])
-        counts["files"] += 1
+    counts = {"records": 0, "versions": 0, "files": 0, "already": 0}
+    audit(
+        AuditAction.UPDATE,
+        actor=actor,
+        object_type="cases.caserecord",
+        object_repr="encryption key rotation started",
+        details={"batch": batch},
+    )
+    _rotate_table(CaseRecord, ("protected", "source_id_token"), ring, batch, progress, counts, "records")
+    _rotate_table(CaseVersion, ("protected",), ring, batch, progress, counts, "versions")
+    _rotate_table(
+        SubmissionContent, ("upload", "mapping", "quarantine"), ring, file_batch, progress, counts, "files"
+    )
     audit(
         AuditAction.UPDATE,
         actor=actor,

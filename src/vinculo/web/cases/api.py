@@ -18,6 +18,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from vinculo.charts import Suppressed
+from vinculo.errors import VinculoError
 from vinculo.web.accounts import access
 from vinculo.web.accounts.models import Organisation, User
 from vinculo.web.audit.models import AuditAction
@@ -25,8 +26,9 @@ from vinculo.web.audit.record import audit
 
 from . import actions, exports
 from .models import CaseRecord, CaseVersion, Submission
-from .protection import DIMENSIONS, EXTRA_KEY, open_protected
+from .protection import DIMENSIONS, EXTRA_KEY, open_protected, open_source_id, row_values
 from .queries import CaseFilter, count_summary, exact_counts, protect, shown, visible_cases
+from .uploads import read_upload
 
 router = Router(tags=["case data"])
 
@@ -87,13 +89,20 @@ class ProblemsOut(Schema):
 
 class CaseOut(Schema):
     id: int
-    source_record_id: str
+    source_record_id: str | None = Field(
+        None, description="The file's own record id: an identifier, for the owner's data managers only."
+    )
     owner: int
     sensitivity: str
     version: int
     submission: int
     consent_to_share: bool
-    values: dict[str, Any]
+    year: int | None = None
+    age_group: str = ""
+    values: dict[str, Any] = Field(
+        description="Non-protected values. Outside the owning organisation and those it shares the case "
+        "with (a public case), only coded values: code lists, countries, languages, yes/no."
+    )
     identifiers: dict[str, Any] | None = None
     updated_at: datetime
 
@@ -150,6 +159,25 @@ def _created(submission: Submission) -> Status[Submission]:
     return Status(status, Submission.objects.select_related("job").get(pk=submission.pk))
 
 
+def _create(**kwargs: Any) -> Submission:
+    """``actions.create_submission``; a file over the limit answers 413 with the sizes."""
+    try:
+        return actions.create_submission(**kwargs)
+    except VinculoError as exc:
+        if exc.code == "cases.file_too_large":
+            raise HttpError(413, str(exc)) from exc
+        raise
+
+
+def _read(upload: UploadedFile) -> bytes:
+    try:
+        return read_upload(upload)
+    except VinculoError as exc:
+        if exc.code == "cases.file_too_large":
+            raise HttpError(413, str(exc)) from exc
+        raise
+
+
 @router.post(
     "/submissions",
     response={201: SubmissionOut, 202: SubmissionOut},
@@ -157,7 +185,7 @@ def _created(submission: Submission) -> Status[Submission]:
 )
 def submit_json(request: HttpRequest, payload: SubmissionIn) -> Status[Submission]:
     user = _user(request)
-    submission = actions.create_submission(
+    submission = _create(
         actor=user,
         data=_decode(payload.content_base64, "content_base64"),
         file_name=payload.file_name,
@@ -174,6 +202,8 @@ def submit_json(request: HttpRequest, payload: SubmissionIn) -> Status[Submissio
     "/submissions/upload",
     response={201: SubmissionOut, 202: SubmissionOut},
     summary="Submit a case file (multipart upload)",
+    description="The file is kept in memory, never in a temporary file; a file over the platform's limit "
+    "(VINCULO_CASES_MAX_BYTES) answers 413.",
 )
 def submit_multipart(
     request: HttpRequest,
@@ -183,11 +213,11 @@ def submit_multipart(
     shared_with: Form[list[int]] = [],  # noqa: B006 - ninja reads the default, never mutates it
 ) -> Status[Submission]:
     user = _user(request)
-    submission = actions.create_submission(
+    submission = _create(
         actor=user,
-        data=file.read(),
+        data=_read(file),
         file_name=file.name or "upload",
-        mapping_data=mapping.read() if mapping else b"",
+        mapping_data=_read(mapping) if mapping else b"",
         mapping_name=(mapping.name or "mapping.csv") if mapping else "",
         sensitivity=sensitivity,
         shared_with=_organisations(shared_with),
@@ -241,22 +271,28 @@ def confirm(request: HttpRequest, submission_id: int, payload: ConfirmIn) -> Sta
 
 
 def _case_out(request: HttpRequest, record: CaseRecord, with_identifiers: bool) -> dict[str, Any]:
+    """One visible case as the caller may see it (``access.access_case_view``)."""
+    view = access.access_case_view(request.user, record)
     data: dict[str, Any] = {
         "id": record.pk,
-        "source_record_id": record.source_record_id,
+        "source_record_id": None,
         "owner": record.owner_id,
         "sensitivity": record.sensitivity,
         "version": record.version,
         "submission": record.submission_id,
         "consent_to_share": record.consent_to_share,
-        "values": record.values,
+        "year": record.year,
+        "age_group": record.age_group,
+        "values": row_values(record.values, view),
         "identifiers": None,
         "updated_at": record.updated_at,
     }
-    if with_identifiers and access.access_can_see_identifiers(request.user, record):
-        secret = open_protected(record.protected)
-        secret.pop(EXTRA_KEY, None)
-        data["identifiers"] = secret
+    if view == access.CASE_VIEW_IDENTIFIERS:
+        data["source_record_id"] = open_source_id(record.source_id_token)
+        if with_identifiers:
+            secret = open_protected(record.protected)
+            secret.pop(EXTRA_KEY, None)
+            data["identifiers"] = secret
     return data
 
 
@@ -267,7 +303,13 @@ def _filter(request: HttpRequest) -> CaseFilter:
     return case_filter
 
 
-@router.get("", response=CaseListOut, summary="Cases the caller may see, filtered (no identifiers)")
+@router.get(
+    "",
+    response=CaseListOut,
+    summary="Cases the caller may see as rows, filtered (no identifiers)",
+    description="The caller's own organisation's cases, public cases and cases shared with the caller's "
+    "organisation. Other organisations' internal cases are never listed: see /api/cases/counts.",
+)
 def list_cases(
     request: HttpRequest,
     country: str | None = None,
@@ -401,6 +443,7 @@ def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
 def get_history(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
     record = _visible_case(request, case_id)
     identifiers = access.access_can_see_identifiers(request.user, record)
+    view = access.access_case_view(request.user, record)
     items: list[dict[str, Any]] = []
     # Earlier versions, the uploader and the file are for the owning organisation only.
     member = access.access_is_member_of(request.user, record.owner_id)
@@ -432,7 +475,7 @@ def get_history(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
                 "submitted_by": by.get_username() if by and member else "",
                 "at": at,
                 "sensitivity": sensitivity,
-                "values": values,
+                "values": row_values(values, view),
                 "identifiers": secret,
             }
         )

@@ -2,7 +2,8 @@
 
 Protected identifiers (every field with ``FieldSpec.protected``: names, birthdate, document numbers,
 contact details, locations, free-text notes, and any column that is not an HTCDS field) are stored
-only inside ``protected``, one Fernet token per record (see ``vinculo.protect``). The database holds
+only inside ``protected``, one Fernet token per record (see ``vinculo.protect``); the file's own
+record id only in ``source_id_token``, with a keyed blind index for re-import. The database holds
 no plaintext identifier. The non-protected fields used for browsing are copied into indexed columns;
 multi-valued ones are kept as ``|code|code|`` text so that one row per case answers every count.
 """
@@ -84,10 +85,18 @@ class SubmissionContent(models.Model):
         return f"content of submission {self.submission_id}"
 
 
+BROWSE_COLUMNS = (
+    "country", "citizenship", "year", "sex", "age_group", "exploitation", "control", "recruitment", "industry"
+)  # fmt: skip
+
+
 class CaseRecord(OwnedRecord):
     """The current version of one case, unique per owner and source record id."""
 
-    source_record_id = models.CharField(_("source record id"), max_length=200)
+    # The file's own record id is an identifier (a police or shelter case number): stored only
+    # encrypted, and matched on re-import by its keyed blind index (``protection.source_id_index``).
+    source_id_index = models.CharField(_("blind index of the source record id"), max_length=64)
+    source_id_token = models.TextField(_("source record id (encrypted)"), blank=True)
     submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="records")
     version = models.PositiveIntegerField(default=1)
     # Not indexed alone (two values): an index here made SQLite choose slow OR plans for counts;
@@ -97,22 +106,33 @@ class CaseRecord(OwnedRecord):
     protected = models.TextField(_("protected identifiers (encrypted)"), blank=True)
     values = models.JSONField(_("non-protected values"), default=dict)
     # Browsing columns (non-protected, derived from values).
-    country = models.CharField(_("country of exploitation"), max_length=2, blank=True, db_index=True)
-    citizenship = models.CharField(_("citizenship"), max_length=200, blank=True, db_index=True)
-    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True, db_index=True)
-    sex = models.CharField(_("sex"), max_length=32, blank=True, db_index=True)
-    age_group = models.CharField(_("age group"), max_length=8, blank=True, db_index=True)
-    exploitation = models.CharField(_("forms of exploitation"), max_length=400, blank=True, db_index=True)
-    control = models.CharField(_("means of control"), max_length=600, blank=True, db_index=True)
-    recruitment = models.CharField(_("recruitment"), max_length=400, blank=True, db_index=True)
-    industry = models.CharField(_("industry"), max_length=60, blank=True, db_index=True)
+    country = models.CharField(_("country of exploitation"), max_length=2, blank=True)
+    citizenship = models.CharField(_("citizenship"), max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=32, blank=True)
+    age_group = models.CharField(_("age group"), max_length=8, blank=True)
+    exploitation = models.CharField(_("forms of exploitation"), max_length=400, blank=True)
+    control = models.CharField(_("means of control"), max_length=600, blank=True)
+    recruitment = models.CharField(_("recruitment"), max_length=400, blank=True)
+    industry = models.CharField(_("industry"), max_length=60, blank=True)
 
     class Meta:
         ordering = ["-id"]
         constraints = [
-            models.UniqueConstraint(fields=["owner", "source_record_id"], name="cases_record_source_id")
+            models.UniqueConstraint(fields=["owner", "source_id_index"], name="cases_record_source_index")
         ]
-        indexes = [models.Index(fields=["owner", "sensitivity", "consent_to_share"], name="cases_access")]
+        indexes = [
+            models.Index(fields=["owner", "sensitivity", "consent_to_share"], name="cases_access"),
+            # One index per browsing column that also holds the access columns: a count by that
+            # column reads only the (narrow) index, never the wide rows with their encrypted blobs,
+            # and a filter on the column uses it too.
+            *[
+                models.Index(fields=[dim, "sensitivity", "consent_to_share", "owner"], name=f"cases_by_{dim}")
+                for dim in BROWSE_COLUMNS
+            ],
+            # The freshness mark of cached counts (``queries.counts_generation``).
+            models.Index(fields=["updated_at"], name="cases_record_updated"),
+        ]
         verbose_name = _("case record")
         verbose_name_plural = _("case records")
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 
-from vinculo.htcds import field_catalogue
+from vinculo.htcds import FieldType, field_catalogue
 from vinculo.protect import KeyRing
 
 EXTRA_KEY = "_extra"
@@ -166,6 +166,56 @@ def content_hash(open_values: Mapping[str, Any], token: str, ring: KeyRing) -> s
     secret_text = ring.decrypt(token) if token else "{}"
     everything = json.dumps([dict(open_values), secret_text], sort_keys=True, ensure_ascii=False)
     return ring.blind_index(everything)
+
+
+SOURCE_ID_PURPOSE = "source-record-id"
+
+
+def source_id_index(source_record_id: str, ring: KeyRing | None = None) -> str:
+    """The blind index of a file's own record id (exact, keyed, stable across encryption-key rotation).
+
+    Records are matched on re-import by (owner, this index); the id itself is stored only encrypted.
+    """
+    return (ring or keyring()).blind_index(source_record_id, purpose=SOURCE_ID_PURPOSE, exact=True)
+
+
+def seal_source_id(source_record_id: str, ring: KeyRing | None = None) -> tuple[str, str]:
+    """``(blind index, encrypted token)`` of a file's own record id."""
+    ring = ring or keyring()
+    return source_id_index(source_record_id, ring), ring.encrypt(source_record_id)
+
+
+def open_source_id(token: str) -> str:
+    """The file's own record id of a case. Callers check ``access_can_see_identifiers`` first."""
+    return keyring().decrypt(token) if token else ""
+
+
+# What a row of a case shows to someone outside the owning organisation who sees it only because it
+# is public: coded values (code lists, countries, languages, yes/no). Free text (titles, cities),
+# exact dates and numbers stay with the owner and those the owner shares the case with.
+_CODED_TYPES = frozenset(
+    {
+        FieldType.PICKLIST,
+        FieldType.MULTI_PICKLIST,
+        FieldType.COUNTRY,
+        FieldType.MULTI_COUNTRY,
+        FieldType.LANGUAGE,
+        FieldType.BOOLEAN,
+    }
+)
+
+
+@cache
+def public_row_fields() -> frozenset[str]:
+    return frozenset(s.name for s in field_catalogue() if not s.protected and s.type in _CODED_TYPES)
+
+
+def row_values(values: Mapping[str, Any], view: str) -> dict[str, Any]:
+    """The non-protected values of a case as shown at ``view`` (see ``access.access_case_view``)."""
+    if view == "public":
+        allowed = public_row_fields()
+        return {k: v for k, v in values.items() if k in allowed}
+    return dict(values)
 
 
 def open_protected(token: str) -> dict[str, Any]:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.core.cache import cache as django_cache
+from django.db.models import Count, Max, QuerySet
 from django.utils.translation import gettext as _
 
 from vinculo.charts import SUPPRESSED, ChartValue, Suppressed
@@ -135,7 +138,14 @@ class CaseFilter:
 
 
 def visible_cases(user: Any, case_filter: CaseFilter | None = None) -> QuerySet[CaseRecord]:
+    """The cases ``user`` may see as rows (lists, pages, exports), filtered."""
     queryset = access.access_visible_cases(user, CaseRecord.objects.all())
+    return case_filter.apply(queryset) if case_filter else queryset
+
+
+def counted_cases(user: Any, case_filter: CaseFilter | None = None) -> QuerySet[CaseRecord]:
+    """The cases counted in aggregates shown to ``user`` (never to be listed), filtered."""
+    queryset = access.access_counted_cases(user, CaseRecord.objects.all())
     return case_filter.apply(queryset) if case_filter else queryset
 
 
@@ -211,21 +221,66 @@ def _complementary_suppression(items: list[tuple[str, int]], shown: list[ChartVa
         shown[min(others, key=lambda i: items[i][1])] = withheld()
 
 
-def count_summary(user: Any, case_filter: CaseFilter, dimensions: list[str]) -> dict[str, Any]:
-    """Total and per-dimension counts of the cases ``user`` may see, small cells protected."""
-    queryset = visible_cases(user, case_filter)
-    exact = exact_counts(user, queryset)
+COUNTS_CACHE_SECONDS = 600
+
+
+def counts_generation() -> str:
+    """A mark that changes whenever case data or its access may have changed.
+
+    Every import (the only way cases, their sensitivity, consent or sharing change) stamps its
+    submission's ``committed_at`` and the records it writes; both maxima are index look-ups.
+    """
+    from .models import Submission
+
+    stamp = Submission.objects.aggregate(at=Max("committed_at"), n=Max("id"))  # one row per file: small
+    # Two look-ups, one per index (SQLite answers a lone MAX from an index, two MAXes by a scan).
+    last_change = CaseRecord.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
+    last_id = CaseRecord.objects.order_by("-id").values_list("id", flat=True).first()
+    return f"{stamp['at']}|{stamp['n']}|{last_change}|{last_id}"
+
+
+def _raw_counts(queryset: QuerySet[CaseRecord], dimensions: list[str]) -> dict[str, Any]:
     total: int | None = None
-    result: dict[str, Any] = {"exact": exact, "dimensions": {}}
+    result: dict[str, Any] = {"dimensions": {}}
     for dim in dimensions:
         items, cases = _dimension_counts(queryset, dim)
         total = cases if total is None else total
+        result["dimensions"][dim] = items
+    result["total"] = queryset.order_by().count() if total is None else total
+    return result
+
+
+def _cached_counts(user: Any, case_filter: CaseFilter, dimensions: list[str]) -> dict[str, Any]:
+    """Exact counts and whether they may be shown exactly, cached per access scope and data state."""
+    scope = access.access_case_counts_scope(user)
+    key_text = json.dumps(
+        [counts_generation(), scope, sorted(case_filter.values.items()), dimensions], default=str
+    )
+    key = "vinculo:cases:counts:" + hashlib.sha256(key_text.encode("utf-8")).hexdigest()
+    found = django_cache.get(key)
+    if isinstance(found, dict):
+        return found
+    queryset = counted_cases(user, case_filter)
+    result = _raw_counts(queryset, dimensions)
+    result["exact"] = exact_counts(user, queryset)
+    django_cache.set(key, result, COUNTS_CACHE_SECONDS)
+    return result
+
+
+def count_summary(user: Any, case_filter: CaseFilter, dimensions: list[str]) -> dict[str, Any]:
+    """Total and per-dimension counts of the cases counted for ``user``, small cells protected.
+
+    Other organisations' internal cases are counted here but never listed (``counted_cases``).
+    """
+    raw = _cached_counts(user, case_filter, dimensions)
+    exact = bool(raw["exact"])
+    result: dict[str, Any] = {"exact": exact, "dimensions": {}}
+    for dim in dimensions:
+        items = [(str(code), int(n)) for code, n in raw["dimensions"][dim]]
         shown = [protect(n, exact) for _code, n in items]
         _complementary_suppression(items, shown)
         result["dimensions"][dim] = [
             (code, label(dim, code), value) for (code, _n), value in zip(items, shown, strict=True)
         ]
-    if total is None:
-        total = queryset.order_by().count()
-    result["total"] = protect(total, exact)
+    result["total"] = protect(int(raw["total"]), exact)
     return result

@@ -30,7 +30,7 @@ from vinculo.protect import KeyRing
 from vinculo.readers import ReaderSettings, read_table
 from vinculo.web.core.export import csv_safe
 
-from .protection import derived_secret, protected_fields
+from .protection import derived_secret
 
 # Files up to this size are checked while the user waits; larger ones in a background job.
 DEFAULT_BACKGROUND_BYTES = 2 * 1024 * 1024
@@ -78,7 +78,9 @@ def unseal_bytes(token: str, ring: KeyRing) -> bytes:
 def submission_settings(sheet: str | None = None, today: dt.date | None = None) -> SubmissionSettings:
     return SubmissionSettings(
         reader=ReaderSettings(max_bytes=max_upload_bytes(), sheet=sheet or None),
-        validation=ValidationSettings(today=today, max_issues=MAX_ISSUES),
+        # Problem lists are stored and shown on the platform: they never quote a value, since an
+        # invalid value may still identify a person (a name typed into the wrong column).
+        validation=ValidationSettings(today=today, max_issues=MAX_ISSUES, echo_values=False),
         keep_records=False,
         # A file without an id column gets ids hashed from the row: keyed, so that nobody can test a
         # guessed name and date of birth against an id they can see.
@@ -94,11 +96,13 @@ def read_mapping(data: bytes, name: str) -> ColumnMapping | None:
 
 
 def public_issue(issue: Issue) -> dict[str, Any]:
-    """An issue as a dict safe to store and show: no value of a protected or non-HTCDS field."""
+    """An issue as a dict safe to store and show: field, row, column, code, message, no value.
+
+    The reader is set not to quote values (``submission_settings``); a value that still arrives
+    (an issue made elsewhere) is dropped here.
+    """
     data = issue.to_dict()
-    fld = issue.location.field
-    if "value" in data and (fld is None or fld in protected_fields()):
-        del data["value"]
+    data.pop("value", None)
     return data
 
 
@@ -178,7 +182,7 @@ def quarantine_csv(
 
 
 def problems_csv(issues: list[dict[str, Any]], file_name: str) -> Iterator[list[Any]]:
-    """Rows of the problems download (header first); values only for non-protected fields."""
+    """Rows of the problems download (header first); no cell value (see ``public_issue``)."""
     yield [
         "file",
         "sheet",
@@ -187,7 +191,6 @@ def problems_csv(issues: list[dict[str, Any]], file_name: str) -> Iterator[list[
         "field",
         "severity",
         "code",
-        "value",
         "problem",
         "expected",
         "fix",
@@ -202,7 +205,6 @@ def problems_csv(issues: list[dict[str, Any]], file_name: str) -> Iterator[list[
             loc.get("field", ""),
             item.get("severity", ""),
             item.get("code", ""),
-            item.get("value", ""),
             item.get("message", ""),
             item.get("expected", ""),
             item.get("fix", ""),

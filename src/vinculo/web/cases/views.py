@@ -23,7 +23,7 @@ from vinculo.web.audit.record import audit
 from . import actions, exports
 from .forms import ConfirmForm, SubmissionForm
 from .models import CaseRecord, CaseVersion, Submission, SubmissionContent, SubmissionStatus
-from .protection import DIMENSIONS, EXTRA_KEY, keyring, open_protected
+from .protection import DIMENSIONS, EXTRA_KEY, keyring, open_protected, open_source_id, row_values
 from .queries import (
     SMALL_CELL,
     CaseFilter,
@@ -36,7 +36,8 @@ from .queries import (
     shown,
     visible_cases,
 )
-from .services import max_upload_bytes, problems_csv, public_issue, unseal_bytes
+from .services import problems_csv, public_issue, unseal_bytes
+from .uploads import read_upload
 
 PAGE = 50
 PROBLEMS_PAGE = 200
@@ -73,6 +74,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "record": r,
+            "source_id": open_source_id(r.source_id_token)
+            if access.access_can_see_identifiers(request.user, r)
+            else "",
             "country": label("country", r.country) if r.country else "",
             "sex": label("sex", r.sex) if r.sex else "",
             "exploitation": ", ".join(label("exploitation", c) for c in r.exploitation.split("|") if c),
@@ -189,7 +193,8 @@ def _field_rows(values: dict[str, Any], secret: dict[str, Any] | None) -> list[d
 
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_visible_case(request, pk)
-    identifiers = access.access_can_see_identifiers(request.user, record)
+    view = access.access_case_view(request.user, record)
+    identifiers = view == access.CASE_VIEW_IDENTIFIERS
     secret = open_protected(record.protected) if identifiers else None
     extra = secret.pop(EXTRA_KEY, {}) if secret else {}
     audit(AuditAction.VIEW, request=request, obj=record, details={"identifiers_shown": identifiers})
@@ -198,7 +203,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cases/detail.html",
         {
             "record": record,
-            "fields": _field_rows(record.values, secret),
+            "source_id": open_source_id(record.source_id_token) if identifiers else "",
+            "public_view": view == access.CASE_VIEW_PUBLIC,
+            "fields": _field_rows(row_values(record.values, view), secret),
             "extra": sorted(extra.items()) if isinstance(extra, dict) else [],
             "identifiers": identifiers,
             "n_versions": record.version,
@@ -209,6 +216,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def case_history(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_visible_case(request, pk)
     identifiers = access.access_can_see_identifiers(request.user, record)
+    view = access.access_case_view(request.user, record)
     versions: list[dict[str, Any]] = []
     current = {
         "version": record.version,
@@ -242,7 +250,7 @@ def case_history(request: HttpRequest, pk: int) -> HttpResponse:
         secret = open_protected(item["protected"]) if identifiers else None
         if secret:
             secret.pop(EXTRA_KEY, None)
-        item["fields"] = _field_rows(item["values"], secret)
+        item["fields"] = _field_rows(row_values(item["values"], view), secret)
         versions.append(item)
     audit(
         AuditAction.VIEW,
@@ -312,15 +320,16 @@ def submission_create(request: HttpRequest) -> HttpResponse:
     form = SubmissionForm(request.POST or None, request.FILES or None)
     problem = ""
     details: list[dict[str, Any]] = []
+    status = 200
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         mapping = form.cleaned_data.get("mapping")
         try:
             submission = actions.create_submission(
                 actor=user,
-                data=upload.read(max_upload_bytes() + 1),
+                data=read_upload(upload),
                 file_name=upload.name,
-                mapping_data=mapping.read() if mapping else b"",
+                mapping_data=read_upload(mapping) if mapping else b"",
                 mapping_name=mapping.name if mapping else "",
                 sensitivity=form.cleaned_data["sensitivity"],
                 shared_with=form.cleaned_data["shared_with"],
@@ -329,9 +338,13 @@ def submission_create(request: HttpRequest) -> HttpResponse:
         except VinculoError as exc:
             problem = str(exc)
             details = [public_issue(i) for i in exc.issues[:50]]
+            if exc.code == "cases.file_too_large":
+                status = 413
         else:
             return redirect("cases:submission", pk=submission.pk)
-    return render(request, "cases/submit.html", {"form": form, "problem": problem, "details": details})
+    return render(
+        request, "cases/submit.html", {"form": form, "problem": problem, "details": details}, status=status
+    )
 
 
 @login_required

@@ -172,6 +172,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Uploads may hold victims' data: kept in memory up to the case-file limit, never spooled to the
+# system temporary directory; bigger ones are refused with the sizes (vinculo.web.cases.uploads).
+FILE_UPLOAD_HANDLERS = ["vinculo.web.cases.uploads.MemoryOnlyUploadHandler"]
 
 # How long an API token stays valid unless revoked.
 VINCULO_TOKEN_DAYS = 90
