@@ -12,7 +12,13 @@ import logging
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import (
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.security import HttpBearer
@@ -21,6 +27,7 @@ from ninja.utils import check_csrf
 from vinculo.errors import VinculoError
 
 from .accounts.actions import authenticate_token
+from .core.limits import max_body_bytes
 
 logger = logging.getLogger("vinculo.api")
 
@@ -72,13 +79,13 @@ def error_response(
 def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
     """A pydantic location as a readable field path: ("body", "payload", "shared_with", 0) -> "shared_with[0]".
 
-    The first item names where the value came from (body, query, path...); for a body, the second is the
-    name of the view's parameter, which the caller never sees.
+    The first item names where the value came from (body, query, path...); for a JSON body, the second is
+    the name of the view's parameter, which the caller never sees (form fields are named directly).
     """
     parts = list(loc)
     if parts and parts[0] in ("body", "query", "path", "header", "cookie", "form", "file"):
         source = parts.pop(0)
-        if source in ("body", "form") and len(parts) > 1:
+        if source == "body" and len(parts) > 1:
             parts.pop(0)
     text = ""
     for part in parts:
@@ -139,6 +146,24 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _vinculo_error(request: HttpRequest, exc: VinculoError) -> HttpResponse:
     errors = [i.to_dict() for i in exc.issues]
     return error_response(request, 400, exc.code, str(exc), errors)
+
+
+@api.exception_handler(SuspiciousOperation)
+def _suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    """Bodies over the limits (413) and other requests Django refuses to parse (400); never a 500."""
+    if isinstance(exc, RequestDataTooBig):
+        limit = max_body_bytes(request.META.get("CONTENT_TYPE", ""))
+        return error_response(
+            request, 413, "too_large", f"The request body is too large: the limit is {limit:,} bytes."
+        )
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        return error_response(request, 413, "too_large", "The request has too many fields or files.")
+    return error_response(request, 400, "bad_request", "The request could not be understood.")
+
+
+@api.exception_handler(UnreadablePostError)
+def _unreadable(request: HttpRequest, exc: UnreadablePostError) -> HttpResponse:
+    return error_response(request, 400, "bad_request", "The request body could not be read: send it again.")
 
 
 @api.exception_handler(Exception)

@@ -12,6 +12,7 @@ from vinculo.web.accounts import access
 from vinculo.web.accounts.models import Organisation, User
 from vinculo.web.audit.models import AuditAction
 from vinculo.web.audit.record import audit
+from vinculo.web.core.bounds import ObjectId
 from vinculo.web.core.models import Country, Sensitivity
 
 from . import actions
@@ -53,7 +54,7 @@ class NoticeIn(Schema):
     title: str = Field(min_length=1, max_length=200)
     body: str = Field(min_length=1, max_length=50_000)
     sensitivity: SensitivityLiteral = "restricted"
-    shared_with: list[int] = []
+    shared_with: list[ObjectId] = []
     countries: list[str] = []
 
 
@@ -62,11 +63,11 @@ class NoticePatch(Schema):
     title: str | None = Field(default=None, min_length=1, max_length=200)
     body: str | None = Field(default=None, min_length=1, max_length=50_000)
     sensitivity: SensitivityLiteral | None = None
-    shared_with: list[int] | None = None
+    shared_with: list[ObjectId] | None = None
     countries: list[str] | None = None
 
 
-def _visible(request: HttpRequest, notice_id: int) -> Notice:
+def _visible(request: HttpRequest, notice_id: ObjectId) -> Notice:
     notice = Notice.objects.filter(pk=notice_id).first()
     if notice is None or not access.access_can_view(request.user, notice):
         raise Http404
@@ -109,7 +110,7 @@ def list_notices(request: HttpRequest, sensitivity: SensitivityLiteral | None = 
 
 
 @router.get("/{notice_id}", response=NoticeOut, summary="One notice")
-def get_notice(request: HttpRequest, notice_id: int) -> Notice:
+def get_notice(request: HttpRequest, notice_id: ObjectId) -> Notice:
     notice = _visible(request, notice_id)
     if notice.sensitivity == Sensitivity.RESTRICTED:
         audit(AuditAction.VIEW, request=request, obj=notice)
@@ -135,7 +136,7 @@ def create_notice(request: HttpRequest, payload: NoticeIn) -> Status[Notice]:
 
 
 @router.patch("/{notice_id}", response=NoticeOut, summary="Change a notice")
-def update_notice(request: HttpRequest, notice_id: int, payload: NoticePatch) -> Notice:
+def update_notice(request: HttpRequest, notice_id: ObjectId, payload: NoticePatch) -> Notice:
     notice = _visible(request, notice_id)
     if not access.access_can_change(request.user, notice):
         raise HttpError(
@@ -156,7 +157,7 @@ def update_notice(request: HttpRequest, notice_id: int, payload: NoticePatch) ->
 
 
 @router.delete("/{notice_id}", response={204: None}, summary="Delete a notice")
-def delete_notice(request: HttpRequest, notice_id: int) -> Status[None]:
+def delete_notice(request: HttpRequest, notice_id: ObjectId) -> Status[None]:
     notice = _visible(request, notice_id)
     if not access.access_can_change(request.user, notice):
         raise HttpError(

@@ -12,6 +12,7 @@ from vinculo.web.accounts import access
 from vinculo.web.accounts.models import User
 from vinculo.web.audit.models import AuditAction
 from vinculo.web.audit.record import audit
+from vinculo.web.core.bounds import ObjectId
 from vinculo.web.core.models import Country
 
 from . import actions
@@ -69,7 +70,7 @@ class NoteIn(Schema):
     title: str = Field(min_length=1, max_length=200)
     text: str = Field(min_length=1, max_length=50000)
     countries: list[str] = []
-    programme_id: int | None = Field(default=None, ge=1)
+    programme_id: ObjectId | None = None
 
 
 def _out(m: Mechanism, member: bool) -> dict[str, Any]:
@@ -149,7 +150,7 @@ def post_note(request: HttpRequest, payload: NoteIn) -> Status[Any]:
 
 
 @router.get("/{mechanism_id}", response=MechanismOut, summary="One mechanism")
-def get_mechanism(request: HttpRequest, mechanism_id: int) -> dict[str, Any]:
+def get_mechanism(request: HttpRequest, mechanism_id: ObjectId) -> dict[str, Any]:
     m = Mechanism.objects.select_related("country", "organisation").filter(pk=mechanism_id).first()
     if m is None:
         raise Http404

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from vinculo.web.accounts import access
 from vinculo.web.accounts.models import User
+from vinculo.web.core.bounds import Version
 
 from . import actions, services
 from .models import TreatyEntry
@@ -55,7 +56,7 @@ class VersionOut(Schema):
 
 
 class EntryPatch(Schema):
-    version: int = Field(description="The version you loaded; a stale version is refused with 409.")
+    version: Version = Field(description="The version you loaded; a stale version is refused with 409.")
     status: StatusLiteral | None = None
     signature_date: date | None = None
     signature_precision: PrecisionLiteral | None = None
