@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -15,7 +14,7 @@ from typing import Any
 from vinculo.errors import Issue, Location, VinculoError
 from vinculo.htcds._convert import norm_key
 from vinculo.htcds._fields import FieldCatalogue, FieldType, field_catalogue, xlsform_labels
-from vinculo.readers import Formula, column_letter, decode_text
+from vinculo.readers import Formula, column_letter, decode_text, parse_json
 
 __all__ = ["ColumnMapping", "ColumnPlan", "load_mapping", "looks_like_header", "plan_columns"]
 
@@ -447,18 +446,36 @@ def load_mapping(
     recodes: list[tuple[int, str, str, str]] = []  # (line, column-or-field, source value, target)
     if text.lstrip().startswith("{"):
         try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as exc:
+            doc = parse_json(text, display)
+        except VinculoError as exc:
             raise VinculoError(
-                f"{display}, line {exc.lineno}: the mapping JSON is malformed ({exc.msg}).",
+                f"{exc.message} (mapping file)",
                 code="htcds.bad_mapping",
                 fields={"file": display},
                 fix='Expected {"columns": {...}, "values": {...}}.',
             ) from None
-        for k, v in dict(doc.get("columns", {})).items():
+        columns_doc = doc.get("columns", {}) if isinstance(doc, dict) else None
+        values_doc = doc.get("values", {}) if isinstance(doc, dict) else None
+        if (
+            not isinstance(columns_doc, dict)
+            or not isinstance(values_doc, dict)
+            or not all(v is None or isinstance(v, str) for v in columns_doc.values())
+            or not all(
+                isinstance(t, dict) and all(isinstance(d, str | int | float | bool) for d in t.values())
+                for t in values_doc.values()
+            )
+        ):
+            raise VinculoError(
+                f"{display}: the mapping JSON does not have the expected shape.",
+                code="htcds.bad_mapping",
+                fields={"file": display},
+                fix='Expected {"columns": {"source column": "HTCDS field" or null}, '
+                '"values": {"HTCDS field": {"source value": "HTCDS value"}}}.',
+            )
+        for k, v in columns_doc.items():
             columns[str(k)] = str(v) if v else None
-        for fld, table in dict(doc.get("values", {})).items():
-            for src, dst in dict(table).items():
+        for fld, table in values_doc.items():
+            for src, dst in table.items():
                 recodes.append((0, str(fld), str(src), str(dst)))
     else:
         reader = csv.DictReader(io.StringIO(text))
