@@ -142,10 +142,32 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(request, exc.status_code, code.get(exc.status_code, "error"), str(exc))
 
 
+def _without_values(text: str, values: set[str]) -> str:
+    """``text`` with every quoted occurrence of a submitted value replaced by a neutral word."""
+    for value in sorted(values, key=len, reverse=True):
+        for quoted in (repr(value), f'"{value}"', f"'{value}'", f"\u201c{value}\u201d"):
+            text = text.replace(quoted, "this value")
+    return text
+
+
+def public_issues(exc: VinculoError) -> tuple[str, list[dict[str, Any]]]:
+    """The message and issues of ``exc`` as the API shows them: code, message, fix, severity and where
+    (file, sheet, row, column, field), never the submitted value (``Issue.value``) nor one quoted in a
+    message, so an error cannot echo what was uploaded (a victim's name, say) back to the caller."""
+    values = {i.value for i in exc.issues if i.value}
+    errors = []
+    for issue in exc.issues:
+        data = issue.to_dict()
+        data.pop("value", None)
+        data["message"] = _without_values(issue.message, values)
+        errors.append(data)
+    return _without_values(str(exc), values), errors
+
+
 @api.exception_handler(VinculoError)
 def _vinculo_error(request: HttpRequest, exc: VinculoError) -> HttpResponse:
-    errors = [i.to_dict() for i in exc.issues]
-    return error_response(request, 400, exc.code, str(exc), errors)
+    message, errors = public_issues(exc)
+    return error_response(request, 400, exc.code, message, errors)
 
 
 @api.exception_handler(SuspiciousOperation)

@@ -134,7 +134,9 @@ def _organisations(ids: list[int]) -> list[Organisation]:
     missing = sorted(set(ids) - {o.pk for o in found})
     if missing:
         raise HttpError(
-            400, f"shared_with: no active organisation has id {missing[0]}. Use GET /api/organisations."
+            400,
+            f"shared_with[{ids.index(missing[0])}]: no active organisation has this id. "
+            "Use GET /api/organisations.",
         )
     return found
 
@@ -324,7 +326,9 @@ def counts(
     unknown = [d for d in wanted if d not in DIMENSIONS]
     if unknown:
         raise HttpError(
-            400, f"dimensions: {unknown[0]!r} is not a dimension. Use any of: {', '.join(DIMENSIONS)}."
+            400,
+            f"dimensions: item {wanted.index(unknown[0]) + 1} is not a dimension. "
+            f"Use any of: {', '.join(DIMENSIONS)}.",
         )
     summary = count_summary(request.user, case_filter, wanted)
     audit(

@@ -121,7 +121,7 @@ def create_estimate(request: HttpRequest, payload: EstimateIn) -> Status[Estimat
     if payload.country:
         country = Country.objects.filter(iso3=payload.country.upper()).first()
         if country is None:
-            raise HttpError(400, f"country: {payload.country!r} is not an ISO 3166-1 alpha-3 code.")
+            raise HttpError(400, "country: not the ISO 3166-1 alpha-3 code of a known country.")
     settings = payload.dict(include={"method", "ci", "level", "pthresh", "max_order", "nboot", "seed"})
     if settings["method"] == "bayes":
         settings["ci"] = "none"

@@ -79,7 +79,9 @@ def _organisations(ids: list[int]) -> list[Organisation]:
     missing = sorted(set(ids) - {o.pk for o in found})
     if missing:
         raise HttpError(
-            400, f"shared_with: no active organisation has id {missing[0]}. Use GET /api/organisations."
+            400,
+            f"shared_with[{ids.index(missing[0])}]: no active organisation has this id. "
+            "Use GET /api/organisations.",
         )
     return found
 
@@ -90,7 +92,9 @@ def _countries(codes: list[str]) -> list[Country]:
     missing = sorted(set(upper) - {c.iso3 for c in found})
     if missing:
         raise HttpError(
-            400, f"countries: {missing[0]!r} is not an ISO 3166-1 alpha-3 code. Use GET /api/countries."
+            400,
+            f"countries[{upper.index(missing[0])}]: not the ISO 3166-1 alpha-3 code of a known country. "
+            "Use GET /api/countries.",
         )
     return found
 

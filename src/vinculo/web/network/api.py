@@ -135,7 +135,9 @@ def post_note(request: HttpRequest, payload: NoteIn) -> Status[Any]:
     missing = sorted(set(codes) - {c.iso3 for c in countries})
     if missing:
         raise HttpError(
-            400, f"countries: {missing[0]!r} is not an ISO 3166-1 alpha-3 code. Use GET /api/countries."
+            400,
+            f"countries[{codes.index(missing[0])}]: not the ISO 3166-1 alpha-3 code of a known country. "
+            "Use GET /api/countries.",
         )
     assert isinstance(request.user, User)
     note = actions.create_note(

@@ -162,7 +162,7 @@ def post_contribution(request: HttpRequest, payload: ContributionIn) -> Status[A
         if org is None:
             raise HttpError(
                 400,
-                f"donor_organisation: no organisation has id {payload.donor_organisation}. Use GET /api/organisations.",
+                "donor_organisation: no organisation has this id. Use GET /api/organisations.",
             )
     c = actions.record_contribution(
         actor=user,
