@@ -21,6 +21,7 @@ from django.core.exceptions import (
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.security import HttpBearer
 from ninja.utils import check_csrf
 
@@ -93,7 +94,80 @@ def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
     return text or "request"
 
 
-api = NinjaAPI(
+ERROR_SCHEMA: dict[str, Any] = {
+    "title": "Error",
+    "type": "object",
+    "description": "Every error has this shape.",
+    "required": ["ok", "error", "errors", "code", "status"],
+    "properties": {
+        "ok": {"type": "boolean", "enum": [False]},
+        "error": {"type": "string", "description": "What went wrong and how to fix it."},
+        "errors": {
+            "type": "array",
+            "description": "One entry per problem: field or location, code and message (never the value).",
+            "items": {"type": "object"},
+        },
+        "code": {"type": "string", "description": "A stable machine-readable code."},
+        "status": {"type": "integer", "description": "The HTTP status, repeated."},
+    },
+}
+
+_ERRORS = {
+    "400": "Bad request: the request or an uploaded file cannot be used (see code and errors).",
+    "401": "The bearer token is malformed, unknown, expired or revoked.",
+    "403": "Your role does not allow this, or a session request lacks its CSRF token.",
+    "404": "Not found, or you do not have access to it (the two are never told apart).",
+    "413": "The request body is over the size limit.",
+    "422": "A parameter or a field of the body is missing or invalid (each is named in errors).",
+}
+
+
+class PlatformAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document says what the API really does.
+
+    Every route accepts a bearer token, a browser session, or no credentials at all (then the caller sees
+    public data only, and a route that needs a role answers 403 or 404), so security is optional on every
+    operation. Every operation documents its error answers in the one error shape: 400, 401, 403 and 404
+    everywhere, 422 where it takes parameters or a body, 413 where it takes a body.
+    """
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {})
+        components.setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        components.setdefault("securitySchemes", {})["SessionCookie"] = {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": "sessionid",
+            "description": "A signed-in browser session; unsafe methods also need the X-CSRFToken header.",
+        }
+        for operations in schema.get("paths", {}).values():
+            for method, operation in operations.items():
+                if not isinstance(operation, dict) or "responses" not in operation:
+                    continue
+                if operation.get("security"):
+                    operation["security"] = [{"PlatformAuth": []}, {"SessionCookie": []}, {}]
+                codes = ["400", "401", "403", "404"]
+                if operation.get("parameters") or operation.get("requestBody"):
+                    codes.append("422")
+                if operation.get("requestBody") or method in ("post", "put", "patch"):
+                    codes.append("413")
+                for code in codes:
+                    operation["responses"].setdefault(
+                        code,
+                        {
+                            "description": _ERRORS[code],
+                            "content": {
+                                "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                            },
+                        },
+                    )
+        return schema
+
+
+api = PlatformAPI(
     title="vinculo API",
     version="1",
     description=(

@@ -40,7 +40,7 @@ class PillarOut(Schema):
         return list(obj.action_points.all())
 
 
-class CycleOut(Schema):
+class AppraisalCycleOut(Schema):
     year: int
     title: str
     is_open: bool
@@ -99,7 +99,7 @@ def list_pillars(request: HttpRequest) -> list[Any]:
     return list(Pillar.objects.prefetch_related("action_points"))
 
 
-@router.get("/cycles", response=list[CycleOut], summary="Appraisal cycles")
+@router.get("/cycles", response=list[AppraisalCycleOut], summary="Appraisal cycles")
 def list_cycles(request: HttpRequest) -> list[Any]:
     return list(Cycle.objects.all())
 

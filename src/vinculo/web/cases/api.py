@@ -105,7 +105,7 @@ class CaseListOut(Schema):
     cases: list[CaseOut]
 
 
-class VersionOut(Schema):
+class CaseVersionOut(Schema):
     version: int
     submission: int
     submitted_by: str
@@ -181,7 +181,7 @@ def submit_json(request: HttpRequest, payload: SubmissionIn) -> Status[Submissio
 def submit_multipart(
     request: HttpRequest,
     file: File[UploadedFile],
-    mapping: File[UploadedFile] | None = None,
+    mapping: File[UploadedFile | None] = None,
     sensitivity: Form[SensitivityLiteral] = "restricted",
     shared_with: Form[list[ObjectId]] = [],  # noqa: B006 - ninja reads the default, never mutates it
 ) -> Status[Submission]:
@@ -403,7 +403,7 @@ def get_case(request: HttpRequest, case_id: ObjectId) -> dict[str, Any]:
     return data
 
 
-@router.get("/{case_id}/history", response=list[VersionOut], summary="Every version of one case")
+@router.get("/{case_id}/history", response=list[CaseVersionOut], summary="Every version of one case")
 def get_history(request: HttpRequest, case_id: ObjectId) -> list[dict[str, Any]]:
     record = _visible_case(request, case_id)
     identifiers = access.access_can_see_identifiers(request.user, record)

@@ -78,7 +78,7 @@ class IndicatorOut(Schema):
     countries: int
 
 
-class CountryOut(Schema):
+class EvidenceCountryOut(Schema):
     iso3: str
     name: str
     region: str
@@ -146,7 +146,9 @@ def indicators(request: HttpRequest, release: Version | None = None) -> list[dic
     ]
 
 
-@router.get("/countries", response=list[CountryOut], summary="Reporting countries with their UNODC region")
+@router.get(
+    "/countries", response=list[EvidenceCountryOut], summary="Reporting countries with their UNODC region"
+)
 def countries(request: HttpRequest, release: Version | None = None) -> list[dict[str, str]]:
     _rel, loaded = _loaded(release)
     return [

@@ -48,7 +48,7 @@ class StateOut(Schema):
     entries: list[EntryOut]
 
 
-class VersionOut(Schema):
+class TreatyVersionOut(Schema):
     version: int
     changed_at: datetime
     reason: str
@@ -177,7 +177,9 @@ def patch_entry(
 
 
 @router.get(
-    "/{iso3}/{instrument}/history", response=list[VersionOut], summary="Edit history (signed-in members)"
+    "/{iso3}/{instrument}/history",
+    response=list[TreatyVersionOut],
+    summary="Edit history (signed-in members)",
 )
 def entry_history(request: HttpRequest, iso3: str, instrument: InstrumentLiteral) -> list[Any]:
     if not request.user.is_authenticated:

@@ -64,7 +64,7 @@ class CycleIn(Schema):
     closes_on: date
 
 
-class CycleOut(Schema):
+class FundCycleOut(Schema):
     id: int
     title: str
     year: int
@@ -186,7 +186,7 @@ def post_contribution(request: HttpRequest, payload: ContributionIn) -> Status[A
     )
 
 
-@router.post("/cycles", response={201: CycleOut}, summary="Open a grant cycle (administrators)")
+@router.post("/cycles", response={201: FundCycleOut}, summary="Open a grant cycle (administrators)")
 def post_cycle(request: HttpRequest, payload: CycleIn) -> Status[Any]:
     user = _manager(request)
     return Status(201, actions.create_cycle(actor=user, request=request, **payload.dict()))
