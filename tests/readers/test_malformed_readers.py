@@ -97,3 +97,10 @@ def test_a_count_beyond_ten_billion_is_a_bad_count_not_an_overflow(count: str, t
         read_histories(path)
     assert caught.value.code == "mse.bad_count"
     assert caught.value.issues[0].location.row == 2
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n", "\n"])
+def test_a_mapping_csv_reads_any_line_ending(newline: str) -> None:
+    text = newline.join(["source_column,htcds_field", "Sex,prs_Gender", ""])
+    mapping = load_mapping(text.encode(), name="mapping.csv")
+    assert mapping.columns == {"Sex": "prs_Gender"}

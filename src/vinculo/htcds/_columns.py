@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -14,7 +12,7 @@ from typing import Any
 from vinculo.errors import Issue, Location, VinculoError
 from vinculo.htcds._convert import norm_key
 from vinculo.htcds._fields import FieldCatalogue, FieldType, field_catalogue, xlsform_labels
-from vinculo.readers import Formula, column_letter, decode_text, parse_json
+from vinculo.readers import Formula, ReaderSettings, column_letter, decode_text, parse_json, read_table
 
 __all__ = ["ColumnMapping", "ColumnPlan", "load_mapping", "looks_like_header", "plan_columns"]
 
@@ -441,7 +439,7 @@ def load_mapping(
                 fields={"file": display},
                 fix="Check the path given with --mapping.",
             ) from None
-    text, _, _ = decode_text(data, display)
+    text, encoding, _ = decode_text(data, display)
     columns: dict[str, str | None] = {}
     recodes: list[tuple[int, str, str, str]] = []  # (line, column-or-field, source value, target)
     if text.lstrip().startswith("{"):
@@ -478,20 +476,24 @@ def load_mapping(
             for src, dst in table.items():
                 recodes.append((0, str(fld), str(src), str(dst)))
     else:
-        reader = csv.DictReader(io.StringIO(text))
+        table = read_table(data, name=display, settings=ReaderSettings(encoding=encoding))
+        rows = iter(table.rows)
+        first = next(rows, None)
+        header = [str(h).strip() if h is not None else "" for h in first[1]] if first else []
         need = {"source_column", "htcds_field"}
-        if not reader.fieldnames or not need <= set(reader.fieldnames):
+        if not need <= set(header):
             raise VinculoError(
-                f"{display}: the mapping CSV header is {reader.fieldnames!r}.",
+                f"{display}: the mapping CSV header is {header!r}.",
                 code="htcds.bad_mapping",
                 fields={"file": display},
                 fix="Use the header source_column,htcds_field,source_value,htcds_value.",
             )
-        for line, row in enumerate(reader, start=2):
-            col = (row.get("source_column") or "").strip()
-            fld = (row.get("htcds_field") or "").strip()
-            src = (row.get("source_value") or "").strip()
-            dst = (row.get("htcds_value") or "").strip()
+        for line, cells in rows:
+            row = {h: ("" if v is None else str(v)) for h, v in zip(header, cells, strict=False)}
+            col = row.get("source_column", "").strip()
+            fld = row.get("htcds_field", "").strip()
+            src = row.get("source_value", "").strip()
+            dst = row.get("htcds_value", "").strip()
             if src:
                 recodes.append((line, col or fld, src, dst))
             elif col:
