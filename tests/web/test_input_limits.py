@@ -238,3 +238,53 @@ def test_a_capture_history_table_with_any_line_ending_is_accepted(world: World, 
     assert response.status_code == 202, response.content
     assert response.json()["lists"] == ["A", "B"]
     assert response.json()["n_observed"] == 60
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n", "\n"])
+def test_list_files_with_any_line_ending_are_matched_not_a_500(world: World, newline: str) -> None:
+    police = newline.join(["id", "a1", "a2", "a3", "b1", ""]).encode()
+    ngo = newline.join(["id", "a1", "b1", "c1", ""]).encode()
+    response = world.client_for("owner_manager").post(
+        "/estimates/new/",
+        {
+            "title": "lists",
+            "method": "main",
+            "ci": "wald",
+            "level": "0.95",
+            "pthresh": "0.02",
+            "max_order": "2",
+            "nboot": "100",
+            "seed": "1",
+            "sensitivity": "restricted",
+            "list_files": [SimpleUploadedFile("police.csv", police), SimpleUploadedFile("ngo.csv", ngo)],
+        },
+    )
+    assert response.status_code == 302, response.content[:500]
+    estimate = Estimate.objects.latest("pk")
+    assert sorted(estimate.lists) == ["ngo", "police"]
+    assert estimate.n_observed == 5
+
+
+def test_a_list_file_with_an_unclosed_quote_is_refused_with_a_message(world: World) -> None:
+    before = Estimate.objects.count()
+    response = world.client_for("owner_manager").post(
+        "/estimates/new/",
+        {
+            "title": "lists",
+            "method": "main",
+            "ci": "wald",
+            "level": "0.95",
+            "pthresh": "0.02",
+            "max_order": "2",
+            "nboot": "100",
+            "seed": "1",
+            "sensitivity": "restricted",
+            "list_files": [
+                SimpleUploadedFile("police.csv", b'id\na1\n"a2\n'),
+                SimpleUploadedFile("ngo.csv", b"id\na1\n"),
+            ],
+        },
+    )
+    assert response.status_code in (200, 400)
+    assert "police.csv" in response.content.decode()
+    assert Estimate.objects.count() == before
