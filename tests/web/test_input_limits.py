@@ -288,3 +288,14 @@ def test_a_list_file_with_an_unclosed_quote_is_refused_with_a_message(world: Wor
     assert response.status_code in (200, 400)
     assert "police.csv" in response.content.decode()
     assert Estimate.objects.count() == before
+
+
+@override_settings(VINCULO_CASES_MAX_BYTES=10_000)
+def test_the_upload_limit_follows_the_case_file_limit_by_default(world: World) -> None:
+    response = Client().post(
+        "/api/cases/submissions/upload",
+        {"file": SimpleUploadedFile("c.csv", b"a,b\n" + b"1,2\n" * 300_000)},
+        **bearer(world),
+    )
+    assert response.status_code == 413
+    assert f"{10_000 + 1024 * 1024:,}" in response.json()["error"]

@@ -5,8 +5,8 @@
 * **400** when the ``Host`` header is not in ``ALLOWED_HOSTS`` (logged as one line, never a traceback);
 * **400** when ``Content-Length`` is not a whole number;
 * **413** when ``Content-Length`` is above the limit: ``VINCULO_MAX_UPLOAD_BYTES`` for multipart uploads
-  (default 101 MiB: the 100 MiB case-file limit plus the form around it), ``DATA_UPLOAD_MAX_MEMORY_SIZE``
-  for every other body (JSON, forms; default 10 MiB).
+  (by default ``VINCULO_CASES_MAX_BYTES``, 100 MiB, plus 1 MiB for the form around the file),
+  ``DATA_UPLOAD_MAX_MEMORY_SIZE`` for every other body (JSON, forms; default 10 MiB).
 
 The body is never read. API paths (``/api/...``) answer the API error shape
 ``{"ok": false, "error", "errors", "code", "status"}``; pages answer a short HTML page. Nothing the client
@@ -28,15 +28,24 @@ __all__ = ["RequestLimitsMiddleware", "max_body_bytes", "refusal"]
 
 logger = logging.getLogger("vinculo.requests")
 
-DEFAULT_MAX_UPLOAD_BYTES = 101 * 1024 * 1024
+FORM_ALLOWANCE = 1024 * 1024  # the multipart envelope and form fields around the largest file
+DEFAULT_CASES_MAX_BYTES = 100 * 1024 * 1024
+
+
+def max_upload_bytes() -> int:
+    """``VINCULO_MAX_UPLOAD_BYTES``, by default the case-file limit (``VINCULO_CASES_MAX_BYTES``) plus 1 MiB."""
+    explicit = getattr(settings, "VINCULO_MAX_UPLOAD_BYTES", None)
+    if explicit is not None:
+        return int(explicit)
+    return int(getattr(settings, "VINCULO_CASES_MAX_BYTES", DEFAULT_CASES_MAX_BYTES)) + FORM_ALLOWANCE
 
 
 def max_body_bytes(content_type: str) -> int:
     """Largest request body accepted for this content type."""
     if content_type.split(";", 1)[0].strip().lower() == "multipart/form-data":
-        return int(getattr(settings, "VINCULO_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES))
+        return max_upload_bytes()
     limit = getattr(settings, "DATA_UPLOAD_MAX_MEMORY_SIZE", None)
-    return int(limit) if limit is not None else DEFAULT_MAX_UPLOAD_BYTES
+    return int(limit) if limit is not None else max_upload_bytes()
 
 
 def is_api(request: HttpRequest) -> bool:
