@@ -20,9 +20,15 @@ from vinculo.errors import VinculoError, format_issues
 __all__ = ["estimate"]
 
 
+class _UnreadableFile(click.ClickException):
+    exit_code = 2
+
+
 def _fail(exc: VinculoError) -> click.ClickException:
+    """Exit 2 when the file cannot be used at all (unreadable, wrong format or encoding, malformed CSV/JSON),
+    1 when it was read but its content is not a usable capture-history table."""
     text = format_issues(exc.issues) if exc.issues else f"{exc.code}: {exc}"
-    return click.ClickException(text)
+    return _UnreadableFile(text) if exc.code.startswith("readers.") else click.ClickException(text)
 
 
 class _Progress:
@@ -154,7 +160,8 @@ def estimate(
     """Estimate the total population, including unseen cases, from a capture-history table.
 
     FILE is a CSV with one 0/1 column per list and a `count` column, one row per capture
-    history (which lists a case is on).
+    history (which lists a case is on). Exit status: 0 on success, 1 when the table is not usable
+    (bad counts, too few lists...), 2 when the file cannot be read at all.
     """
     if (country is None) != (year is None):
         raise click.UsageError(

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -15,7 +12,7 @@ from typing import Any
 from vinculo.errors import Issue, Location, VinculoError
 from vinculo.htcds._convert import norm_key
 from vinculo.htcds._fields import FieldCatalogue, FieldType, field_catalogue, xlsform_labels
-from vinculo.readers import Formula, column_letter, decode_text
+from vinculo.readers import Formula, ReaderSettings, column_letter, decode_text, parse_json, read_table
 
 __all__ = ["ColumnMapping", "ColumnPlan", "load_mapping", "looks_like_header", "plan_columns"]
 
@@ -442,39 +439,61 @@ def load_mapping(
                 fields={"file": display},
                 fix="Check the path given with --mapping.",
             ) from None
-    text, _, _ = decode_text(data, display)
+    text, encoding, _ = decode_text(data, display)
     columns: dict[str, str | None] = {}
     recodes: list[tuple[int, str, str, str]] = []  # (line, column-or-field, source value, target)
     if text.lstrip().startswith("{"):
         try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as exc:
+            doc = parse_json(text, display)
+        except VinculoError as exc:
             raise VinculoError(
-                f"{display}, line {exc.lineno}: the mapping JSON is malformed ({exc.msg}).",
+                f"{exc.message} (mapping file)",
                 code="htcds.bad_mapping",
                 fields={"file": display},
                 fix='Expected {"columns": {...}, "values": {...}}.',
             ) from None
-        for k, v in dict(doc.get("columns", {})).items():
+        columns_doc = doc.get("columns", {}) if isinstance(doc, dict) else None
+        values_doc = doc.get("values", {}) if isinstance(doc, dict) else None
+        if (
+            not isinstance(columns_doc, dict)
+            or not isinstance(values_doc, dict)
+            or not all(v is None or isinstance(v, str) for v in columns_doc.values())
+            or not all(
+                isinstance(t, dict) and all(isinstance(d, str | int | float | bool) for d in t.values())
+                for t in values_doc.values()
+            )
+        ):
+            raise VinculoError(
+                f"{display}: the mapping JSON does not have the expected shape.",
+                code="htcds.bad_mapping",
+                fields={"file": display},
+                fix='Expected {"columns": {"source column": "HTCDS field" or null}, '
+                '"values": {"HTCDS field": {"source value": "HTCDS value"}}}.',
+            )
+        for k, v in columns_doc.items():
             columns[str(k)] = str(v) if v else None
-        for fld, table in dict(doc.get("values", {})).items():
-            for src, dst in dict(table).items():
+        for fld, table in values_doc.items():
+            for src, dst in table.items():
                 recodes.append((0, str(fld), str(src), str(dst)))
     else:
-        reader = csv.DictReader(io.StringIO(text))
+        table = read_table(data, name=display, settings=ReaderSettings(encoding=encoding))
+        rows = iter(table.rows)
+        first = next(rows, None)
+        header = [str(h).strip() if h is not None else "" for h in first[1]] if first else []
         need = {"source_column", "htcds_field"}
-        if not reader.fieldnames or not need <= set(reader.fieldnames):
+        if not need <= set(header):
             raise VinculoError(
-                f"{display}: the mapping CSV header is {reader.fieldnames!r}.",
+                f"{display}: the mapping CSV header is {header!r}.",
                 code="htcds.bad_mapping",
                 fields={"file": display},
                 fix="Use the header source_column,htcds_field,source_value,htcds_value.",
             )
-        for line, row in enumerate(reader, start=2):
-            col = (row.get("source_column") or "").strip()
-            fld = (row.get("htcds_field") or "").strip()
-            src = (row.get("source_value") or "").strip()
-            dst = (row.get("htcds_value") or "").strip()
+        for line, cells in rows:
+            row = {h: ("" if v is None else str(v)) for h, v in zip(header, cells, strict=False)}
+            col = row.get("source_column", "").strip()
+            fld = row.get("htcds_field", "").strip()
+            src = row.get("source_value", "").strip()
+            dst = row.get("htcds_value", "").strip()
             if src:
                 recodes.append((line, col or fld, src, dst))
             elif col:

@@ -7,9 +7,7 @@ observed histories are numbered by a bit mask: list ``i`` (0-based, in header or
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import math
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
@@ -21,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from vinculo.errors import Issue, Location, SparseDataWarning, VinculoError, VinculoWarning
+from vinculo.readers import read_table
 
 __all__ = [
     "MAX_LISTS",
@@ -32,6 +31,7 @@ __all__ = [
 ]
 
 MAX_LISTS = 15
+MAX_COUNT = 10**10  # more cases than people alive: a typing error, and beyond what a fit can use
 
 IntArray = npt.NDArray[np.int64]
 
@@ -273,7 +273,18 @@ def _table_from_rows(
         n = 1
         if count_idx is not None:
             parsed = _parse_int(values[count_idx])
-            if parsed is None or parsed < 0:
+            if parsed is not None and parsed > MAX_COUNT:
+                issues.append(
+                    Issue(
+                        "mse.bad_count",
+                        f"the count is larger than {MAX_COUNT:,}.",
+                        Location(file=source, row=rownum, column=names[count_idx]),
+                        expected=f"a whole number from 0 to {MAX_COUNT:,}",
+                        fix="Counts are numbers of cases: check the cell for a typing error.",
+                    )
+                )
+                bad = True
+            elif parsed is None or parsed < 0:
                 issues.append(
                     Issue(
                         "mse.bad_count",
@@ -322,26 +333,19 @@ def _table_from_rows(
     return CaptureHistories(lists, counts, source, _checksum(lists, counts), tuple(notes))
 
 
-def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise VinculoError(
-            f"{path}: cannot read the file ({exc.strerror}).", code="mse.unreadable", fix="Check the path."
-        ) from None
-    text = raw.decode("utf-8-sig", errors="replace")
-    if not text.strip():
+def _read_csv(path: Path) -> tuple[list[str], list[list[Any]], list[int]]:
+    """Header, data rows and their row numbers, read with :mod:`vinculo.readers` (so the same size,
+    encoding, quoting and format checks apply as to case files). Empty rows are skipped."""
+    rows = list(read_table(path).rows)
+    if not rows:
         raise VinculoError(
             f"{path.name}: the file is empty.",
             code="mse.empty_table",
             fix="Write a header (one column per list and count) and one row per capture history.",
         )
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = list(csv.reader(io.StringIO(text), dialect))
-    return reader[0], reader[1:]
+    (_n, header), *body = rows
+    names = ["" if h is None else str(h) for h in header]
+    return names, [list(cells) for _n, cells in body], [n for n, _cells in body]
 
 
 def read_histories(
@@ -383,8 +387,10 @@ def read_histories(
     """
     if isinstance(source, str | Path):
         path = Path(source)
-        header, rows = _read_csv(path)
-        return _table_from_rows(header, rows, source=path.name, count_column=count_column, exclude=exclude)
+        header, rows, numbers = _read_csv(path)
+        return _table_from_rows(
+            header, rows, source=path.name, count_column=count_column, exclude=exclude, row_numbers=numbers
+        )
     materialised = [dict(r) for r in source]
     if not materialised:
         raise VinculoError(
@@ -457,14 +463,14 @@ def read_strata(
     """
     if isinstance(source, str | Path):
         path = Path(source)
-        header, raw_rows = _read_csv(path)
+        header, table, numbers = _read_csv(path)
         name = path.name
-        table: list[list[Any]] = [list(r) for r in raw_rows]
     else:
         dict_rows = [dict(r) for r in source]
         header = list(dict_rows[0].keys()) if dict_rows else []
         name = "<rows>"
         table = [[r.get(h) for h in header] for r in dict_rows]
+        numbers = [offset + 2 for offset in range(len(table))]
     if by not in header:
         raise VinculoError(
             f'{name}: no stratum column "{by}"; found columns {", ".join(map(str, header))}.',
@@ -478,7 +484,7 @@ def read_strata(
         if not any(str(v).strip() for v in row if v is not None):
             continue
         key = str(row[col] if col < len(row) else "").strip()
-        groups.setdefault(key, []).append((offset + 2, row))
+        groups.setdefault(key, []).append((numbers[offset], row))
     out: dict[str, CaptureHistories] = {}
     for key in sorted(groups):
         members = groups[key]

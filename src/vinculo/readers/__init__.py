@@ -7,7 +7,8 @@ The readers know nothing about HTCDS: :func:`vinculo.htcds.read_submission` maps
 
 Every failure that makes a file unusable raises :class:`~vinculo.errors.VinculoError` with a
 stable code (``readers.file_too_large``, ``readers.too_many_rows``, ``readers.bad_encoding``,
-``readers.malformed_csv``, ``readers.malformed_json``, ``readers.encrypted_xlsx``,
+``readers.malformed_csv``, ``readers.unclosed_quote``, ``readers.malformed_json``,
+``readers.too_deep``, ``readers.encrypted_xlsx``,
 ``readers.truncated_xlsx``, ``readers.not_xlsx``, ``readers.unreadable_xlsx``,
 ``readers.sheet_not_found``, ``readers.unreadable_file``, ``readers.unknown_format``).
 """
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from vinculo.errors import VinculoError
 from vinculo.readers._base import Formula, ReaderSettings, Table, column_letter, load_bytes
-from vinculo.readers._json import read_json_bytes
+from vinculo.readers._json import parse_json, read_json_bytes
 from vinculo.readers._text import decode_text, read_csv_bytes
 from vinculo.readers._xlsx import OLE_SIGNATURE, ZIP_SIGNATURE, HeaderPredicate, read_xlsx_bytes
 
@@ -30,6 +31,7 @@ __all__ = [
     "column_letter",
     "decode_text",
     "detect_format",
+    "parse_json",
     "read_table",
 ]
 

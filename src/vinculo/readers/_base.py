@@ -35,6 +35,8 @@ class ReaderSettings:
     sheet : str or None
         XLSX sheet to read; by default the first sheet whose first row looks like a header
         (the caller can pass a predicate to :func:`read_table`), else the first sheet.
+    max_depth : int
+        Deepest nesting of lists and objects accepted in a JSON file (``readers.too_deep``).
     """
 
     max_bytes: int = 100 * 1024 * 1024
@@ -43,6 +45,7 @@ class ReaderSettings:
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
+    max_depth: int = 32
 
 
 class Formula(str):

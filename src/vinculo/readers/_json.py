@@ -10,7 +10,7 @@ from vinculo.errors import VinculoError
 from vinculo.readers._base import ReaderSettings, Row, Table, checksum, too_many_rows
 from vinculo.readers._text import decode_text
 
-__all__ = ["read_json_bytes"]
+__all__ = ["parse_json", "read_json_bytes"]
 
 _WRAPPERS = ("results", "records", "data", "submissions", "value")
 
@@ -26,14 +26,69 @@ def _flatten(obj: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def _records(text: str, display: str) -> list[Any]:
+def _depth_error(display: str, limit: int) -> VinculoError:
+    return VinculoError(
+        f"{display}: the JSON is nested more than {limit} levels deep.",
+        code="readers.too_deep",
+        fields={"file": display, "limit": limit},
+        fix="Give a flat list of records (objects of field names to values); nested groups of a "
+        f"KoBo/ODK export are fine up to {limit} levels.",
+    )
+
+
+def _check_depth(doc: Any, display: str, limit: int) -> None:
+    """Raise ``readers.too_deep`` when lists/objects nest deeper than ``limit`` (iterative: no recursion)."""
+    stack: list[tuple[Any, int]] = [(doc, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            raise _depth_error(display, limit)
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values() if isinstance(v, dict | list))
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node if isinstance(v, dict | list))
+
+
+def _loads(text: str, display: str, limit: int) -> Any:
     try:
         doc = json.loads(text)
+    except RecursionError:
+        raise _depth_error(display, limit) from None
+    except json.JSONDecodeError:
+        raise
+    except ValueError:  # an integer of more than 4,300 digits
+        raise VinculoError(
+            f"{display}: the JSON holds a number with too many digits.",
+            code="readers.malformed_json",
+            fields={"file": display},
+            fix="Numbers in a data file have at most a few dozen digits; check the file.",
+        ) from None
+    _check_depth(doc, display, limit)
+    return doc
+
+
+def parse_json(text: str, display: str, max_depth: int = 32) -> Any:
+    """Parse JSON text with the readers' limits: ``readers.malformed_json`` (with line and column) or
+    ``readers.too_deep`` instead of a JSONDecodeError, RecursionError or ValueError."""
+    try:
+        return _loads(text, display, max_depth)
+    except json.JSONDecodeError as exc:
+        raise VinculoError(
+            f"{display}, line {exc.lineno}, column {exc.colno}: the JSON is malformed ({exc.msg}).",
+            code="readers.malformed_json",
+            fields={"file": display, "line": exc.lineno},
+            fix="Check the file with a JSON validator.",
+        ) from None
+
+
+def _records(text: str, display: str, max_depth: int) -> list[Any]:
+    try:
+        doc = _loads(text, display, max_depth)
     except json.JSONDecodeError as first:
         lines = [ln for ln in text.splitlines() if ln.strip()]
         if len(lines) > 1:
             try:
-                return [json.loads(ln) for ln in lines]
+                return [_loads(ln, display, max_depth) for ln in lines]
             except json.JSONDecodeError:
                 pass
         raise VinculoError(
@@ -60,7 +115,7 @@ def _records(text: str, display: str) -> list[Any]:
 def read_json_bytes(data: bytes, display: str, settings: ReaderSettings) -> Table:
     """Build a :class:`Table` over JSON ``data``. Row 0 is the header of keys; record *n* is row *n*."""
     text, encoding, how = decode_text(data, display, settings.encoding)
-    records = _records(text, display)
+    records = _records(text, display, settings.max_depth)
     flat: list[dict[str, Any] | None] = []
     keys: dict[str, None] = {}
     bad: list[int] = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 from collections.abc import Iterator
 
 from charset_normalizer import from_bytes
@@ -125,8 +126,14 @@ def _rows(
     data_rows = 0
     empty = 0
     limit = settings.max_rows
+    pending: Row | None = None  # held back until we know it is not the last record
+    pending_line = 1
     try:
-        for cells in reader:
+        while True:
+            start_line = reader.line_num + 1  # physical line where this record starts
+            cells = next(reader, None)
+            if cells is None:
+                break
             row_no += 1
             if not cells or not any(c.strip() for c in cells):
                 empty += 1
@@ -134,7 +141,13 @@ def _rows(
             data_rows += 1
             if data_rows > limit + 1:  # +1: the header row
                 raise too_many_rows(display, limit, row_no)
-            yield row_no, tuple(cells)
+            if pending is not None:
+                yield pending
+            pending, pending_line = (row_no, tuple(cells)), start_line
+        if pending is not None:
+            if _ends_inside_quotes(text, pending_line, delimiter):
+                raise _unclosed_quote(display, pending[0], pending_line)
+            yield pending
     except csv.Error as exc:
         raise VinculoError(
             f"{display}, row {row_no + 1}: the CSV is malformed ({exc}).",
@@ -144,3 +157,25 @@ def _rows(
         ) from None
     finally:
         counters["empty_rows_skipped"] = empty
+
+
+def _ends_inside_quotes(text: str, start_line: int, delimiter: str) -> bool:
+    """Whether the last record, starting at physical line ``start_line``, runs to the end of the text
+    inside a quoted field (an opening quote that is never closed)."""
+    tail = itertools.islice(io.StringIO(text, newline=""), start_line - 1, None)
+    try:
+        next(csv.reader(tail, delimiter=delimiter, strict=True), None)
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
+
+
+def _unclosed_quote(display: str, row: int, line: int) -> VinculoError:
+    where = f"row {row}" + (f" (line {line})" if line != row else "")
+    return VinculoError(
+        f"{display}, {where}: a quoted cell opens here and is never closed, so the rest of the file "
+        "would be read as one cell.",
+        code="readers.unclosed_quote",
+        fields={"file": display, "row": row, "line": line},
+        fix='Close the quote on that row, or double a quote that belongs to the text ("").',
+    )

@@ -12,15 +12,23 @@ import logging
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import (
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.security import HttpBearer
 from ninja.utils import check_csrf
 
 from vinculo.errors import VinculoError
 
 from .accounts.actions import authenticate_token
+from .core.limits import max_body_bytes
 
 logger = logging.getLogger("vinculo.api")
 
@@ -72,13 +80,13 @@ def error_response(
 def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
     """A pydantic location as a readable field path: ("body", "payload", "shared_with", 0) -> "shared_with[0]".
 
-    The first item names where the value came from (body, query, path...); for a body, the second is the
-    name of the view's parameter, which the caller never sees.
+    The first item names where the value came from (body, query, path...); for a JSON body, the second is
+    the name of the view's parameter, which the caller never sees (form fields are named directly).
     """
     parts = list(loc)
     if parts and parts[0] in ("body", "query", "path", "header", "cookie", "form", "file"):
         source = parts.pop(0)
-        if source in ("body", "form") and len(parts) > 1:
+        if source == "body" and len(parts) > 1:
             parts.pop(0)
     text = ""
     for part in parts:
@@ -86,7 +94,80 @@ def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
     return text or "request"
 
 
-api = NinjaAPI(
+ERROR_SCHEMA: dict[str, Any] = {
+    "title": "Error",
+    "type": "object",
+    "description": "Every error has this shape.",
+    "required": ["ok", "error", "errors", "code", "status"],
+    "properties": {
+        "ok": {"type": "boolean", "enum": [False]},
+        "error": {"type": "string", "description": "What went wrong and how to fix it."},
+        "errors": {
+            "type": "array",
+            "description": "One entry per problem: field or location, code and message (never the value).",
+            "items": {"type": "object"},
+        },
+        "code": {"type": "string", "description": "A stable machine-readable code."},
+        "status": {"type": "integer", "description": "The HTTP status, repeated."},
+    },
+}
+
+_ERRORS = {
+    "400": "Bad request: the request or an uploaded file cannot be used (see code and errors).",
+    "401": "The bearer token is malformed, unknown, expired or revoked.",
+    "403": "Your role does not allow this, or a session request lacks its CSRF token.",
+    "404": "Not found, or you do not have access to it (the two are never told apart).",
+    "413": "The request body is over the size limit.",
+    "422": "A parameter or a field of the body is missing or invalid (each is named in errors).",
+}
+
+
+class PlatformAPI(NinjaAPI):
+    """NinjaAPI whose OpenAPI document says what the API really does.
+
+    Every route accepts a bearer token, a browser session, or no credentials at all (then the caller sees
+    public data only, and a route that needs a role answers 403 or 404), so security is optional on every
+    operation. Every operation documents its error answers in the one error shape: 400, 401, 403 and 404
+    everywhere, 422 where it takes parameters or a body, 413 where it takes a body.
+    """
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {})
+        components.setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        components.setdefault("securitySchemes", {})["SessionCookie"] = {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": "sessionid",
+            "description": "A signed-in browser session; unsafe methods also need the X-CSRFToken header.",
+        }
+        for operations in schema.get("paths", {}).values():
+            for method, operation in operations.items():
+                if not isinstance(operation, dict) or "responses" not in operation:
+                    continue
+                if operation.get("security"):
+                    operation["security"] = [{"PlatformAuth": []}, {"SessionCookie": []}, {}]
+                codes = ["400", "401", "403", "404"]
+                if operation.get("parameters") or operation.get("requestBody"):
+                    codes.append("422")
+                if operation.get("requestBody") or method in ("post", "put", "patch"):
+                    codes.append("413")
+                for code in codes:
+                    operation["responses"].setdefault(
+                        code,
+                        {
+                            "description": _ERRORS[code],
+                            "content": {
+                                "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                            },
+                        },
+                    )
+        return schema
+
+
+api = PlatformAPI(
     title="vinculo API",
     version="1",
     description=(
@@ -135,10 +216,50 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(request, exc.status_code, code.get(exc.status_code, "error"), str(exc))
 
 
+def _without_values(text: str, values: set[str]) -> str:
+    """``text`` with every quoted occurrence of a submitted value replaced by a neutral word."""
+    for value in sorted(values, key=len, reverse=True):
+        for quoted in (repr(value), f'"{value}"', f"'{value}'", f"\u201c{value}\u201d"):
+            text = text.replace(quoted, "this value")
+    return text
+
+
+def public_issues(exc: VinculoError) -> tuple[str, list[dict[str, Any]]]:
+    """The message and issues of ``exc`` as the API shows them: code, message, fix, severity and where
+    (file, sheet, row, column, field), never the submitted value (``Issue.value``) nor one quoted in a
+    message, so an error cannot echo what was uploaded (a victim's name, say) back to the caller."""
+    values = {i.value for i in exc.issues if i.value}
+    errors = []
+    for issue in exc.issues:
+        data = issue.to_dict()
+        data.pop("value", None)
+        data["message"] = _without_values(issue.message, values)
+        errors.append(data)
+    return _without_values(str(exc), values), errors
+
+
 @api.exception_handler(VinculoError)
 def _vinculo_error(request: HttpRequest, exc: VinculoError) -> HttpResponse:
-    errors = [i.to_dict() for i in exc.issues]
-    return error_response(request, 400, exc.code, str(exc), errors)
+    message, errors = public_issues(exc)
+    return error_response(request, 400, exc.code, message, errors)
+
+
+@api.exception_handler(SuspiciousOperation)
+def _suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    """Bodies over the limits (413) and other requests Django refuses to parse (400); never a 500."""
+    if isinstance(exc, RequestDataTooBig):
+        limit = max_body_bytes(request.META.get("CONTENT_TYPE", ""))
+        return error_response(
+            request, 413, "too_large", f"The request body is too large: the limit is {limit:,} bytes."
+        )
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        return error_response(request, 413, "too_large", "The request has too many fields or files.")
+    return error_response(request, 400, "bad_request", "The request could not be understood.")
+
+
+@api.exception_handler(UnreadablePostError)
+def _unreadable(request: HttpRequest, exc: UnreadablePostError) -> HttpResponse:
+    return error_response(request, 400, "bad_request", "The request body could not be read: send it again.")
 
 
 @api.exception_handler(Exception)

@@ -4,6 +4,8 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from vinculo.web.core.bounds import ObjectId
+
 from .models import Organisation, User
 
 router = Router(tags=["organisations and accounts"])
@@ -46,5 +48,5 @@ def list_organisations(request: HttpRequest, kind: str | None = None) -> list[Or
 
 
 @router.get("/organisations/{org_id}", response=OrganisationOut, summary="One organisation")
-def get_organisation(request: HttpRequest, org_id: int) -> Organisation:
+def get_organisation(request: HttpRequest, org_id: ObjectId) -> Organisation:
     return get_object_or_404(Organisation.objects.select_related("country"), pk=org_id, is_active=True)

@@ -12,6 +12,7 @@ from vinculo.web.accounts import access
 from vinculo.web.accounts.models import User
 from vinculo.web.audit.models import AuditAction
 from vinculo.web.audit.record import audit
+from vinculo.web.core.bounds import ObjectId, Version, Year
 
 from . import actions, services
 from .models import ActionPoint, Cycle, Pillar, Questionnaire
@@ -39,7 +40,7 @@ class PillarOut(Schema):
         return list(obj.action_points.all())
 
 
-class CycleOut(Schema):
+class AppraisalCycleOut(Schema):
     year: int
     title: str
     is_open: bool
@@ -62,13 +63,13 @@ class QuestionnaireOut(Schema):
 
 
 class QuestionnaireIn(Schema):
-    version: int
+    version: Version
     answers: dict[str, AnswerIO]
     submit: bool = False
 
 
 class PointPatch(Schema):
-    version: int
+    version: Version
     text: str = Field(min_length=1, max_length=5000)
     reference: str = Field(default="", max_length=40)
     provisional: bool = True
@@ -98,7 +99,7 @@ def list_pillars(request: HttpRequest) -> list[Any]:
     return list(Pillar.objects.prefetch_related("action_points"))
 
 
-@router.get("/cycles", response=list[CycleOut], summary="Appraisal cycles")
+@router.get("/cycles", response=list[AppraisalCycleOut], summary="Appraisal cycles")
 def list_cycles(request: HttpRequest) -> list[Any]:
     return list(Cycle.objects.all())
 
@@ -106,7 +107,7 @@ def list_cycles(request: HttpRequest) -> list[Any]:
 @router.get(
     "/dashboard", response=dict[str, Any], summary="Counts of answers by status (submitted questionnaires)"
 )
-def get_dashboard(request: HttpRequest, cycle: int | None = None) -> dict[str, Any]:
+def get_dashboard(request: HttpRequest, cycle: Year | None = None) -> dict[str, Any]:
     chosen = Cycle.objects.filter(year=cycle).first() if cycle else Cycle.objects.first()
     data = services.dashboard_data(chosen)
     return {
@@ -121,7 +122,7 @@ def get_dashboard(request: HttpRequest, cycle: int | None = None) -> dict[str, A
     response={201: QuestionnaireOut},
     summary="Start the caller's organisation's questionnaire",
 )
-def start_questionnaire(request: HttpRequest, year: int) -> Status[Any]:
+def start_questionnaire(request: HttpRequest, year: Year) -> Status[Any]:
     user = request.user
     if not access.access_can_fill_questionnaire(user, getattr(user, "organisation_id", None)):
         raise HttpError(403, "Data managers and analysts of an organisation answer its questionnaire.")
@@ -132,7 +133,7 @@ def start_questionnaire(request: HttpRequest, year: int) -> Status[Any]:
     return Status(201, _q_out(actions.start_questionnaire(actor=user, cycle=cycle, request=request)))
 
 
-def _visible(request: HttpRequest, qid: int) -> Questionnaire:
+def _visible(request: HttpRequest, qid: ObjectId) -> Questionnaire:
     q = Questionnaire.objects.select_related("cycle").filter(pk=qid).first()
     if q is None or not access.access_can_view_questionnaire(request.user, q.organisation_id, q.submitted):
         raise Http404
@@ -140,7 +141,7 @@ def _visible(request: HttpRequest, qid: int) -> Questionnaire:
 
 
 @router.get("/questionnaires/{qid}", response=QuestionnaireOut, summary="One questionnaire")
-def get_questionnaire(request: HttpRequest, qid: int) -> dict[str, Any]:
+def get_questionnaire(request: HttpRequest, qid: ObjectId) -> dict[str, Any]:
     q = _visible(request, qid)
     if q.organisation_id != getattr(request.user, "organisation_id", None):
         audit(AuditAction.VIEW, request=request, obj=q)
@@ -148,7 +149,7 @@ def get_questionnaire(request: HttpRequest, qid: int) -> dict[str, Any]:
 
 
 @router.put("/questionnaires/{qid}", response=QuestionnaireOut, summary="Save answers as draft, or submit")
-def put_questionnaire(request: HttpRequest, qid: int, payload: QuestionnaireIn) -> dict[str, Any]:
+def put_questionnaire(request: HttpRequest, qid: ObjectId, payload: QuestionnaireIn) -> dict[str, Any]:
     q = _visible(request, qid)
     if not access.access_can_fill_questionnaire(request.user, q.organisation_id):
         raise HttpError(403, "Only data managers and analysts of the organisation answer its questionnaire.")

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 
 from vinculo.web.accounts import access
+from vinculo.web.core.bounds import Offset, page_size
 
 from .models import AuditEntry
 from .record import audit
@@ -37,8 +38,8 @@ class AuditFilters(Schema):
     object_type: str = ""
     since: str = ""
     until: str = ""
-    limit: int = 100
-    offset: int = 0
+    limit: Annotated[int, page_size(1000)] = 100
+    offset: Offset = 0
 
 
 @router.get("", response=list[AuditOut], summary="Audit entries (administrators only)")
@@ -46,8 +47,8 @@ def list_entries(request: HttpRequest, filters: Query[AuditFilters]) -> list[Aud
     if not access.access_can_read_audit(request.user):
         raise Http404
     params = filters.dict()
-    limit = max(1, min(int(params.pop("limit")), 1000))
-    offset = max(0, int(params.pop("offset")))
+    limit = int(params.pop("limit"))
+    offset = int(params.pop("offset"))
     queryset, used = filtered_entries({k: str(v) for k, v in params.items()})
     rows = list(queryset[offset : offset + limit])
     audit("export", request=request, object_type="audit.auditentry", details={"filters": used, "api": True})

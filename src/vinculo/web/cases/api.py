@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from ninja import File, Form, Router, Schema, Status
@@ -23,6 +23,7 @@ from vinculo.web.accounts import access
 from vinculo.web.accounts.models import Organisation, User
 from vinculo.web.audit.models import AuditAction
 from vinculo.web.audit.record import audit
+from vinculo.web.core.bounds import ObjectId, Offset, Year, page_size
 
 from . import actions, exports
 from .models import CaseRecord, CaseVersion, Submission
@@ -74,7 +75,7 @@ class SubmissionIn(Schema):
     mapping_name: str = ""
     mapping_base64: str = ""
     sensitivity: SensitivityLiteral = "restricted"
-    shared_with: list[int] = []
+    shared_with: list[ObjectId] = []
 
 
 class ConfirmIn(Schema):
@@ -113,7 +114,7 @@ class CaseListOut(Schema):
     cases: list[CaseOut]
 
 
-class VersionOut(Schema):
+class CaseVersionOut(Schema):
     version: int
     submission: int
     submitted_by: str
@@ -130,7 +131,7 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
-def _own_submission(request: HttpRequest, submission_id: int) -> Submission:
+def _own_submission(request: HttpRequest, submission_id: ObjectId) -> Submission:
     submission = Submission.objects.select_related("job").filter(pk=submission_id).first()
     if submission is None or not access.access_can_manage_case_submission(request.user, submission):
         raise Http404
@@ -142,7 +143,9 @@ def _organisations(ids: list[int]) -> list[Organisation]:
     missing = sorted(set(ids) - {o.pk for o in found})
     if missing:
         raise HttpError(
-            400, f"shared_with: no active organisation has id {missing[0]}. Use GET /api/organisations."
+            400,
+            f"shared_with[{ids.index(missing[0])}]: no active organisation has this id. "
+            "Use GET /api/organisations.",
         )
     return found
 
@@ -208,9 +211,9 @@ def submit_json(request: HttpRequest, payload: SubmissionIn) -> Status[Submissio
 def submit_multipart(
     request: HttpRequest,
     file: File[UploadedFile],
-    mapping: File[UploadedFile] | None = None,
+    mapping: File[UploadedFile | None] = None,
     sensitivity: Form[SensitivityLiteral] = "restricted",
-    shared_with: Form[list[int]] = [],  # noqa: B006 - ninja reads the default, never mutates it
+    shared_with: Form[list[ObjectId]] = [],  # noqa: B006 - ninja reads the default, never mutates it
 ) -> Status[Submission]:
     user = _user(request)
     submission = _create(
@@ -233,7 +236,7 @@ def list_submissions(request: HttpRequest) -> list[Submission]:
 
 
 @router.get("/submissions/{submission_id}", response=SubmissionOut, summary="A submission: checks and status")
-def get_submission(request: HttpRequest, submission_id: int) -> Submission:
+def get_submission(request: HttpRequest, submission_id: ObjectId) -> Submission:
     submission = _own_submission(request, submission_id)
     audit(AuditAction.VIEW, request=request, obj=submission)
     return submission
@@ -243,10 +246,12 @@ def get_submission(request: HttpRequest, submission_id: int) -> Submission:
     "/submissions/{submission_id}/problems", response=ProblemsOut, summary="Every problem found, page by page"
 )
 def get_problems(
-    request: HttpRequest, submission_id: int, offset: int = 0, limit: int = 1000
+    request: HttpRequest,
+    submission_id: ObjectId,
+    offset: Offset = 0,
+    limit: Annotated[int, page_size(10_000)] = 1000,
 ) -> dict[str, Any]:
     submission = _own_submission(request, submission_id)
-    limit = max(1, min(limit, 10_000))
     audit(AuditAction.VIEW, request=request, obj=submission, details={"problems": [offset, limit]})
     return {
         "total": len(submission.issues),
@@ -260,7 +265,7 @@ def get_problems(
     response={200: SubmissionOut, 202: SubmissionOut},
     summary="Import a checked submission",
 )
-def confirm(request: HttpRequest, submission_id: int, payload: ConfirmIn) -> Status[Submission]:
+def confirm(request: HttpRequest, submission_id: ObjectId, payload: ConfirmIn) -> Status[Submission]:
     submission = _own_submission(request, submission_id)
     user = _user(request)
     result = actions.confirm_submission(
@@ -314,19 +319,18 @@ def list_cases(
     request: HttpRequest,
     country: str | None = None,
     citizenship: str | None = None,
-    year: int | None = None,
+    year: Year | None = None,
     sex: str | None = None,
     age_group: str | None = None,
     exploitation: str | None = None,
     control: str | None = None,
     recruitment: str | None = None,
     industry: str | None = None,
-    offset: int = 0,
-    limit: int = 100,
+    offset: Offset = 0,
+    limit: Annotated[int, page_size(1000)] = 100,
 ) -> dict[str, Any]:
     case_filter = _filter(request)
     queryset = visible_cases(request.user, case_filter)
-    limit = max(1, min(limit, 1000))
     rows = list(queryset.order_by("-id")[offset : offset + limit])
     total = queryset.order_by().count()
     value = protect(total, exact_counts(request.user, queryset))
@@ -351,7 +355,7 @@ def counts(
     dimensions: str = "",
     country: str | None = None,
     citizenship: str | None = None,
-    year: int | None = None,
+    year: Year | None = None,
     sex: str | None = None,
     age_group: str | None = None,
     exploitation: str | None = None,
@@ -364,7 +368,9 @@ def counts(
     unknown = [d for d in wanted if d not in DIMENSIONS]
     if unknown:
         raise HttpError(
-            400, f"dimensions: {unknown[0]!r} is not a dimension. Use any of: {', '.join(DIMENSIONS)}."
+            400,
+            f"dimensions: item {wanted.index(unknown[0]) + 1} is not a dimension. "
+            f"Use any of: {', '.join(DIMENSIONS)}.",
         )
     summary = count_summary(request.user, case_filter, wanted)
     audit(
@@ -417,7 +423,7 @@ def export(request: HttpRequest, format: Literal["csv", "xlsx"] = "csv") -> Http
     return response
 
 
-def _visible_case(request: HttpRequest, case_id: int) -> CaseRecord:
+def _visible_case(request: HttpRequest, case_id: ObjectId) -> CaseRecord:
     record = CaseRecord.objects.filter(pk=case_id).first()
     if record is None or not access.access_can_view_case(request.user, record):
         raise Http404
@@ -427,7 +433,7 @@ def _visible_case(request: HttpRequest, case_id: int) -> CaseRecord:
 @router.get(
     "/{case_id}", response=CaseOut, summary="One case (identifiers only for the owner's data managers)"
 )
-def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
+def get_case(request: HttpRequest, case_id: ObjectId) -> dict[str, Any]:
     record = _visible_case(request, case_id)
     data = _case_out(request, record, True)
     audit(
@@ -439,8 +445,8 @@ def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
     return data
 
 
-@router.get("/{case_id}/history", response=list[VersionOut], summary="Every version of one case")
-def get_history(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
+@router.get("/{case_id}/history", response=list[CaseVersionOut], summary="Every version of one case")
+def get_history(request: HttpRequest, case_id: ObjectId) -> list[dict[str, Any]]:
     record = _visible_case(request, case_id)
     identifiers = access.access_can_see_identifiers(request.user, record)
     view = access.access_case_view(request.user, record)

@@ -100,21 +100,19 @@ class CaseFilter:
             if dim in ("country", "citizenship"):
                 code = _country_codes().get(text.upper())
                 if code is None:
-                    errors.append(
-                        f"{dim}: {text!r} is not an ISO 3166-1 country code. Use an alpha-2 or alpha-3 code."
-                    )
+                    errors.append(f"{dim}: not an ISO 3166-1 country code. Use an alpha-2 or alpha-3 code.")
                     continue
                 chosen[dim] = code
             elif dim == "year":
                 if not text.isdigit() or not 1900 <= int(text) <= 2100:
-                    errors.append(f"year: {text!r} is not a year. Use four digits, e.g. 2021.")
+                    errors.append("year: not a year. Use four digits, e.g. 2021.")
                     continue
                 chosen[dim] = text
             else:
                 allowed = {c for c, _l in choices(dim)}
                 if text not in allowed:
                     errors.append(
-                        f"{dim}: {text!r} is not one of the allowed values. Use one of: {', '.join(sorted(allowed))}."
+                        f"{dim}: not one of the allowed values. Use one of: {', '.join(sorted(allowed))}."
                     )
                     continue
                 chosen[dim] = text

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
-from vinculo.web.core import areas
+from vinculo.web.core import areas, limits
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -22,9 +23,26 @@ def _error(request: HttpRequest, status: int, heading: str, explanation: str) ->
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(
-        request, 400, _("Bad request"), _("The request could not be understood. Check what you sent.")
-    )
+    """400, or 413 for a body over the limits; API paths get the API error shape.
+
+    Django calls this for every ``SuspiciousOperation``, which may be raised before the middleware that
+    sets ``request.user`` has run: then a page that needs no middleware state is rendered.
+    """
+    if isinstance(exception, RequestDataTooBig):
+        return limits.too_large(request, limits.max_body_bytes(request.META.get("CONTENT_TYPE", "")))
+    if isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
+        return limits.refusal(
+            request,
+            413,
+            "too_large",
+            _("The request has too many fields or files."),
+            _("Send fewer fields or files at once."),
+        )
+    heading = _("Bad request")
+    explanation = _("The request could not be understood. Check what you sent.")
+    if limits.is_api(request) or not hasattr(request, "user"):
+        return limits.refusal(request, 400, "bad_request", heading, explanation)
+    return _error(request, 400, heading, explanation)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -12,6 +12,7 @@ from vinculo.web.accounts import access
 from vinculo.web.accounts.models import User
 from vinculo.web.audit.models import AuditAction
 from vinculo.web.audit.record import audit
+from vinculo.web.core.bounds import ObjectId, Seed
 from vinculo.web.core.models import Country, Sensitivity
 
 from . import actions
@@ -76,12 +77,12 @@ class EstimateIn(Schema):
     pthresh: float = Field(default=0.02, gt=0, lt=0.5)
     max_order: int = Field(default=2, ge=1, le=4)
     nboot: int = Field(default=1000, ge=50, le=10000)
-    seed: int = Field(default=1234, ge=0)
+    seed: Seed = 1234
     sensitivity: Literal["public", "internal", "restricted"] = "restricted"
     stratum_column: str = Field(default="", max_length=100, description="Estimate each stratum, then sum.")
 
 
-def _visible(request: HttpRequest, estimate_id: int) -> Estimate:
+def _visible(request: HttpRequest, estimate_id: ObjectId) -> Estimate:
     record = Estimate.objects.select_related("job", "country").filter(pk=estimate_id).first()
     if record is None or not access.access_can_view(request.user, record):
         raise Http404
@@ -100,7 +101,7 @@ def list_estimates(request: HttpRequest) -> list[Estimate]:
 
 
 @router.get("/{estimate_id}", response=EstimateOut, summary="One estimate with its status and result")
-def get_estimate(request: HttpRequest, estimate_id: int) -> Estimate:
+def get_estimate(request: HttpRequest, estimate_id: ObjectId) -> Estimate:
     record = _visible(request, estimate_id)
     if record.sensitivity == Sensitivity.RESTRICTED:
         audit(AuditAction.VIEW, request=request, obj=record)
@@ -120,7 +121,7 @@ def create_estimate(request: HttpRequest, payload: EstimateIn) -> Status[Estimat
     if payload.country:
         country = Country.objects.filter(iso3=payload.country.upper()).first()
         if country is None:
-            raise HttpError(400, f"country: {payload.country!r} is not an ISO 3166-1 alpha-3 code.")
+            raise HttpError(400, "country: not the ISO 3166-1 alpha-3 code of a known country.")
     settings = payload.dict(include={"method", "ci", "level", "pthresh", "max_order", "nboot", "seed"})
     if settings["method"] == "bayes":
         settings["ci"] = "none"

@@ -7,10 +7,11 @@ import hashlib
 import io
 import re
 import tempfile
+import warnings
 from pathlib import Path
 from typing import Any
 
-from vinculo.errors import VinculoError
+from vinculo.errors import VinculoError, VinculoWarning
 from vinculo.mse import CaptureHistories, MSESettings, histories_from_lists, read_histories, read_strata
 
 MAX_BYTES = 1_000_000
@@ -55,13 +56,25 @@ def strata_from_text(text: str, name: str, by: str) -> dict[str, CaptureHistorie
 
 
 def parse_tables(text: str, name: str, by: str = "") -> tuple[tuple[str, ...], int]:
-    """Check the upload; return its lists and number of observed cases (summed over strata)."""
-    if by:
-        strata = strata_from_text(text, name, by)
-        first = next(iter(strata.values()))
-        return first.lists, sum(h.n_observed for h in strata.values())
-    histories = histories_from_text(text, name)
-    return histories.lists, histories.n_observed
+    """Check the upload; return its lists and number of observed cases (summed over strata).
+
+    Warnings (merged duplicate rows, rows on no list) are not refusals: the estimation job reads the
+    table again and records them with its result.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", VinculoWarning)
+        if by:
+            strata = strata_from_text(text, name, by)
+            if not strata:
+                raise VinculoError(
+                    f"{name}: the table has no data rows.",
+                    code="mse.empty_table",
+                    fix="Add one row per capture history (0/1 list columns and a count).",
+                )
+            first = next(iter(strata.values()))
+            return first.lists, sum(h.n_observed for h in strata.values())
+        histories = histories_from_text(text, name)
+        return histories.lists, histories.n_observed
 
 
 def settings_from_dict(data: dict[str, Any]) -> MSESettings:
@@ -114,7 +127,14 @@ def list_identifiers(text: str, name: str) -> tuple[str, list[str]]:
     identifier or pseudonym, or in the only column.
     """
     list_name = Path(name).stem.strip() or name
-    rows = list(csv.reader(io.StringIO(text)))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as exc:
+        raise VinculoError(
+            f"{name}: the CSV is malformed ({exc}).",
+            code="estimates.malformed_list_file",
+            fix="Save the list as a CSV with one case identifier per row; check its quotes.",
+        ) from None
     if not rows:
         raise VinculoError(
             f"{name}: the file is empty.",

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from vinculo.web.accounts import access
 from vinculo.web.accounts.models import User
+from vinculo.web.core.bounds import ObjectId, Version
 
 from . import actions
 from .models import Event
@@ -49,7 +50,7 @@ class EventIn(Schema):
 
 
 class EventPatch(Schema):
-    version: int
+    version: Version
     kind: KindLiteral | None = None
     title: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=20000)
@@ -72,7 +73,7 @@ def list_events(request: HttpRequest) -> list[Any]:
 
 
 @router.get("/{event_id}", response=EventOut, summary="One event")
-def get_event(request: HttpRequest, event_id: int) -> Any:
+def get_event(request: HttpRequest, event_id: ObjectId) -> Any:
     event = Event.objects.filter(pk=event_id).first()
     if event is None:
         raise Http404
@@ -86,7 +87,7 @@ def post_event(request: HttpRequest, payload: EventIn) -> Status[Any]:
 
 
 @router.patch("/{event_id}", response=EventOut, summary="Change an event (reviewers, administrators)")
-def patch_event(request: HttpRequest, event_id: int, payload: EventPatch) -> Any:
+def patch_event(request: HttpRequest, event_id: ObjectId, payload: EventPatch) -> Any:
     user = _curator(request)
     if not Event.objects.filter(pk=event_id).exists():
         raise Http404

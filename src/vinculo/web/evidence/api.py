@@ -8,7 +8,7 @@ Tables come as JSON, or as CSV/XLSX with ``format=csv|xlsx``.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
@@ -16,6 +16,7 @@ from ninja.errors import HttpError
 
 from vinculo.errors import VinculoError
 from vinculo.evidence import FLOW_CSV_COLUMNS, citizenship_flows, list_indicators
+from vinculo.web.core.bounds import Version, Year, page_size
 
 from .downloads import table_response
 from .models import GlotipRelease
@@ -77,7 +78,7 @@ class IndicatorOut(Schema):
     countries: int
 
 
-class CountryOut(Schema):
+class EvidenceCountryOut(Schema):
     iso3: str
     name: str
     region: str
@@ -85,27 +86,27 @@ class CountryOut(Schema):
 
 
 class FigureFilters(Schema):
-    release: int | None = None
+    release: Version | None = None
     country: str | None = None
     region: str | None = None
     subregion: str | None = None
-    year_from: int | None = None
-    year_to: int | None = None
+    year_from: Year | None = None
+    year_to: Year | None = None
     indicator: str | None = None
     dimension: str | None = None
     category: str | None = None
     sex: str | None = None
     age: str | None = None
     format: Literal["json", "csv", "xlsx"] = "json"
-    limit: int = 100000
+    limit: Annotated[int, page_size(1_000_000)] = 100000
 
 
 class FlowFilters(Schema):
-    release: int | None = None
+    release: Version | None = None
     country: str | None = None
     region: str | None = None
-    year_from: int | None = None
-    year_to: int | None = None
+    year_from: Year | None = None
+    year_to: Year | None = None
     indicator: Literal["Detected trafficking victims", "Persons convicted"] = "Detected trafficking victims"
     sex: str = "Total"
     age: str = "Total"
@@ -128,7 +129,7 @@ def releases(request: HttpRequest) -> list[GlotipRelease]:
 
 
 @router.get("/indicators", response=list[IndicatorOut], summary="Indicators and breakdowns in the data")
-def indicators(request: HttpRequest, release: int | None = None) -> list[dict[str, Any]]:
+def indicators(request: HttpRequest, release: Version | None = None) -> list[dict[str, Any]]:
     _rel, loaded = _loaded(release)
     return [
         {
@@ -145,8 +146,10 @@ def indicators(request: HttpRequest, release: int | None = None) -> list[dict[st
     ]
 
 
-@router.get("/countries", response=list[CountryOut], summary="Reporting countries with their UNODC region")
-def countries(request: HttpRequest, release: int | None = None) -> list[dict[str, str]]:
+@router.get(
+    "/countries", response=list[EvidenceCountryOut], summary="Reporting countries with their UNODC region"
+)
+def countries(request: HttpRequest, release: Version | None = None) -> list[dict[str, str]]:
     _rel, loaded = _loaded(release)
     return [
         {"iso3": a.iso3, "name": a.name, "region": a.region, "subregion": a.subregion}
@@ -157,7 +160,7 @@ def countries(request: HttpRequest, release: int | None = None) -> list[dict[str
 @router.get(
     "/countries/{iso3}/profile", response=dict[str, Any], summary="Country profile (as the CLI's JSON)"
 )
-def country_profile(request: HttpRequest, iso3: str, release: int | None = None) -> dict[str, Any]:
+def country_profile(request: HttpRequest, iso3: str, release: Version | None = None) -> dict[str, Any]:
     rel, loaded = _loaded(release)
     code = iso3.upper()
     if code not in loaded.dataset.countries:
@@ -172,7 +175,7 @@ def area_profile(
     request: HttpRequest,
     level: Literal["subregion", "region", "world"],
     area: str | None = None,
-    release: int | None = None,
+    release: Version | None = None,
 ) -> dict[str, Any]:
     rel, loaded = _loaded(release)
     if level != "world" and not area:
@@ -201,9 +204,7 @@ def figures(request: HttpRequest, filters: Query[FigureFilters]) -> Any:
     if filters.country:
         codes = [filters.country.upper()]
         if codes[0] not in ds.countries:
-            raise HttpError(
-                400, f"country: {filters.country!r} is not a reporting country. See /evidence/countries."
-            )
+            raise HttpError(400, "country: not a reporting country. See /evidence/countries.")
     else:
         codes = [
             c
@@ -285,15 +286,11 @@ def flows(request: HttpRequest, filters: Query[FlowFilters]) -> Any:
     if filters.country:
         code = filters.country.upper()
         if code not in ds.countries:
-            raise HttpError(
-                400, f"country: {filters.country!r} is not a reporting country. See /evidence/countries."
-            )
+            raise HttpError(400, "country: not a reporting country. See /evidence/countries.")
         destinations = [code]
     regions = sorted({a.region for a in ds.countries.values()})
     if filters.region is not None and filters.region not in regions:
-        raise HttpError(
-            400, f"region: {filters.region!r} is not a region of the export. Use one of {', '.join(regions)}."
-        )
+        raise HttpError(400, f"region: not a region of the export. Use one of {', '.join(regions)}.")
     rows = []
     for f in citizenship_flows(ds, indicator=filters.indicator, destinations=destinations):
         if not _years_ok(f.year, filters):

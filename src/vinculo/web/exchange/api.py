@@ -12,6 +12,7 @@ from vinculo.web.accounts import access
 from vinculo.web.accounts.models import Organisation, User
 from vinculo.web.audit.models import AuditAction
 from vinculo.web.audit.record import audit
+from vinculo.web.core.bounds import ObjectId
 from vinculo.web.core.models import Country, Sensitivity
 
 from . import actions
@@ -53,7 +54,7 @@ class NoticeIn(Schema):
     title: str = Field(min_length=1, max_length=200)
     body: str = Field(min_length=1, max_length=50_000)
     sensitivity: SensitivityLiteral = "restricted"
-    shared_with: list[int] = []
+    shared_with: list[ObjectId] = []
     countries: list[str] = []
 
 
@@ -62,11 +63,11 @@ class NoticePatch(Schema):
     title: str | None = Field(default=None, min_length=1, max_length=200)
     body: str | None = Field(default=None, min_length=1, max_length=50_000)
     sensitivity: SensitivityLiteral | None = None
-    shared_with: list[int] | None = None
+    shared_with: list[ObjectId] | None = None
     countries: list[str] | None = None
 
 
-def _visible(request: HttpRequest, notice_id: int) -> Notice:
+def _visible(request: HttpRequest, notice_id: ObjectId) -> Notice:
     notice = Notice.objects.filter(pk=notice_id).first()
     if notice is None or not access.access_can_view(request.user, notice):
         raise Http404
@@ -78,7 +79,9 @@ def _organisations(ids: list[int]) -> list[Organisation]:
     missing = sorted(set(ids) - {o.pk for o in found})
     if missing:
         raise HttpError(
-            400, f"shared_with: no active organisation has id {missing[0]}. Use GET /api/organisations."
+            400,
+            f"shared_with[{ids.index(missing[0])}]: no active organisation has this id. "
+            "Use GET /api/organisations.",
         )
     return found
 
@@ -89,7 +92,9 @@ def _countries(codes: list[str]) -> list[Country]:
     missing = sorted(set(upper) - {c.iso3 for c in found})
     if missing:
         raise HttpError(
-            400, f"countries: {missing[0]!r} is not an ISO 3166-1 alpha-3 code. Use GET /api/countries."
+            400,
+            f"countries[{upper.index(missing[0])}]: not the ISO 3166-1 alpha-3 code of a known country. "
+            "Use GET /api/countries.",
         )
     return found
 
@@ -109,7 +114,7 @@ def list_notices(request: HttpRequest, sensitivity: SensitivityLiteral | None = 
 
 
 @router.get("/{notice_id}", response=NoticeOut, summary="One notice")
-def get_notice(request: HttpRequest, notice_id: int) -> Notice:
+def get_notice(request: HttpRequest, notice_id: ObjectId) -> Notice:
     notice = _visible(request, notice_id)
     if notice.sensitivity == Sensitivity.RESTRICTED:
         audit(AuditAction.VIEW, request=request, obj=notice)
@@ -135,7 +140,7 @@ def create_notice(request: HttpRequest, payload: NoticeIn) -> Status[Notice]:
 
 
 @router.patch("/{notice_id}", response=NoticeOut, summary="Change a notice")
-def update_notice(request: HttpRequest, notice_id: int, payload: NoticePatch) -> Notice:
+def update_notice(request: HttpRequest, notice_id: ObjectId, payload: NoticePatch) -> Notice:
     notice = _visible(request, notice_id)
     if not access.access_can_change(request.user, notice):
         raise HttpError(
@@ -156,7 +161,7 @@ def update_notice(request: HttpRequest, notice_id: int, payload: NoticePatch) ->
 
 
 @router.delete("/{notice_id}", response={204: None}, summary="Delete a notice")
-def delete_notice(request: HttpRequest, notice_id: int) -> Status[None]:
+def delete_notice(request: HttpRequest, notice_id: ObjectId) -> Status[None]:
     notice = _visible(request, notice_id)
     if not access.access_can_change(request.user, notice):
         raise HttpError(

@@ -12,6 +12,7 @@ from vinculo.web.accounts import access
 from vinculo.web.accounts.models import User
 from vinculo.web.audit.models import AuditAction
 from vinculo.web.audit.record import audit
+from vinculo.web.core.bounds import ObjectId
 from vinculo.web.core.models import Country
 
 from . import actions
@@ -69,7 +70,7 @@ class NoteIn(Schema):
     title: str = Field(min_length=1, max_length=200)
     text: str = Field(min_length=1, max_length=50000)
     countries: list[str] = []
-    programme_id: int | None = Field(default=None, ge=1)
+    programme_id: ObjectId | None = None
 
 
 def _out(m: Mechanism, member: bool) -> dict[str, Any]:
@@ -134,7 +135,9 @@ def post_note(request: HttpRequest, payload: NoteIn) -> Status[Any]:
     missing = sorted(set(codes) - {c.iso3 for c in countries})
     if missing:
         raise HttpError(
-            400, f"countries: {missing[0]!r} is not an ISO 3166-1 alpha-3 code. Use GET /api/countries."
+            400,
+            f"countries[{codes.index(missing[0])}]: not the ISO 3166-1 alpha-3 code of a known country. "
+            "Use GET /api/countries.",
         )
     assert isinstance(request.user, User)
     note = actions.create_note(
@@ -149,7 +152,7 @@ def post_note(request: HttpRequest, payload: NoteIn) -> Status[Any]:
 
 
 @router.get("/{mechanism_id}", response=MechanismOut, summary="One mechanism")
-def get_mechanism(request: HttpRequest, mechanism_id: int) -> dict[str, Any]:
+def get_mechanism(request: HttpRequest, mechanism_id: ObjectId) -> dict[str, Any]:
     m = Mechanism.objects.select_related("country", "organisation").filter(pk=mechanism_id).first()
     if m is None:
         raise Http404

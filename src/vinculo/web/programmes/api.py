@@ -16,6 +16,7 @@ from vinculo.web.accounts import access
 from vinculo.web.accounts.models import User
 from vinculo.web.audit.models import AuditAction
 from vinculo.web.audit.record import audit
+from vinculo.web.core.bounds import MAX_OFFSET, ObjectId, Version, Year
 
 from . import actions
 from .display import params_from_query, programme_texts
@@ -106,9 +107,9 @@ class ProgrammeIn(Schema):
     objectives: str = Field(default="", max_length=50_000)
     activities: str = Field(default="", max_length=50_000)
     lessons_learned: str = Field(default="", max_length=50_000)
-    implementing_organisations: list[int] = []
+    implementing_organisations: list[ObjectId] = []
     implementing_other: str = ""
-    funding_organisations: list[int] = []
+    funding_organisations: list[ObjectId] = []
     funding_other: str = ""
     countries: list[str] = []
     start_date: dt.date | None = None
@@ -122,20 +123,20 @@ class ProgrammeIn(Schema):
     evidence_rationale: str = ""
     indicators: list[IndicatorSchema] = []
     evaluations: list[EvaluationSchema] = []
-    related: list[int] = []
+    related: list[ObjectId] = []
 
 
 class ProgrammePatch(Schema):
-    version: int = Field(description="The version you edited; a newer stored version answers 409.")
+    version: Version = Field(description="The version you edited; a newer stored version answers 409.")
     title: str | None = Field(default=None, min_length=1, max_length=300)
     original_language: LanguageLiteral | None = None
     problem_statement: str | None = None
     objectives: str | None = None
     activities: str | None = None
     lessons_learned: str | None = None
-    implementing_organisations: list[int] | None = None
+    implementing_organisations: list[ObjectId] | None = None
     implementing_other: str | None = None
-    funding_organisations: list[int] | None = None
+    funding_organisations: list[ObjectId] | None = None
     funding_other: str | None = None
     countries: list[str] | None = None
     start_date: dt.date | None = None
@@ -149,17 +150,17 @@ class ProgrammePatch(Schema):
     evidence_rationale: str | None = None
     indicators: list[IndicatorSchema] | None = None
     evaluations: list[EvaluationSchema] | None = None
-    related: list[int] | None = None
+    related: list[ObjectId] | None = None
 
 
 class StepIn(Schema):
     step: StepLiteral
     comment: str = ""
-    version: int | None = None
+    version: Version | None = None
 
 
 class TranslationIn(Schema):
-    version: int
+    version: Version
     title: str = Field(default="", max_length=300)
     problem_statement: str = ""
     objectives: str = ""
@@ -175,10 +176,10 @@ class SearchQuery(Schema):
     form: list[str] = []
     target: list[str] = []
     rating: list[str] = []
-    year_from: int | None = Field(default=None, alias="from")
-    year_to: int | None = Field(default=None, alias="to")
+    year_from: Year | None = Field(default=None, alias="from")
+    year_to: Year | None = Field(default=None, alias="to")
     status: str = ""
-    page: int = Field(default=1, ge=1)
+    page: int = Field(default=1, ge=1, le=MAX_OFFSET)
     per_page: int = Field(default=20, ge=1, le=100)
 
 
@@ -232,7 +233,7 @@ def _detail(request: HttpRequest, programme: Programme) -> dict[str, Any]:
     return data
 
 
-def _visible(request: HttpRequest, programme_id: int) -> Programme:
+def _visible(request: HttpRequest, programme_id: ObjectId) -> Programme:
     programme = Programme.objects.filter(pk=programme_id).first()
     if programme is None or not access.access_can_view_curated(request.user, programme):
         raise Http404
@@ -275,7 +276,7 @@ def list_programmes(request: HttpRequest, filters: Query[SearchQuery]) -> dict[s
 
 
 @router.get("/{programme_id}", response=ProgrammeOut, summary="One programme")
-def get_programme(request: HttpRequest, programme_id: int) -> dict[str, Any]:
+def get_programme(request: HttpRequest, programme_id: ObjectId) -> dict[str, Any]:
     programme = _visible(request, programme_id)
     if programme.status != ProgrammeStatus.PUBLISHED:
         audit(AuditAction.VIEW, request=request, obj=programme, details={"status": programme.status})
@@ -308,7 +309,7 @@ def create_programme(request: HttpRequest, payload: ProgrammeIn) -> Status[dict[
 @router.patch(
     "/{programme_id}", response=ProgrammeOut, summary="Change a programme (send the version you edited)"
 )
-def update_programme(request: HttpRequest, programme_id: int, payload: ProgrammePatch) -> dict[str, Any]:
+def update_programme(request: HttpRequest, programme_id: ObjectId, payload: ProgrammePatch) -> dict[str, Any]:
     programme = _visible(request, programme_id)
     if not access.access_can_change_curated(request.user, programme):
         raise HttpError(
@@ -341,7 +342,7 @@ def update_programme(request: HttpRequest, programme_id: int, payload: Programme
 
 @router.put("/{programme_id}/translations/{language}", response=ProgrammeOut, summary="Set a translation")
 def put_translation(
-    request: HttpRequest, programme_id: int, language: LanguageLiteral, payload: TranslationIn
+    request: HttpRequest, programme_id: ObjectId, language: LanguageLiteral, payload: TranslationIn
 ) -> dict[str, Any]:
     programme = _visible(request, programme_id)
     if not access.access_can_change_curated(request.user, programme):
@@ -365,7 +366,7 @@ def put_translation(
 @router.post(
     "/{programme_id}/steps", response=ProgrammeOut, summary="Submit, start review, publish or return"
 )
-def take_step(request: HttpRequest, programme_id: int, payload: StepIn) -> dict[str, Any]:
+def take_step(request: HttpRequest, programme_id: ObjectId, payload: StepIn) -> dict[str, Any]:
     programme = _visible(request, programme_id)
     steps = allowed_transitions(
         programme.status,

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from vinculo.web.accounts import access
 from vinculo.web.accounts.models import User
+from vinculo.web.core.bounds import Version
 
 from . import actions, services
 from .models import TreatyEntry
@@ -47,7 +48,7 @@ class StateOut(Schema):
     entries: list[EntryOut]
 
 
-class VersionOut(Schema):
+class TreatyVersionOut(Schema):
     version: int
     changed_at: datetime
     reason: str
@@ -55,7 +56,7 @@ class VersionOut(Schema):
 
 
 class EntryPatch(Schema):
-    version: int = Field(description="The version you loaded; a stale version is refused with 409.")
+    version: Version = Field(description="The version you loaded; a stale version is refused with 409.")
     status: StatusLiteral | None = None
     signature_date: date | None = None
     signature_precision: PrecisionLiteral | None = None
@@ -176,7 +177,9 @@ def patch_entry(
 
 
 @router.get(
-    "/{iso3}/{instrument}/history", response=list[VersionOut], summary="Edit history (signed-in members)"
+    "/{iso3}/{instrument}/history",
+    response=list[TreatyVersionOut],
+    summary="Edit history (signed-in members)",
 )
 def entry_history(request: HttpRequest, iso3: str, instrument: InstrumentLiteral) -> list[Any]:
     if not request.user.is_authenticated:

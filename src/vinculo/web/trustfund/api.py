@@ -13,6 +13,7 @@ from vinculo.web.accounts import access
 from vinculo.web.accounts.models import Organisation, User
 from vinculo.web.audit.models import AuditAction
 from vinculo.web.audit.record import audit
+from vinculo.web.core.bounds import ObjectId
 
 from . import actions
 from .models import CurrencyBalance, Grant, GrantCycle
@@ -40,7 +41,7 @@ class SummaryOut(Schema):
 
 
 class ContributionIn(Schema):
-    donor_organisation: int | None = None
+    donor_organisation: ObjectId | None = None
     donor_name: str = Field(default="", max_length=200)
     received_on: date
     amount: str = Field(description="Decimal as text, e.g. '25000.00'")
@@ -63,7 +64,7 @@ class CycleIn(Schema):
     closes_on: date
 
 
-class CycleOut(Schema):
+class FundCycleOut(Schema):
     id: int
     title: str
     year: int
@@ -72,8 +73,8 @@ class CycleOut(Schema):
 
 
 class GrantIn(Schema):
-    cycle: int
-    grantee: int
+    cycle: ObjectId
+    grantee: ObjectId
     title: str = Field(min_length=1, max_length=200)
     amount: str
     currency: str = Field(min_length=1, max_length=8)
@@ -161,7 +162,7 @@ def post_contribution(request: HttpRequest, payload: ContributionIn) -> Status[A
         if org is None:
             raise HttpError(
                 400,
-                f"donor_organisation: no organisation has id {payload.donor_organisation}. Use GET /api/organisations.",
+                "donor_organisation: no organisation has this id. Use GET /api/organisations.",
             )
     c = actions.record_contribution(
         actor=user,
@@ -185,7 +186,7 @@ def post_contribution(request: HttpRequest, payload: ContributionIn) -> Status[A
     )
 
 
-@router.post("/cycles", response={201: CycleOut}, summary="Open a grant cycle (administrators)")
+@router.post("/cycles", response={201: FundCycleOut}, summary="Open a grant cycle (administrators)")
 def post_cycle(request: HttpRequest, payload: CycleIn) -> Status[Any]:
     user = _manager(request)
     return Status(201, actions.create_cycle(actor=user, request=request, **payload.dict()))
@@ -207,7 +208,7 @@ def list_grants(request: HttpRequest) -> list[Any]:
 
 
 @router.get("/grants/{grant_id}", response=GrantOut, summary="One grant (reviewers, administrators)")
-def get_grant(request: HttpRequest, grant_id: int) -> Any:
+def get_grant(request: HttpRequest, grant_id: ObjectId) -> Any:
     _reader(request)
     grant = Grant.objects.filter(pk=grant_id).first()
     if grant is None:
@@ -234,7 +235,7 @@ def post_grant(request: HttpRequest, payload: GrantIn) -> Status[Any]:
     response={201: DisbursementOut},
     summary="Pay part of a grant (administrators)",
 )
-def post_disbursement(request: HttpRequest, grant_id: int, payload: DisbursementIn) -> Status[Any]:
+def post_disbursement(request: HttpRequest, grant_id: ObjectId, payload: DisbursementIn) -> Status[Any]:
     user = _manager(request)
     if not Grant.objects.filter(pk=grant_id).exists():
         raise Http404
