@@ -32,6 +32,7 @@ def _register() -> None:
         cases.import_,
         report.report,
         audit.audit,
+        audit.database_role,
     ):
         main.add_command(command)
 

@@ -1,4 +1,6 @@
-"""``vinculo audit verify``: walk the audit trail's (or the ledger's) hash chain; exit 1 on a broken link."""
+"""``vinculo audit verify``: walk the audit trail's (or the ledger's) hash chain; exit 1 on a broken link.
+
+``vinculo database-role``: the GRANTs of the least-privilege PostgreSQL role the application runs as."""
 
 from __future__ import annotations
 
@@ -65,3 +67,45 @@ def verify(ledger: bool, expect_head: str | None, settings: str | None) -> None:
         click.echo(
             "Record the head outside the database; pass it back with --expect-head to detect removals."
         )
+
+
+@click.command("database-role")
+@click.argument("role")
+@click.option("--apply", "apply_", is_flag=True, help="Run the statements (connected as the tables' owner).")
+@click.option("--schema", default="public", show_default=True, help="The schema holding the tables.")
+@settings_option
+def database_role(role: str, apply_: bool, schema: str, settings: str | None) -> None:
+    """Print (or apply) the GRANTs that let ROLE run the platform but not TRUNCATE, ALTER or DROP,
+    nor UPDATE or DELETE audit and ledger entries. Re-run with --apply after every migration."""
+    _setup(settings)
+    from django.db import DatabaseError, connection, transaction
+
+    from vinculo.errors import VinculoError
+    from vinculo.web.audit.dbrole import check_role, grant_statements
+
+    if connection.vendor != "postgresql":
+        raise click.ClickException(
+            f"The configured database is {connection.vendor}; database roles exist on PostgreSQL only. "
+            "Set VINCULO_DATABASE_URL to the PostgreSQL database (as its owner)."
+        )
+    try:
+        statements = grant_statements(role, database=str(connection.settings_dict["NAME"]), schema=schema)
+        if not apply_:
+            for statement in statements:
+                click.echo(f"{statement};")
+            return
+        with transaction.atomic(), connection.cursor() as cursor:
+            check_role(cursor, role)
+            for statement in statements:
+                cursor.execute(statement)
+    except VinculoError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except DatabaseError as exc:
+        raise click.ClickException(
+            f"PostgreSQL refused the grants: {exc}. Run this as the owner of the tables (the role that "
+            "runs the migrations)."
+        ) from exc
+    click.echo(
+        f"Role {role!r} may now read and write the platform's tables, append to the audit trail and "
+        "the ledger, and nothing more. Re-run after every migration."
+    )
