@@ -18,7 +18,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import audit, cases, estimate, glotip, htcds, report, web
+    from . import audit, backup, cases, estimate, glotip, htcds, report, web
 
     for command in (
         web.serve,
@@ -33,6 +33,8 @@ def _register() -> None:
         report.report,
         audit.audit,
         audit.database_role,
+        backup.backup,
+        backup.restore,
     ):
         main.add_command(command)
 
