@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import os
+import sqlite3
 import tarfile
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,11 @@ def test_a_sqlite_backup_restores_into_an_empty_platform_and_refuses_a_non_empty
     assert "audit: " in output and "chain intact" in output and "ledger: 2 entries, chain intact" in output
     assert_restored_platform_matches(source, url, target)
     assert ok(run_vinculo("audit", "verify", database_url=url, var_dir=target)).startswith("audit trail:")
+    with sqlite3.connect(target / "vinculo.sqlite3") as restored:
+        triggers = {
+            row[0] for row in restored.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        }
+    assert {"audit_auditentry_no_delete", "trustfund_ledger_no_update"} <= triggers
     before = (target / "vinculo.sqlite3").read_bytes()
     refused = run_vinculo("restore", str(archive), database_url=url, var_dir=target)
     assert refused.returncode == 1
@@ -230,6 +236,9 @@ def test_a_postgresql_backup_restores_into_an_empty_database_with_every_row_and_
         assert "Restored the postgresql database and 2 files" in output
         assert "ledger: 2 entries, chain intact" in output
         assert_restored_platform_matches(source, target_url, tmp_path / "target")
+        with psycopg.connect(host=host, port=port, user=user, dbname=names[1]) as restored:
+            with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
+                restored.execute("TRUNCATE audit_auditentry")
         again = run_vinculo("restore", str(archive), database_url=target_url, var_dir=tmp_path / "target")
         assert again.returncode == 1 and "The target is not empty" in again.stderr
         ok(
