@@ -14,6 +14,7 @@ from django.db import DatabaseError, connection, transaction
 from django.test import override_settings
 
 from vinculo.cli import main
+from vinculo.errors import VinculoError
 from vinculo.web.audit.chain import verify
 from vinculo.web.audit.models import AppendOnlyError, AuditEntry
 from vinculo.web.audit.record import audit
@@ -194,7 +195,7 @@ def test_a_short_or_missing_audit_key_is_refused_with_its_name(world: World) -> 
         result = run_verify()
     assert result.exit_code == 1
     assert "VINCULO_AUDIT_KEYS: key 1 has 5 characters" in result.output
-    with override_settings(VINCULO_AUDIT_KEYS=[]), pytest.raises(Exception, match="VINCULO_AUDIT_KEYS"):
+    with override_settings(VINCULO_AUDIT_KEYS=[]), pytest.raises(VinculoError, match="VINCULO_AUDIT_KEYS"):
         audit("view", object_type="x")
 
 
