@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +24,7 @@ from vinculo.web.trustfund import actions as fund
 from vinculo.web.trustfund.models import LedgerEntry
 
 from .conftest import World
+from .platform_process import run_vinculo
 
 POSTGRES = os.environ.get("VINCULO_TEST_DATABASE") == "postgres"
 needs_postgres = pytest.mark.skipif(not POSTGRES, reason="needs PostgreSQL (VINCULO_TEST_DATABASE=postgres)")
@@ -278,3 +281,39 @@ def test_concurrent_writers_never_fork_the_chain() -> None:
     assert report.ok, report.broken
     all_seqs = list(AuditEntry.objects.order_by("seq").values_list("seq", flat=True))
     assert all_seqs == list(range(1, len(all_seqs) + 1))
+
+
+def test_entries_written_before_the_chain_are_chained_by_the_migration(tmp_path: Path) -> None:
+    """Migrate back to before the chain, write entries the old way, migrate forward: all of them verify."""
+    url = f"sqlite:///{tmp_path / 'vinculo.sqlite3'}"
+    for args in (["migrate"], ["migrate", "trustfund", "0002"], ["migrate", "audit", "0002"]):
+        result = run_vinculo("manage", *args, "-v", "0", database_url=url, var_dir=tmp_path)
+        assert result.returncode == 0, result.stderr
+    with sqlite3.connect(tmp_path / "vinculo.sqlite3") as old:
+        assert "seq" not in {row[1] for row in old.execute("PRAGMA table_info(audit_auditentry)")}
+        for i in range(3):
+            old.execute(
+                "INSERT INTO audit_auditentry (at, actor_username, action, object_type, object_id, object_repr, "
+                "ip_address, details) VALUES (?, 'old', 'create', 'x.y', ?, '', ?, ?)",
+                (
+                    f"2025-01-0{i + 1} 10:00:00.000123",
+                    str(i),
+                    "::ffff:10.0.0.1" if i else None,
+                    '{"b": [1, 2.5]}',
+                ),
+            )
+        old.execute(
+            "INSERT INTO trustfund_ledgerentry (kind, currency, amount, booked_on, donor, created_at) "
+            "VALUES ('contribution', 'USD', '10.50', '2025-01-01', 'D', '2025-01-01 00:00:00')"
+        )
+    result = run_vinculo("manage", "migrate", "-v", "0", database_url=url, var_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    audit_result = run_vinculo("audit", "verify", database_url=url, var_dir=tmp_path)
+    assert audit_result.returncode == 0, audit_result.stdout + audit_result.stderr
+    assert "chain intact" in audit_result.stdout
+    ledger_result = run_vinculo("audit", "verify", "--ledger", database_url=url, var_dir=tmp_path)
+    assert ledger_result.returncode == 0 and "ledger: 1 entry, chain intact." in ledger_result.stdout
+    with sqlite3.connect(tmp_path / "vinculo.sqlite3") as new:
+        triggers = {row[0] for row in new.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+        assert {"audit_auditentry_no_update", "audit_auditentry_no_delete"} <= triggers
+        assert {"trustfund_ledger_no_update", "trustfund_ledger_no_delete"} <= triggers
