@@ -99,9 +99,7 @@ def _canonical_value(value: Any) -> Any:
 
 def canonical_content(values: Mapping[str, Any]) -> str:
     """One stable text for an entry's content: the same values always give the same text."""
-    return json.dumps(
-        _canonical_value(values), sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False
-    )
+    return json.dumps(_canonical_value(values), sort_keys=True, separators=(",", ":"), ensure_ascii=True)
 
 
 @dataclass(frozen=True, slots=True)
