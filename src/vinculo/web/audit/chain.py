@@ -127,7 +127,8 @@ class ChainedEntry(models.Model):
             raise self.AppendOnly(f"{capfirst(self._meta.verbose_name_plural)} cannot be changed.")
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         keys = chain_keys()
-        with transaction.atomic(using=using):
+        # No savepoint: a failed append must abort the action that writes it, not just itself.
+        with transaction.atomic(using=using, savepoint=False):
             lock_chain(self.CHAIN, using)
             last_seq, last_mac = chain_head(type(self), using)
             self.seq = last_seq + 1
