@@ -50,6 +50,9 @@ def populate() -> None:
     )
     submission = cases.create_submission(actor=manager, data=CSV.encode(), file_name="cases.csv")
     cases.confirm_submission(actor=manager, submission=submission, valid_only=True)
+    # Checked but not imported: its upload stays in the database, encrypted, until it is.
+    pending = CSV.replace("Zenobia", "Philippa").replace("R1,", "P1,")
+    cases.create_submission(actor=manager, data=pending.encode(), file_name="pending.csv")
     for name, data in FILES.items():
         default_storage.save(name, ContentFile(data))
     fund.record_contribution(
@@ -86,12 +89,17 @@ def fingerprint() -> dict[str, object]:
         unseal_bytes(c.quarantine, keyring()).decode("utf-8")
         for c in SubmissionContent.objects.exclude(quarantine="")
     ]
+    uploads = [
+        unseal_bytes(c.upload, keyring()).decode("utf-8")
+        for c in SubmissionContent.objects.exclude(upload="")
+    ]
     chains = {name: [verify(model).ok, verify(model).count] for name, model in chained_models().items()}
     return {
         "tables": tables,
         "files": files,
         "names": names,
         "quarantine_has_rejected_row": any("Ximena" in q for q in quarantine),
+        "pending_upload_has_names": any("Philippa" in u for u in uploads),
         "chains": chains,
     }
 

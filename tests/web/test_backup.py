@@ -53,6 +53,7 @@ def assert_restored_platform_matches(source: dict[str, Any], url: str, var: Path
     assert restored["files"] == source["files"] and len(source["files"]) == 2
     assert restored["names"] == ["Ottoline", "Zenobia"]  # identifiers decrypt with the kept keys
     assert restored["quarantine_has_rejected_row"] is True
+    assert restored["pending_upload_has_names"] is True
     assert restored["chains"]["audit"][0] is True and restored["chains"]["audit"][1] > 5
     assert restored["chains"]["ledger"] == [True, 2]
     assert source["tables"]["cases_caserecord"][0] == 2
@@ -104,7 +105,7 @@ def test_the_archive_holds_no_key_and_no_identifier_in_clear(
     secrets = [settings.SECRET_KEY, *settings.VINCULO_ENCRYPTION_KEYS, *settings.VINCULO_AUDIT_KEYS]
     for secret in secrets:
         assert secret.encode() not in data
-    for name in (b"Zenobia", b"Quillfeather", b"Ximena"):
+    for name in (b"Zenobia", b"Quillfeather", b"Ximena", b"Philippa"):
         assert name not in data
     manifest, _ = backup_archive.read_manifest(archive)
     names = {m.name for m in manifest.members}
