@@ -86,3 +86,21 @@ def world(db: Any) -> World:
             shared_with=[partner] if sensitivity == Sensitivity.RESTRICTED else [],
         )
     return World(owner=owner, partner=partner, other=other, users=users, notices=notices)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _test_flush_passes_append_only_triggers() -> Any:
+    """Transactional tests end with a flush, which on PostgreSQL is one TRUNCATE of every table; the
+    audit trail's and the ledger's TRUNCATE triggers refuse it. Only the test flush runs with triggers
+    off (``SET LOCAL session_replication_role``, superuser only, until the flush commits)."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self: Any, style: Any, tables: Any, **kwargs: Any) -> list[str]:
+        statements = original(self, style, tables, **kwargs)
+        return ["SET LOCAL session_replication_role = replica", *statements] if statements else statements
+
+    DatabaseOperations.sql_flush = sql_flush  # type: ignore[method-assign]
+    yield
+    DatabaseOperations.sql_flush = original  # type: ignore[method-assign]

@@ -14,6 +14,7 @@ PROD_ENV = {
     "VINCULO_DATABASE_URL": "sqlite:////tmp/vinculo-deploy-check.sqlite3",
     "VINCULO_ALLOWED_HOSTS": "vinculo.example.org",
     "VINCULO_ENCRYPTION_KEYS": "dGVzdC1vbmx5LWVuY3J5cHRpb24ta2V5LTMyYnl0ZXM=",
+    "VINCULO_AUDIT_KEYS": "deploy-check-audit-chain-key-0123456789abcdef",
 }
 
 
@@ -42,3 +43,10 @@ def test_a_missing_secret_stops_start_up_and_names_the_variable() -> None:
     result = run_manage("check", env=env)
     assert result.returncode != 0
     assert "VINCULO_SECRET_KEY" in result.stderr
+
+
+def test_a_missing_audit_key_stops_start_up_and_names_the_variable() -> None:
+    env = {k: v for k, v in PROD_ENV.items() if k != "VINCULO_AUDIT_KEYS"}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "VINCULO_AUDIT_KEYS" in result.stderr

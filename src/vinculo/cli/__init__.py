@@ -18,7 +18,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import cases, estimate, glotip, htcds, report, web
+    from . import audit, backup, cases, estimate, glotip, htcds, report, web
 
     for command in (
         web.serve,
@@ -31,6 +31,10 @@ def _register() -> None:
         estimate.estimate,
         cases.import_,
         report.report,
+        audit.audit,
+        audit.database_role,
+        backup.backup,
+        backup.restore,
     ):
         main.add_command(command)
 

@@ -1,16 +1,21 @@
 """The append-only audit trail.
 
 Entries are only ever inserted. The model refuses ``save()`` on an existing entry and ``delete()``;
-its queryset refuses ``update()`` and ``delete()``; and database triggers (see migration 0002) refuse
-UPDATE and DELETE on the table on SQLite and PostgreSQL, so no code path can change history.
+its queryset refuses ``update()``, ``delete()`` and bulk writes; database triggers refuse UPDATE and
+DELETE on the table (SQLite and PostgreSQL) and TRUNCATE (PostgreSQL). Each entry is also a link of a
+hash chain keyed by a secret outside the database (:mod:`vinculo.web.audit.chain`), so a change made
+behind the application's back is found by ``vinculo audit verify``.
 """
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import ClassVar
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .chain import ChainedEntry, ChainedQuerySet
 
 
 class AuditAction(models.TextChoices):
@@ -29,16 +34,27 @@ class AppendOnlyError(Exception):
     """Raised when code tries to change or remove an audit entry."""
 
 
-class AuditQuerySet(models.QuerySet["AuditEntry"]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("Audit entries cannot be changed.")
-
-    def delete(self) -> NoReturn:
-        raise AppendOnlyError("Audit entries cannot be deleted.")
+class AuditQuerySet(ChainedQuerySet):
+    pass
 
 
-class AuditEntry(models.Model):
-    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+class AuditEntry(ChainedEntry):
+    CHAIN: ClassVar[str] = "audit"
+    CHAINED_FIELDS: ClassVar[tuple[str, ...]] = (
+        "at",
+        "actor",
+        "actor_username",
+        "organisation",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "ip_address",
+        "details",
+    )
+    AppendOnly: ClassVar[type[Exception]] = AppendOnlyError
+
+    at = models.DateTimeField(_("when"), default=timezone.now, editable=False, db_index=True)
     # The actor is kept as id and username even if the account is later deactivated or removed.
     actor = models.ForeignKey(
         "accounts.User",
@@ -73,11 +89,3 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username or '-'} {self.action} {self.object_type}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("Audit entries cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("Audit entries cannot be deleted.")

@@ -34,3 +34,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 VINCULO_ENCRYPTION_KEYS = env_list("VINCULO_ENCRYPTION_KEYS", "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM=")
 MEDIA_ROOT = VAR_DIR / "media"
 VINCULO_TRUSTED_PROXIES = env_list("VINCULO_TRUSTED_PROXIES", ",")
+# Demo key for the audit trail's and the ledger's hash chain; production must set its own.
+VINCULO_AUDIT_KEYS = env_list("VINCULO_AUDIT_KEYS", "dev-only-audit-chain-key-never-use-in-production")

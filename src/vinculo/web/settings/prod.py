@@ -1,6 +1,7 @@
 """Production settings. Every secret comes from the environment; start-up fails naming what is missing.
 
-Required: VINCULO_SECRET_KEY, VINCULO_DATABASE_URL, VINCULO_ALLOWED_HOSTS, VINCULO_ENCRYPTION_KEYS.
+Required: VINCULO_SECRET_KEY, VINCULO_DATABASE_URL, VINCULO_ALLOWED_HOSTS, VINCULO_ENCRYPTION_KEYS,
+VINCULO_AUDIT_KEYS.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ ALLOWED_HOSTS = env_list("VINCULO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("VINCULO_CSRF_TRUSTED_ORIGINS", ",")
 DATABASES = {"default": dj_database_url.parse(env_str("VINCULO_DATABASE_URL"), conn_max_age=600)}
 VINCULO_ENCRYPTION_KEYS = env_list("VINCULO_ENCRYPTION_KEYS")
+VINCULO_AUDIT_KEYS = env_list("VINCULO_AUDIT_KEYS")
 MEDIA_ROOT = env_str("VINCULO_MEDIA_ROOT", "/var/lib/vinculo/media")
 STATIC_ROOT = env_str("VINCULO_STATIC_ROOT", "/var/lib/vinculo/static")
 STORAGES = {

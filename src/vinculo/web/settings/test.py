@@ -38,6 +38,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 VINCULO_ENCRYPTION_KEYS = [
     "dGVzdC1vbmx5LWVuY3J5cHRpb24ta2V5LTMyYnl0ZXM=",
 ]
+VINCULO_AUDIT_KEYS = ["test-only-audit-chain-key-0123456789abcdef"]
 MEDIA_ROOT = Path(tempfile.gettempdir()) / f"vinculo-test-media-{_CHECKOUT}"
 AXES_ENABLED = True
 # Other tests sign in with client.force_login; the two-factor tests turn this on with the settings fixture.

@@ -4,10 +4,13 @@ append-only ledger from which every balance and summary is derived."""
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import ClassVar
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from vinculo.web.audit.chain import ChainedEntry, ChainedQuerySet
 
 
 class AppendOnlyError(Exception):
@@ -113,16 +116,26 @@ class EntryKind(models.TextChoices):
     DISBURSEMENT = "disbursement", _("Disbursement")
 
 
-class LedgerQuerySet(models.QuerySet["LedgerEntry"]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("Ledger entries cannot be changed.")
-
-    def delete(self) -> NoReturn:
-        raise AppendOnlyError("Ledger entries cannot be deleted.")
+class LedgerQuerySet(ChainedQuerySet):
+    pass
 
 
-class LedgerEntry(models.Model):
-    """Money in or out, never changed or removed (database triggers refuse UPDATE and DELETE)."""
+class LedgerEntry(ChainedEntry):
+    """Money in or out, never changed or removed: database triggers refuse UPDATE, DELETE and TRUNCATE,
+    and each entry is a link of a hash chain checked by ``vinculo audit verify --ledger``."""
+
+    CHAIN: ClassVar[str] = "ledger"
+    CHAINED_FIELDS: ClassVar[tuple[str, ...]] = (
+        "kind",
+        "currency",
+        "amount",
+        "booked_on",
+        "donor",
+        "contribution",
+        "disbursement",
+        "created_at",
+    )
+    AppendOnly: ClassVar[type[Exception]] = AppendOnlyError
 
     kind = models.CharField(_("kind"), max_length=12, choices=EntryKind.choices)
     currency = models.CharField(_("currency"), max_length=3)
@@ -135,26 +148,20 @@ class LedgerEntry(models.Model):
     disbursement = models.ForeignKey(
         Disbursement, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = LedgerQuerySet.as_manager()
 
     class Meta:
         ordering = ["booked_on", "id"]
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="trustfund_ledger_positive")
         ]
 
     def __str__(self) -> str:
         return f"{self.booked_on} {self.kind} {self.amount} {self.currency}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("Ledger entries cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("Ledger entries cannot be deleted.")
 
 
 class CurrencyBalance(models.Model):
