@@ -21,6 +21,7 @@ from ninja.utils import check_csrf
 from vinculo.errors import VinculoError
 
 from .accounts.actions import authenticate_token
+from .core.api_docs import PlatformSwagger
 
 logger = logging.getLogger("vinculo.api")
 
@@ -97,6 +98,7 @@ api = NinjaAPI(
     auth=PlatformAuth(),
     urls_namespace="api-1",
     docs_url="/docs",
+    docs=PlatformSwagger(),
 )
 
 
