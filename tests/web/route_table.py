@@ -126,7 +126,7 @@ def build_route_world(rw: ReportWorld, tmp_path: Path) -> RouteWorld:
         event=Event.objects.order_by("pk").first() or Event(),
         grant=Grant.objects.get(),
         questionnaire_submitted=Questionnaire.objects.get(
-            cycle=rw.cycle, status=QuestionnaireStatus.SUBMITTED
+            cycle=rw.cycle, status=QuestionnaireStatus.SUBMITTED, organisation__short_name="RO"
         ),
         questionnaire_draft=Questionnaire.objects.get(cycle=rw.cycle, status=QuestionnaireStatus.DRAFT),
     )

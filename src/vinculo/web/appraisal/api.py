@@ -112,6 +112,9 @@ def get_dashboard(request: HttpRequest, cycle: int | None = None) -> dict[str, A
     return {
         "cycle": chosen.year if chosen else None,
         "submitted": data["submitted"],
+        # Aggregates need this many responding organisations; "withheld" says why a cycle shows none.
+        "minimum_organisations": data["minimum_organisations"],
+        "withheld": data["withheld"],
         "tables": data["tables"],
     }
 

@@ -174,6 +174,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # How long an API token stays valid unless revoked.
 VINCULO_TOKEN_DAYS = 90
+# Appraisal of the Global Plan of Action: aggregates of answers are shown (dashboard, API, reports) only
+# when at least this many organisations submitted the questionnaires they count (2 at the least).
+VINCULO_APPRAISAL_MIN_ORGANISATIONS = 3
 PLATFORM_NAME = "vinculo"
 
 LOGGING = {
