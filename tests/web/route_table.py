@@ -65,7 +65,7 @@ class RouteWorld:
     grant: Grant
     questionnaire_submitted: Questionnaire
     questionnaire_draft: Questionnaire
-    extra: dict[str, Any] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)  # role -> raw API token
 
 
 def _case_file() -> bytes:
@@ -93,7 +93,10 @@ def build_route_world(rw: ReportWorld, tmp_path: Path) -> RouteWorld:
     author = world.users["owner_author"]
     partner_analyst = world.users["partner_analyst"]
     assert manager is not None and author is not None and partner_analyst is not None
-    token, _raw = account_actions.issue_token(user=manager, name="route matrix")
+    token, raw_token = account_actions.issue_token(user=manager, name="route matrix")
+    other = world.users["other_analyst"]
+    assert other is not None
+    _other_token, raw_other = account_actions.issue_token(user=other, name="route matrix")
     submission = case_actions.create_submission(
         actor=manager, data=_case_file(), file_name="route-cases.csv", sensitivity=Sensitivity.RESTRICTED
     )
@@ -129,6 +132,7 @@ def build_route_world(rw: ReportWorld, tmp_path: Path) -> RouteWorld:
             cycle=rw.cycle, status=QuestionnaireStatus.SUBMITTED, organisation__short_name="RO"
         ),
         questionnaire_draft=Questionnaire.objects.get(cycle=rw.cycle, status=QuestionnaireStatus.DRAFT),
+        tokens={"owner_manager": raw_token, "other_analyst": raw_other},
     )
 
 
