@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -250,3 +251,22 @@ def test_production_enforces_the_policy_and_a_switch_makes_it_report_only() -> N
     assert trial["enforce"] == {}
     assert trial["report_only"] == {**EXPECTED, "report-uri": ["https://reports.example.org/csp"]}
     assert _settings("vinculo.web.settings.dev")["enforce"] == EXPECTED
+
+
+#: Templates that are not web pages: the stand-alone report document that WeasyPrint lays out as a PDF
+#: (and ``vinculo report --format html`` writes to a file) keeps its style sheet inline.
+NOT_WEB_PAGES = {"reports/templates/reports/document.html"}
+
+
+def test_no_template_holds_inline_script_or_style_even_in_states_the_walk_does_not_reach() -> None:
+    web = ROOT / "src/vinculo/web"
+    problems = []
+    for path in sorted(web.glob("*/templates/**/*.html")):
+        relative = path.relative_to(web).as_posix()
+        if relative in NOT_WEB_PAGES:
+            continue
+        text = path.read_text(encoding="utf-8")
+        # Template tags are not HTML: blank them so that the parser sees the markup only.
+        markup = re.sub(r"{%.*?%}|{{.*?}}|{#.*?#}", "x", text, flags=re.S)
+        problems += [f"{path.relative_to(ROOT)}: {item}" for item in inline_content(markup)]
+    assert not problems, "\n".join(problems)
