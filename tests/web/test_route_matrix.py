@@ -13,6 +13,8 @@ or restricted records. A route the matrix cannot fill in fails ``test_every_rout
 from __future__ import annotations
 
 import pytest
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.test import Client
 
 from . import route_table
@@ -76,7 +78,13 @@ def body_text(response: object) -> str:
         data = b"".join(response.streaming_content)  # type: ignore[attr-defined]
     else:
         data = response.content  # type: ignore[attr-defined]
-    response.close()  # type: ignore[attr-defined]
+    # Close the response (streamed files), without the request_finished handler that would close the
+    # test's database connection (Django's test client does the same).
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()  # type: ignore[attr-defined]
+    finally:
+        request_finished.connect(close_old_connections)
     return data.decode("utf-8", "replace")
 
 
