@@ -50,3 +50,31 @@ def test_a_missing_audit_key_stops_start_up_and_names_the_variable() -> None:
     result = run_manage("check", env=env)
     assert result.returncode != 0
     assert "VINCULO_AUDIT_KEYS" in result.stderr
+
+
+def test_the_deploy_gate_fails_on_a_policy_only_reported_or_on_plain_http() -> None:
+    report_only = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING", env={**PROD_ENV, "VINCULO_CSP_REPORT_ONLY": "1"}
+    )
+    assert report_only.returncode != 0
+    assert "vinculo.W001" in report_only.stdout + report_only.stderr
+    plain = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING", env={**PROD_ENV, "VINCULO_SSL_REDIRECT": "false"}
+    )
+    assert plain.returncode != 0
+    assert "security.W008" in plain.stdout + plain.stderr
+
+
+def test_the_policy_checks_name_what_is_loosened() -> None:
+    from django.test import override_settings
+
+    from vinculo.web.core.checks import check_content_security_policy
+
+    with override_settings(SECURE_CSP={}, SECURE_CSP_REPORT_ONLY={}):
+        assert [m.id for m in check_content_security_policy()] == ["vinculo.W002"]
+    loose = {"default-src": ["'self'"], "script-src": ["'self'", "'unsafe-inline'"], "img-src": ["data:"]}
+    with override_settings(SECURE_CSP=loose):
+        messages = check_content_security_policy()
+    assert [m.id for m in messages] == ["vinculo.W003", "vinculo.W004"]
+    assert "style-src" in messages[0].msg and "'unsafe-inline' in script-src" in messages[1].msg
+    assert check_content_security_policy() == []

@@ -222,7 +222,8 @@ def document(
     """Wrap chart elements in an accessible ``<svg role="img">`` with ``<title>`` and ``<desc>``.
 
     ``direction="ltr"`` on the root fixes the geometry on RTL pages; each text element sets
-    its own direction (see :func:`text`).
+    its own direction (see :func:`text`). No ``style`` attribute, so that pages can forbid inline
+    style (Content-Security-Policy): pages scale the chart with the ``vinculo-chart`` class.
     """
     head = attr(
         xmlns="http://www.w3.org/2000/svg",
@@ -235,7 +236,6 @@ def document(
         font_family="system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif",
         font_size=12,
         class_="vinculo-chart",
-        style="max-width:100%;height:auto",
     )
     out = [f"<svg {head}>"]
     out.append(f'<title id="{uid}-title">{escape_text(title)}</title>')

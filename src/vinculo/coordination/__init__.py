@@ -12,6 +12,7 @@ from vinculo.coordination._plan import (
     ProgressCount,
     action_points,
     count_progress,
+    pool_small_groups,
 )
 from vinculo.coordination._regions import region_of
 from vinculo.coordination._treaties import (
@@ -45,6 +46,7 @@ __all__ = [
     "escape_text",
     "fold_line",
     "parse_amount",
+    "pool_small_groups",
     "reconcile",
     "region_of",
     "render_calendar",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -15,6 +15,7 @@ __all__ = [
     "ProgressCount",
     "action_points",
     "count_progress",
+    "pool_small_groups",
 ]
 
 PROGRESS_STATUSES: tuple[str, ...] = ("not_started", "in_progress", "achieved", "not_applicable")
@@ -97,3 +98,29 @@ def count_progress(answers: Iterable[tuple[str, str]], groups: Sequence[str] = (
         table.setdefault(group, dict.fromkeys(PROGRESS_STATUSES, 0))[status] += 1
     order = list(groups) + sorted(set(table) - set(groups))
     return [ProgressCount(g, table[g]) for g in order]
+
+
+def pool_small_groups[K](members: Mapping[str, Iterable[K]], minimum: int, pooled: str) -> dict[str, str]:
+    """Which shown group each group's answers go to, so that every shown group has ``minimum`` members.
+
+    Appraisal answers are published only as aggregates of at least ``minimum`` organisations. A group
+    (e.g. a region) with fewer members is pooled into the group named ``pooled``; if that pool is then
+    still short, the smallest other groups join it until it is not (or everything is pooled). Thus no
+    shown group, and no difference between the total and the shown groups, comes from fewer than
+    ``minimum`` members. Groups without members are left out.
+
+    Examples
+    --------
+    >>> pool_small_groups({"Africa": {1, 2, 3}, "Europe": {4, 5, 6}, "Oceania": {7}}, 3, "Other")
+    {'Africa': 'Other', 'Europe': 'Europe', 'Oceania': 'Other'}
+    """
+    sizes = {group: len(set(ids)) for group, ids in members.items()}
+    sizes = {group: n for group, n in sizes.items() if n}
+    shown = {group: (group if n >= minimum else pooled) for group, n in sizes.items()}
+    pool = sum(n for group, n in sizes.items() if shown[group] == pooled)
+    for group in sorted((g for g in sizes if shown[g] != pooled), key=lambda g: (sizes[g], g)):
+        if pool == 0 or pool >= minimum:
+            break
+        shown[group] = pooled
+        pool += sizes[group]
+    return shown

@@ -22,7 +22,7 @@ from typing import Any
 
 from vinculo.errors import Issue, Location, VinculoError, format_issues
 from vinculo.evidence._areas import USER_ASSIGNED_CODES, Area, is_known_code
-from vinculo.evidence._count import Count
+from vinculo.evidence._count import SUPPRESSED_MAX, SUPPRESSED_TEXT, Count
 from vinculo.evidence._dataset import GlotipDataset, GlotipRecord, RecordKey
 
 __all__ = ["COLUMNS", "ImportResult", "parse_glotip_rows", "read_glotip"]
@@ -141,6 +141,7 @@ def read_glotip(
     *,
     sheet: str | None = None,
     export_date: dt.date | None = None,
+    refuse_small_counts: bool = False,
 ) -> ImportResult:
     """Import a GLOTIP export: ``.xlsx`` as published by UNODC, or ``.csv`` / ``.csv.gz``.
 
@@ -153,6 +154,9 @@ def read_glotip(
         Worksheet to read; by default every sheet is searched for the header.
     export_date : datetime.date, optional
         Overrides the date found in the banner (or in a ``YYYY-MM-DD`` in the file name).
+    refuse_small_counts : bool, default False
+        Refuse exact counts from 1 to 4 (``evidence.small_count``): the Global Report publishes them
+        only as ``"<5"``. Submissions of new figures set it; UNODC's own exports never hold them.
 
     Returns
     -------
@@ -200,6 +204,7 @@ def read_glotip(
         sheet=used_sheet,
         export_date=export_date or table.banner_date,
         header_row=table.header_row,
+        refuse_small_counts=refuse_small_counts,
     )
 
 
@@ -413,12 +418,14 @@ def parse_glotip_rows(
     sheet: str | None = None,
     export_date: dt.date | None = None,
     header_row: int = 1,
+    refuse_small_counts: bool = False,
 ) -> ImportResult:
     """Validate and combine rows already cut to :data:`COLUMNS` order into an :class:`ImportResult`.
 
     ``rows`` yields ``(row_number, cells)``; cells may be text (CSV) or typed (xlsx).
     All problems are collected; if there is any, one ``evidence.invalid_export`` error is
-    raised carrying them all (at most 200 listed) and no dataset is returned.
+    raised carrying them all (at most 200 listed) and no dataset is returned. With
+    ``refuse_small_counts``, an exact count from 1 to 4 is such a problem (see :func:`read_glotip`).
     """
     issues: list[Issue] = []
     n_issues = 0
@@ -553,6 +560,18 @@ def parse_glotip_rows(
                 'Correct the number; do not replace "<5" by a number.',
                 "evidence.bad_number",
             )
+        elif refuse_small_counts and count.is_exact and 1 <= (count.value or 0) <= SUPPRESSED_MAX:
+            bad(
+                n,
+                "txtVALUE",
+                value,
+                f'"{_cell_text(value)}" is an exact count from 1 to {SUPPRESSED_MAX}; the Global Report publishes '
+                f'such counts only as "{SUPPRESSED_TEXT}" (small-cell protection).',
+                f'"{SUPPRESSED_TEXT}", 0, or a count of {SUPPRESSED_MAX + 1} or more',
+                f'Write "{SUPPRESSED_TEXT}" in this cell instead of the exact count.',
+                "evidence.small_count",
+            )
+            continue
         if count is None or yr is None or not ind or not dim:
             continue
         cat = _cell_text(category)

@@ -28,6 +28,7 @@ from ninja.utils import check_csrf
 from vinculo.errors import VinculoError
 
 from .accounts.actions import authenticate_token
+from .core.api_docs import PlatformSwagger
 from .core.limits import max_body_bytes
 
 logger = logging.getLogger("vinculo.api")
@@ -178,6 +179,7 @@ api = PlatformAPI(
     auth=PlatformAuth(),
     urls_namespace="api-1",
     docs_url="/docs",
+    docs=PlatformSwagger(),
 )
 
 

@@ -7,10 +7,11 @@ import json
 import pytest
 from django.urls import reverse
 
+from vinculo.web.accounts.models import Role
 from vinculo.web.appraisal.models import ActionPoint, Cycle, Questionnaire
 from vinculo.web.audit.models import AuditEntry
 
-from ..conftest import ROLES, World
+from ..conftest import ROLES, World, make_org, make_user
 
 FILLERS = {"owner_manager", "owner_author", "owner_analyst"}
 
@@ -144,29 +145,35 @@ def test_questionnaires_follow_the_access_rules(world: World, who: str) -> None:
 
 
 def test_the_dashboard_counts_submitted_answers_by_pillar_region_and_cycle(world: World) -> None:
-    world.owner.country_id = 1  # any country; region comes from its ISO3 code
     from vinculo.web.core.models import Country
 
-    world.owner.country = Country.objects.get(iso3="NGA")
-    world.owner.save()
-    q = start(world)
-    put(world, "owner_manager", q, version=q["version"], answers=all_answers("achieved"), submit=True)
-    start(world, "partner_analyst")  # a draft never counts
+    # Three organisations in Africa (the region comes from the ISO3 code of each one's country).
+    for org, iso3 in ((world.owner, "NGA"), (world.partner, "GHA"), (world.other, "KEN")):
+        org.country = Country.objects.get(iso3=iso3)
+        org.save()
+    for who in ("owner_manager", "partner_analyst", "other_analyst"):
+        world.users[who].refresh_from_db()  # type: ignore[union-attr]
+        q = start(world, who)
+        put(world, who, q, version=q["version"], answers=all_answers("achieved"), submit=True)
+    drafter = make_user("draft_analyst", make_org("Draft Agency"), Role.ANALYST)
+    world.users["draft_analyst"] = drafter
+    start(world, "draft_analyst")  # a draft never counts
     page = world.client_for("anonymous").get(reverse("appraisal:dashboard"), {"cycle": 2025}).content.decode()
     assert page.count("<svg") == 3 and "Africa" in page
     body = world.client_for("anonymous").get("/api/appraisal/dashboard", {"cycle": 2025}).json()
     achieved_column = body["tables"]["pillar"][0].index("Achieved")
     assert (
-        sum(int(row[achieved_column]) for row in body["tables"]["pillar"][1:]) == ActionPoint.objects.count()
+        sum(int(row[achieved_column]) for row in body["tables"]["pillar"][1:])
+        == 3 * ActionPoint.objects.count()
     )
-    assert body["submitted"] == 1
+    assert body["submitted"] == 3 and body["withheld"] == ""
     csv_text = (
         world.client_for("anonymous")
         .get(reverse("appraisal:dashboard"), {"cycle": 2025, "format": "csv", "table": "region"})
         .content.decode()
     )
     assert "Africa" in csv_text
-    assert Questionnaire.objects.count() == 2
+    assert Questionnaire.objects.count() == 4
 
 
 def test_answers_are_refused_once_the_cycle_is_closed(world: World) -> None:

@@ -289,7 +289,8 @@ def report_world(world: World, tmp_path: Path) -> Any:
     )
     rapporteur_user = make_user("rapporteur_analyst", rapporteur, Role.ANALYST)
     network_actions.create_note(actor=rapporteur_user, title="Good practice", text="text")
-    # Appraisal: one submitted questionnaire (from a State) and one draft, in the 2021 cycle.
+    # Appraisal: three submitted questionnaires (a rapporteur and two States, all in Africa) and one draft,
+    # in the 2021 cycle.
     cycle = Cycle.objects.get(year=2021)
     appraisal_actions.set_cycle_open(actor=admin, cycle=cycle, is_open=True)
     q = appraisal_actions.start_questionnaire(actor=rapporteur_user, cycle=cycle)
@@ -301,6 +302,24 @@ def report_world(world: World, tmp_path: Path) -> Any:
     appraisal_actions.save_answers(
         actor=rapporteur_user, questionnaire_id=q.pk, expected_version=q.version, answers=answers, submit=True
     )
+    # Two States answer too: aggregates need at least 3 responding organisations (the default minimum).
+    for name, iso3, status in (("Agency GHA", "GHA", "in_progress"), ("Agency KEN", "KEN", "achieved")):
+        state = account_actions.create_organisation(
+            actor=None,
+            name=name,
+            short_name=iso3,
+            kind=OrganisationKind.MEMBER_STATE,
+            country=Country.objects.get(iso3=iso3),
+        )
+        member = make_user(f"{iso3.lower()}_analyst", state, Role.ANALYST)
+        answered = appraisal_actions.start_questionnaire(actor=member, cycle=cycle)
+        appraisal_actions.save_answers(
+            actor=member,
+            questionnaire_id=answered.pk,
+            expected_version=answered.version,
+            answers={p.code: {"status": status} for p in ActionPoint.objects.all()},
+            submit=True,
+        )
     draft = appraisal_actions.start_questionnaire(actor=author, cycle=cycle)
     appraisal_actions.save_answers(
         actor=author,

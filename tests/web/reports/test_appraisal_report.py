@@ -63,6 +63,8 @@ def test_every_number_of_the_appraisal_report_matches_the_submitted_answers(
             groups[f"appraisal.{year}.region.{region_key}.{s}"] += []
     for c in Cycle.objects.all():
         mine = Questionnaire.objects.filter(cycle=c, status="submitted")
+        if mine.count() < 3:
+            continue  # cycles with fewer than 3 responding organisations are left out of the comparison
         expected[f"appraisal.{c.year}.submitted"] = (
             mine.count(),
             refs("appraisal.Questionnaire", mine.values_list("pk", flat=True)),

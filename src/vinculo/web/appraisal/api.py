@@ -113,6 +113,9 @@ def get_dashboard(request: HttpRequest, cycle: Year | None = None) -> dict[str, 
     return {
         "cycle": chosen.year if chosen else None,
         "submitted": data["submitted"],
+        # Aggregates need this many responding organisations; "withheld" says why a cycle shows none.
+        "minimum_organisations": data["minimum_organisations"],
+        "withheld": data["withheld"],
         "tables": data["tables"],
     }
 

@@ -12,12 +12,12 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.http import HttpRequest
 from django.utils import timezone
 
 from vinculo.errors import Issue, Location, VinculoError
-from vinculo.evidence import Area, GlotipDataset, ImportResult, read_glotip
+from vinculo.evidence import SUPPRESSED_MAX, SUPPRESSED_TEXT, Area, GlotipDataset, ImportResult, read_glotip
 from vinculo.web.accounts.models import User
 from vinculo.web.audit.models import AuditAction
 from vinculo.web.audit.record import audit
@@ -46,16 +46,23 @@ class ImportOutcome:
 
 
 def parse_upload(
-    source: str | Path | bytes, name: str | None = None, sheet: str | None = None
+    source: str | Path | bytes,
+    name: str | None = None,
+    sheet: str | None = None,
+    *,
+    refuse_small_counts: bool = False,
 ) -> ImportResult:
-    """Parse a GLOTIP file given as a path or as bytes (then ``name`` gives its file name and type)."""
+    """Parse a GLOTIP file given as a path or as bytes (then ``name`` gives its file name and type).
+
+    ``refuse_small_counts`` refuses exact counts from 1 to 4, which must be written "<5" (submissions).
+    """
     if not isinstance(source, bytes):
-        return read_glotip(source, sheet=sheet)
+        return read_glotip(source, sheet=sheet, refuse_small_counts=refuse_small_counts)
     safe = PurePath(name or "upload.xlsx").name or "upload.xlsx"
     with tempfile.TemporaryDirectory(prefix="vinculo-glotip-") as tmp:
         path = Path(tmp) / safe
         path.write_bytes(source)
-        return read_glotip(path, sheet=sheet)
+        return read_glotip(path, sheet=sheet, refuse_small_counts=refuse_small_counts)
 
 
 _FIGURE_COLUMNS = (
@@ -217,7 +224,8 @@ def submit_figures(
     """Check a file of yearly figures (same layout as the export) and store it as a submission.
 
     The organisation must act for a Member State (its ``country``); the file may hold only that
-    country's rows. The same checks as for an export apply; any problem stores nothing.
+    country's rows. The same checks as for an export apply, and an exact count from 1 to 4 is refused
+    (published figures show it as "<5"); any problem stores nothing.
     """
     org = actor.organisation
     if org is None or org.country_id is None:
@@ -227,7 +235,7 @@ def submit_figures(
             fix="Ask a platform administrator to set your organisation's country.",
         )
     country = Country.objects.get(pk=org.country_id)
-    result = parse_upload(source, name)
+    result = parse_upload(source, name, refuse_small_counts=True)
     dataset = result.dataset
     _check_submission_country(dataset, country, dataset.source_name)
     area = dataset.countries[country.iso3]
@@ -331,6 +339,21 @@ def return_submission(
     return record
 
 
+def _refuse_small_counts(record: FigureSubmission) -> None:
+    """A submission stored before exact counts 1-4 were refused at upload is not published either."""
+    small = GlotipFigure.objects.filter(
+        submission_id=record.pk, suppressed_cells=0, low__gte=1, low__lte=SUPPRESSED_MAX, high=F("low")
+    ).count()
+    if small:
+        raise VinculoError(
+            f"Submission {record.pk} holds {small} exact count(s) from 1 to {SUPPRESSED_MAX}; the Global Report "
+            f'publishes such counts only as "{SUPPRESSED_TEXT}". Nothing was published.',
+            code="evidence.small_count",
+            fields={"submission": record.pk, "figures": small},
+            fix=f'Return the submission and ask for a file with "{SUPPRESSED_TEXT}" in those cells.',
+        )
+
+
 def _export_base() -> GlotipRelease:
     current = GlotipRelease.objects.filter(status=ReleaseStatus.CURRENT).order_by("-version").first()
     if current is None:
@@ -354,6 +377,7 @@ def publish_submission(
     record = _lock(submission)
     before = record.status
     target = _transition(record, "publish")
+    _refuse_small_counts(record)
     current = _export_base()
     base = current.base if current.kind == ReleaseKind.COMBINED else current
     assert base is not None

@@ -12,6 +12,7 @@ from collections import defaultdict
 from django.utils.translation import gettext as _
 
 from vinculo.coordination import PROGRESS_STATUSES
+from vinculo.web.appraisal import services as appraisal_services
 from vinculo.web.appraisal.models import (
     ActionPoint,
     Answer,
@@ -144,7 +145,10 @@ def _by_point(cycle: Cycle) -> Section:
 def _cycles() -> Section:
     rows: list[tuple[Cell, ...]] = []
     labels = dict(Progress.choices)
+    shown = appraisal_services.cycles_shown()
     for c in Cycle.objects.order_by("year"):
+        if c.year not in shown:
+            continue
         page = url("appraisal:dashboard", query=f"cycle={c.year}")
         answers: dict[str, list[int]] = defaultdict(list)
         for pk, status in (
@@ -175,7 +179,11 @@ def _cycles() -> Section:
         tuple(rows),
         Source(url("appraisal:dashboard")),
     )
-    return Section("cycles", _("Comparison with other cycles"), "", (table,))
+    note = paragraph(
+        _("Cycles in which fewer than %(minimum)s organisations submitted their questionnaire are left out."),
+        {"minimum": str(appraisal_services.min_organisations())},
+    )
+    return Section("cycles", _("Comparison with other cycles"), "", (table, note))
 
 
 def build_appraisal_report(year: int, *, language: str, today: dt.date | None = None) -> Report | None:
@@ -184,7 +192,14 @@ def build_appraisal_report(year: int, *, language: str, today: dt.date | None = 
     if cycle is None:
         return None
     sections: tuple[Section, ...]
-    if submitted_questionnaires(cycle):
+    withheld = appraisal_services.withheld_note(cycle)
+    if submitted_questionnaires(cycle) and withheld:
+        sections = (
+            _overview(cycle),
+            Section("by_pillar", _("Progress by pillar"), "", (empty(withheld),)),
+            _cycles(),
+        )
+    elif submitted_questionnaires(cycle):
         sections = (
             _overview(cycle),
             _by(

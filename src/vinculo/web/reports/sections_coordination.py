@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from vinculo.coordination import PROGRESS_STATUSES, Balance, LedgerLine, balances, region_of
+from vinculo.web.appraisal import services as appraisal_services
 from vinculo.web.appraisal.models import Answer, Cycle, Pillar, Progress, Questionnaire, QuestionnaireStatus
 from vinculo.web.events.models import Event, EventKind
 from vinculo.web.evidence.labels import data_label
@@ -255,14 +256,16 @@ def progress_table(cycle: Cycle, by: str = "pillar") -> Table:
             answers.values_list("pk", "action_point__pillar__code", "status")
         )
     else:
+        # Regions with too few responding organisations are pooled, as on the dashboard.
+        regions = appraisal_services.region_groups(cycle)
         rows = [
-            (pk, _region_key(region_of(iso3 or "")), status)
-            for pk, iso3, status in answers.values_list("pk", "questionnaire__country__iso3", "status")
+            (pk, regions[qid], status)
+            for pk, qid, status in answers.values_list("pk", "questionnaire_id", "status")
         ]
     for pk, group, status in rows:
         groups.setdefault(group, {s: [] for s in PROGRESS_STATUSES})[status].append(pk)
         if group not in names:
-            names[group] = _("No region") if group == NO_REGION else group
+            names[group] = appraisal_services.region_label(group)
     prefix = f"appraisal.{cycle.year}.{by}"
     header = (_("Pillar") if by == "pillar" else _("Region"), *(str(labels[s]) for s in PROGRESS_STATUSES))
     body: tuple[tuple[Cell, ...], ...] = tuple(
@@ -304,7 +307,10 @@ def appraisal_summary_section(year: int) -> Section:
             },
         )
     ]
-    if submitted:
+    withheld = appraisal_services.withheld_note(cycle)
+    if submitted and withheld:
+        blocks.append(empty(withheld))
+    elif submitted:
         table = progress_table(cycle)
         blocks += [
             table,

@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import django_stubs_ext
+from django.utils.csp import CSP
+
+from .env import env_bool, env_str
 
 django_stubs_ext.monkeypatch()
 
@@ -42,6 +45,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "vinculo.web.core.limits.RequestLimitsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -171,6 +175,27 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
+# Content-Security-Policy on every response (docs/security-web.md). Pages carry no inline script or style,
+# so scripts and styles come only from our own static files; no nonce is needed. data: images are the
+# icons inside the API documentation's style sheet. VINCULO_CSP_REPORT_ONLY=1 sends the same policy as
+# Content-Security-Policy-Report-Only instead (to try a change); VINCULO_CSP_REPORT_URI adds report-uri.
+VINCULO_CSP: dict[str, list[str]] = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+if env_str("VINCULO_CSP_REPORT_URI", ""):
+    VINCULO_CSP["report-uri"] = [env_str("VINCULO_CSP_REPORT_URI")]
+SECURE_CSP: dict[str, list[str]] = {} if env_bool("VINCULO_CSP_REPORT_ONLY") else VINCULO_CSP
+SECURE_CSP_REPORT_ONLY: dict[str, list[str]] = VINCULO_CSP if env_bool("VINCULO_CSP_REPORT_ONLY") else {}
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Uploads may hold victims' data: kept in memory up to the case-file limit, never spooled to the
@@ -179,6 +204,9 @@ FILE_UPLOAD_HANDLERS = ["vinculo.web.cases.uploads.MemoryOnlyUploadHandler"]
 
 # How long an API token stays valid unless revoked.
 VINCULO_TOKEN_DAYS = 90
+# Appraisal of the Global Plan of Action: aggregates of answers are shown (dashboard, API, reports) only
+# when at least this many organisations submitted the questionnaires they count (2 at the least).
+VINCULO_APPRAISAL_MIN_ORGANISATIONS = 3
 PLATFORM_NAME = "vinculo"
 
 LOGGING = {
