@@ -5,16 +5,15 @@ Required: VINCULO_SECRET_KEY, VINCULO_DATABASE_URL, VINCULO_ALLOWED_HOSTS, VINCU
 
 from __future__ import annotations
 
-import dj_database_url
-
 from .base import *  # noqa: F403
+from .database import database_from_url
 from .env import env_bool, env_list, env_str
 
 DEBUG = False
 SECRET_KEY = env_str("VINCULO_SECRET_KEY")
 ALLOWED_HOSTS = env_list("VINCULO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("VINCULO_CSRF_TRUSTED_ORIGINS", ",")
-DATABASES = {"default": dj_database_url.parse(env_str("VINCULO_DATABASE_URL"), conn_max_age=600)}
+DATABASES = {"default": database_from_url(env_str("VINCULO_DATABASE_URL"), conn_max_age=600)}
 VINCULO_ENCRYPTION_KEYS = env_list("VINCULO_ENCRYPTION_KEYS")
 MEDIA_ROOT = env_str("VINCULO_MEDIA_ROOT", "/var/lib/vinculo/media")
 STATIC_ROOT = env_str("VINCULO_STATIC_ROOT", "/var/lib/vinculo/static")
