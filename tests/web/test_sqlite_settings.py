@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from tests.web.test_deploy import PROD_ENV, ROOT
 
 # Run in a fresh interpreter under the given settings: two threads, each with its own Django connection,
