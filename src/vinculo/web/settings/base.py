@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "ninja",
     "axes",
+    "django_tasks_db",
     "vinculo.web.core",
     "vinculo.web.accounts",
     "vinculo.web.audit",
@@ -146,6 +147,11 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Background jobs run as tasks of Django's tasks framework. The embedded default keeps the queue in the
+# platform's own database (django-tasks-db); prod.py switches to Redis when VINCULO_REDIS_URL is set.
+TASKS: dict[str, dict[str, object]] = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+VINCULO_JOBS_BACKEND = "default"
 
 # How long an API token stays valid unless revoked.
 VINCULO_TOKEN_DAYS = 90
