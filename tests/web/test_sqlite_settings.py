@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.web.test_deploy import PROD_ENV, ROOT
+
+from .test_deploy import PROD_ENV, ROOT
 
 # Run in a fresh interpreter under the given settings: two threads, each with its own Django connection,
 # both read a counter and then write counter + 1. Without IMMEDIATE transactions the second writer finds
