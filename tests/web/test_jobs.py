@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
@@ -22,9 +20,9 @@ from vinculo.web.jobs.models import Job, JobStatus
 from vinculo.web.jobs.tasks import run_job
 
 from .conftest import World
+from .redis_support import REDIS_URL, redis_prefix
 from .test_estimates import upload
 
-REDIS_URL = os.environ.get("VINCULO_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 DATABASE_TASKS = {"BACKEND": "django_tasks_db.DatabaseBackend"}
 
 
@@ -111,25 +109,13 @@ def test_a_task_for_a_job_another_run_holds_does_nothing(world: World) -> None:
 
 
 @pytest.fixture
-def redis_url() -> str:
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except Exception as exc:
-        message = f"Redis at {REDIS_URL} is not reachable ({exc})"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{message}; under CI=true the Redis tests must run: start Redis first.")
-        pytest.skip(f"{message}: start Redis or set VINCULO_TEST_REDIS_URL (under CI=true this fails).")
-    return REDIS_URL
+def use_redis_queue() -> Iterator[Callable[[str], Any]]:
+    """Switch the jobs backend to a Redis queue of its own (a fresh key prefix)."""
+    with redis_prefix() as prefix:
+        yield from _switcher(prefix)
 
 
-@pytest.fixture
-def use_redis_queue(redis_url: str) -> Iterator[Callable[[str], Any]]:
-    """Switch the jobs backend to a Redis queue of its own (a fresh key prefix), removed afterwards."""
-    import redis
-
-    prefix = f"vinculo-test-{uuid.uuid4().hex}"
+def _switcher(prefix: str) -> Iterator[Callable[[str], Any]]:
     overrides: list[Any] = []
 
     def switch(url: str) -> Any:
@@ -140,7 +126,11 @@ def use_redis_queue(redis_url: str) -> Iterator[Callable[[str], Any]]:
                 "default": DATABASE_TASKS,
                 "redis": {
                     "BACKEND": "django_tasks_redis.RedisTaskBackend",
-                    "OPTIONS": {"REDIS_URL": url, "REDIS_KEY_PREFIX": prefix, "REDIS_SOCKET_CONNECT_TIMEOUT": 2},
+                    "OPTIONS": {
+                        "REDIS_URL": url,
+                        "REDIS_KEY_PREFIX": prefix,
+                        "REDIS_SOCKET_CONNECT_TIMEOUT": 2,
+                    },
                 },
             },
             VINCULO_JOBS_BACKEND="redis",
@@ -152,10 +142,6 @@ def use_redis_queue(redis_url: str) -> Iterator[Callable[[str], Any]]:
     yield switch
     if overrides:
         overrides.pop().disable()
-    client = redis.Redis.from_url(redis_url)
-    keys = list(client.scan_iter(f"{prefix}*"))
-    if keys:
-        client.delete(*keys)
 
 
 def test_jobs_run_through_a_redis_queue_when_it_is_configured(
