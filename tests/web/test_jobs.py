@@ -176,3 +176,20 @@ def test_a_job_stored_while_redis_is_down_is_sent_and_run_by_the_next_worker(
     use_redis_queue(REDIS_URL)
     assert runner.run_pending() == 1
     assert Job.objects.get(pk=record.job_id).status == JobStatus.DONE
+
+
+def test_a_job_whose_task_the_queue_lost_is_sent_again(
+    world: World, use_redis_queue: Callable[[str], Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    backend = use_redis_queue(REDIS_URL)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(world)
+    record = Estimate.objects.get()
+    lost = Job.objects.get(pk=record.job_id).task_id
+    client = backend.get_client()  # Redis restarted without persistence: this queue's keys are gone
+    client.delete(*client.scan_iter(f"{backend.key_prefix}*"))
+    assert runner.run_pending() == 0  # too recent to be called lost
+    Job.objects.filter(pk=record.job_id).update(created_at=timezone.now() - timedelta(hours=1))
+    assert runner.run_pending() == 1
+    job = Job.objects.get(pk=record.job_id)
+    assert job.status == JobStatus.DONE and job.task_id != lost

@@ -221,7 +221,24 @@ def requeue_abandoned() -> int:
     for job_id in Job.objects.filter(status=JobStatus.QUEUED, task_id="").values_list("id", flat=True)[:100]:
         if _send(job_id):
             requeued += 1
+    # Jobs waiting for a task the queue no longer has (a Redis restarted without persistence).
+    waiting = Job.objects.filter(status=JobStatus.QUEUED, created_at__lt=stale).exclude(task_id="")
+    for job_id, task_id in waiting.values_list("id", "task_id")[:100]:
+        if not _task_exists(task_id):
+            logger.warning("The task of job %s is gone from the queue; sent again", job_id)
+            if Job.objects.filter(pk=job_id, status=JobStatus.QUEUED, task_id=task_id).update(task_id=""):
+                requeued += int(_send(job_id))
     return requeued
+
+
+def _task_exists(task_id: str) -> bool:
+    from django.tasks.exceptions import TaskResultDoesNotExist
+
+    try:
+        task_backends[backend_alias()].get_result(task_id)
+    except TaskResultDoesNotExist:
+        return False
+    return True
 
 
 def _run_database_task(alias: str) -> bool:
