@@ -193,3 +193,17 @@ def test_a_job_whose_task_the_queue_lost_is_sent_again(
     assert runner.run_pending() == 1
     job = Job.objects.get(pk=record.job_id)
     assert job.status == JobStatus.DONE and job.task_id != lost
+
+
+def test_the_worker_command_runs_what_is_queued(world: World) -> None:
+    from click.testing import CliRunner
+
+    from vinculo.cli import main
+
+    upload(world)
+    result = CliRunner().invoke(main, ["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "1 job(s) run." in result.output
+    assert Job.objects.get().status == JobStatus.DONE
+    wrong = CliRunner().invoke(main, ["worker", "--poll", "0"])
+    assert wrong.exit_code == 2 and "--poll" in wrong.output and "Traceback" not in wrong.output
