@@ -247,8 +247,11 @@ def _run_database_task(alias: str) -> bool:
     from django.tasks.signals import task_finished, task_started
     from django_tasks_db.models import DBTaskResult
 
+    ready = DBTaskResult.objects.ready().filter(backend_name=alias)
+    if not ready.exists():  # a plain read: an idle worker never takes SQLite's write lock
+        return False
     with transaction.atomic():
-        db_result = DBTaskResult.objects.ready().filter(backend_name=alias).get_locked()
+        db_result = ready.get_locked()
         if db_result is None:
             return False
         db_result.claim(_worker_id())
