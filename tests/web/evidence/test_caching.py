@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,13 +17,6 @@ from vinculo.web.evidence.models import GlotipRelease, ReleaseStatus
 from ..conftest import World
 
 PAGE = ("evidence:country", ["FRA"])
-
-
-@pytest.fixture(autouse=True)
-def empty_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def page_url() -> str:
