@@ -84,15 +84,16 @@ def enqueue(kind: str, params: dict[str, object], created_by: User | None = None
         raise ValueError(f"No job handler for {kind!r}")
     job = Job.objects.create(kind=kind, params=params, created_by=created_by)
     if _is_database_backend(task_backends[backend_alias()]):
-        _send(job.pk)
+        job.task_id = _send(job.pk) or ""
     else:
         # The worker of another machine must find the job when it gets the task.
         transaction.on_commit(lambda: _send(job.pk))
     return job
 
 
-def _send(job_id: int) -> bool:
-    """Queue the task that runs ``job_id``. A queue that cannot be reached leaves the job for the next worker."""
+def _send(job_id: int) -> str | None:
+    """Queue the task that runs ``job_id``; returns the task's id, or None when the queue cannot be reached
+    (the job then waits for the next worker to send it again)."""
     from .tasks import run_job
 
     try:
@@ -101,9 +102,9 @@ def _send(job_id: int) -> bool:
         if _is_database_backend(task_backends[backend_alias()]):
             raise  # the job and its task are one transaction: refuse both
         logger.exception("Job %s could not be sent to the task queue; a worker will send it again", job_id)
-        return False
+        return None
     Job.objects.filter(pk=job_id).update(task_id=result.id)
-    return True
+    return str(result.id)
 
 
 def _claim(job_id: int) -> Job | None:
@@ -215,11 +216,11 @@ def requeue_abandoned() -> int:
         with transaction.atomic():
             if same_run.update(status=JobStatus.QUEUED, task_id="", heartbeat_at=None):
                 logger.warning("Job %s lost its worker (run %s); queued again", job.pk, job.attempts)
-                if _send(job.pk):
+                if _send(job.pk) is not None:
                     requeued += 1
     # Jobs whose task could not be sent (the queue was down when they were stored).
     for job_id in Job.objects.filter(status=JobStatus.QUEUED, task_id="").values_list("id", flat=True)[:100]:
-        if _send(job_id):
+        if _send(job_id) is not None:
             requeued += 1
     # Jobs waiting for a task the queue no longer has (a Redis restarted without persistence).
     waiting = Job.objects.filter(status=JobStatus.QUEUED, created_at__lt=stale).exclude(task_id="")
@@ -227,7 +228,7 @@ def requeue_abandoned() -> int:
         if not _task_exists(task_id):
             logger.warning("The task of job %s is gone from the queue; sent again", job_id)
             if Job.objects.filter(pk=job_id, status=JobStatus.QUEUED, task_id=task_id).update(task_id=""):
-                requeued += int(_send(job_id))
+                requeued += int(_send(job_id) is not None)
     return requeued
 
 
