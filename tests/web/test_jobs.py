@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
@@ -21,7 +27,8 @@ from vinculo.web.jobs.tasks import run_job
 
 from .conftest import World
 from .redis_support import REDIS_URL, redis_prefix
-from .test_estimates import upload
+from .test_deploy import ROOT
+from .test_estimates import KOREA, upload
 
 DATABASE_TASKS = {"BACKEND": "django_tasks_db.DatabaseBackend"}
 
@@ -207,3 +214,59 @@ def test_the_worker_command_runs_what_is_queued(world: World) -> None:
     assert Job.objects.get().status == JobStatus.DONE
     wrong = CliRunner().invoke(main, ["worker", "--poll", "0"])
     assert wrong.exit_code == 2 and "--poll" in wrong.output and "Traceback" not in wrong.output
+
+
+# --- Separate processes: a web process stores the job, a worker process runs it ------------------------
+
+STORE_A_JOB = r"""
+import django
+django.setup()
+from vinculo.web.accounts import actions as accounts
+from vinculo.web.estimates import actions
+org = accounts.create_organisation(actor=None, name="Shelter", short_name="S", kind="civil_society")
+user = accounts.create_user(actor=None, username="m", password="p" * 16, organisation=org, role="data_manager",
+                            email="m@example.org")
+record = actions.create_estimate(actor=user, title="t", source_name="k.csv", source_text=KOREA,
+                                 settings={"method": "main", "ci": "wald"}, sensitivity="restricted")
+print(record.job_id)
+"""
+
+
+def test_a_worker_process_runs_a_job_another_process_stored_and_stops_cleanly_on_sigterm(
+    tmp_path: Any,
+) -> None:
+    database = tmp_path / "shared.sqlite3"
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("VINCULO_")},
+        "DJANGO_SETTINGS_MODULE": "vinculo.web.settings.dev",
+        "VINCULO_VAR_DIR": str(tmp_path),
+        "VINCULO_DATABASE_URL": f"sqlite:///{database}",
+        "PYTHONPATH": str(ROOT / "src"),
+    }
+    cli = [sys.executable, "-c", "from vinculo.cli import main; main()"]
+    migrate = subprocess.run([*cli, "manage", "migrate", "-v", "0"], env=env, capture_output=True, text=True)
+    assert migrate.returncode == 0, migrate.stderr
+    stored = subprocess.run(
+        [sys.executable, "-c", f"KOREA = {KOREA!r}\n{STORE_A_JOB}"], env=env, capture_output=True, text=True
+    )
+    assert stored.returncode == 0, stored.stderr
+    job_id = int(stored.stdout.strip().splitlines()[-1])
+
+    worker = subprocess.Popen(
+        [*cli, "worker", "--poll", "0.2"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        status = ""
+        deadline = time.monotonic() + 180  # a safety net for a busy machine, not a speed target
+        while time.monotonic() < deadline and status not in ("done", "failed"):
+            time.sleep(0.5)
+            with sqlite3.connect(database, timeout=30) as conn:
+                status = conn.execute("SELECT status FROM jobs_job WHERE id = ?", [job_id]).fetchone()[0]
+        worker.send_signal(signal.SIGTERM)
+        out, err = worker.communicate(timeout=120)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    assert status == "done", err
+    assert worker.returncode == 0, err
+    assert "Stopping after the running job" in out and "Traceback" not in err
