@@ -232,6 +232,11 @@ print(record.job_id)
 """
 
 
+@pytest.mark.slow
+@pytest.mark.skipif(
+    os.environ.get("VINCULO_TEST_DATABASE") == "postgres",
+    reason="uses a SQLite file of its own, whatever the test database: it ran in the SQLite pass",
+)
 def test_a_worker_process_runs_a_job_another_process_stored_and_stops_cleanly_on_sigterm(
     tmp_path: Any,
 ) -> None:
