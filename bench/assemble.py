@@ -21,6 +21,8 @@ def main() -> None:
         "Each section below was written by its script on the machine it names (2 cores, 24 GB), "
         "with the date of the run; rerun a script to refresh its section, then this file with "
         "`.venv/bin/python bench/assemble.py`.\n",
+        "The load benchmark (gunicorn on PostgreSQL under 50 clients, `bench/bench_load.py`) is "
+        '[docs/benchmarks/load.md](benchmarks/load.md) (its section "Load" below).\n',
     ]
     for name in names:
         parts.append(sections[name].read_text(encoding="utf-8").strip() + "\n")

@@ -23,6 +23,7 @@ def _register() -> None:
     for command in (
         web.serve,
         web.demo,
+        web.worker,
         web.createadmin,
         web.manage,
         web.generate_key,

@@ -1,4 +1,4 @@
-"""Platform commands: serve, demo, createadmin, manage, generate-key. Django is imported only when used."""
+"""Platform commands: serve, demo, worker, createadmin, manage, generate-key. Django is imported only when used."""
 
 from __future__ import annotations
 
@@ -66,6 +66,24 @@ def demo(then_serve: bool, host: str, port: int, settings: str | None) -> None:
     call_command("demo_data")
     if then_serve:
         _run_server(host, port)
+
+
+@click.command()
+@click.option("--once", is_flag=True, help="Run the jobs that are queued now, then exit.")
+@click.option(
+    "--poll",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds between looks at an empty queue.",
+)
+@settings_option
+def worker(once: bool, poll: float, settings: str | None) -> None:
+    """Run background jobs (estimates, case files); production runs one or more beside the web server."""
+    _setup(settings)
+    from django.core.management import call_command
+
+    call_command("worker", once=once, poll=poll)
 
 
 @click.command()

@@ -85,6 +85,16 @@ def full_release(django_db_setup: Any, django_db_blocker: Any) -> Any:
         services.clear_cache()
 
 
+@pytest.fixture(autouse=True)
+def empty_page_cache() -> Any:
+    """Each test starts without cached public pages (the local-memory cache outlives a test)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def release(full_release: Any, db: Any) -> GlotipRelease:
     return GlotipRelease.objects.get(pk=full_release)

@@ -12,6 +12,7 @@ class EvidenceConfig(AppConfig):
         from vinculo.web.core.areas import Area, register
         from vinculo.web.core.demo import register_loader
 
+        from . import caching  # noqa: F401  (a stored release invalidates the cached public pages)
         from .demo import load_packaged_export
 
         register_loader(load_packaged_export)

@@ -1,6 +1,7 @@
 """Pages of the Global Report evidence area. The data is public: anyone may read it, signed in or not.
 
-Submissions of figures are not public until published: access goes through
+Public pages are cached for visitors who are not signed in (``caching.py``). Submissions of figures
+are not public until published: access goes through
 ``vinculo.web.accounts.access`` only, and a submission the user may not see answers 404.
 """
 
@@ -23,6 +24,7 @@ from vinculo.web.audit.models import AuditAction
 from vinculo.web.audit.record import audit
 
 from . import actions
+from .caching import cache_public_page
 from .downloads import table_response
 from .forms import ReviewForm, SubmissionForm
 from .models import FigureSubmission, GlotipRelease, SubmissionStatus
@@ -73,6 +75,7 @@ def no_release(request: HttpRequest) -> HttpResponse:
     return render(request, "evidence/empty.html", status=200)
 
 
+@cache_public_page
 def home(request: HttpRequest) -> HttpResponse:
     if release_by_version(None) is None and not request.GET.get("release"):
         return no_release(request)
@@ -101,6 +104,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cache_public_page
 def country_list(request: HttpRequest) -> HttpResponse:
     release, loaded = _release(request)
     return render(
@@ -156,6 +160,7 @@ def _profile_page(
     )
 
 
+@cache_public_page
 def country_profile(request: HttpRequest, iso3: str) -> HttpResponse:
     release, loaded = _release(request)
     code = iso3.upper()
@@ -164,21 +169,25 @@ def country_profile(request: HttpRequest, iso3: str) -> HttpResponse:
     return _profile_page(request, release, loaded, "country", code)
 
 
+@cache_public_page
 def region_profile(request: HttpRequest, name: str) -> HttpResponse:
     release, loaded = _release(request)
     return _profile_page(request, release, loaded, "region", name)
 
 
+@cache_public_page
 def subregion_profile(request: HttpRequest, name: str) -> HttpResponse:
     release, loaded = _release(request)
     return _profile_page(request, release, loaded, "subregion", name)
 
 
+@cache_public_page
 def world_profile(request: HttpRequest) -> HttpResponse:
     release, loaded = _release(request)
     return _profile_page(request, release, loaded, "world", "World")
 
 
+@cache_public_page
 def profile_download(request: HttpRequest, level: str, code: str, key: str, fmt: str) -> HttpResponse:
     release, loaded = _release(request)
     try:
@@ -219,6 +228,7 @@ def _flow_filters(request: HttpRequest, loaded: LoadedRelease) -> tuple[str | No
     return region, year
 
 
+@cache_public_page
 def flows(request: HttpRequest) -> HttpResponse:
     release, loaded = _release(request)
     region, year = _flow_filters(request, loaded)
@@ -263,6 +273,7 @@ def flows(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cache_public_page
 def flow_matrix_download(request: HttpRequest, fmt: str) -> HttpResponse:
     release, loaded = _release(request)
     region, year = _flow_filters(request, loaded)
@@ -280,6 +291,7 @@ def flow_matrix_download(request: HttpRequest, fmt: str) -> HttpResponse:
     )
 
 
+@cache_public_page
 def releases(request: HttpRequest) -> HttpResponse:
     items = GlotipRelease.objects.select_related("base").order_by("-version")
     return render(request, "evidence/releases.html", {"releases": items})

@@ -1,4 +1,8 @@
-"""Background jobs stored in the database, so their state and progress survive a page reload or a restart."""
+"""What users see of a background job: its state, progress and failure message, kept in the database.
+
+The job itself runs as a task of Django's tasks framework (see ``runner.py``); this record survives a page
+reload, a restart and a change of task backend, and is what the pages and the API show.
+"""
 
 from __future__ import annotations
 
@@ -27,6 +31,10 @@ class Job(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The id of the django.tasks result that runs this job (empty until the task is sent to the queue).
+    task_id = models.CharField(max_length=64, blank=True, default="")
+    # Refreshed by the worker while the job runs; a running job whose heartbeat stopped lost its worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

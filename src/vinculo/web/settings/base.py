@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks_db",
     "vinculo.web.core",
     "vinculo.web.accounts",
     "vinculo.web.audit",
@@ -201,6 +202,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Uploads may hold victims' data: kept in memory up to the case-file limit, never spooled to the
 # system temporary directory; bigger ones are refused with the sizes (vinculo.web.cases.uploads).
 FILE_UPLOAD_HANDLERS = ["vinculo.web.cases.uploads.MemoryOnlyUploadHandler"]
+
+# Background jobs run as tasks of Django's tasks framework. The embedded default keeps the queue in the
+# platform's own database (django-tasks-db); prod.py switches to Redis when VINCULO_REDIS_URL is set.
+TASKS: dict[str, dict[str, object]] = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+VINCULO_JOBS_BACKEND = "default"
 
 # How long an API token stays valid unless revoked.
 VINCULO_TOKEN_DAYS = 90

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import dj_database_url
-
 from .base import *  # noqa: F403
 from .base import WEB_DIR
+from .database import database_from_url
 from .env import env_bool, env_list, env_str
 
 # Local state (database, uploads) lives in var/ at the checkout root unless VINCULO_VAR_DIR says otherwise.
@@ -22,14 +21,12 @@ DEBUG = env_bool("VINCULO_DEBUG", False)
 VINCULO_REQUIRE_TWO_FACTOR = env_bool("VINCULO_REQUIRE_TWO_FACTOR", False)
 SECRET_KEY = env_str("VINCULO_SECRET_KEY", "dev-only-insecure-key-never-use-in-production-0123456789abcdef")
 ALLOWED_HOSTS = env_list("VINCULO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+# SQLite: the web server and the job worker share the file (IMMEDIATE transactions, a lock timeout, WAL).
 DATABASES = {
-    "default": dj_database_url.parse(
+    "default": database_from_url(
         env_str("VINCULO_DATABASE_URL", f"sqlite:///{VAR_DIR / 'vinculo.sqlite3'}"), conn_max_age=60
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The web server and the job worker share the file: wait for locks instead of failing at once.
-    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 # Demo key: 32 url-safe base64 bytes; production must set its own keys.
 VINCULO_ENCRYPTION_KEYS = env_list("VINCULO_ENCRYPTION_KEYS", "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM=")
 MEDIA_ROOT = VAR_DIR / "media"

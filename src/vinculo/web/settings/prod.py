@@ -6,10 +6,10 @@ VINCULO_AUDIT_KEYS.
 
 from __future__ import annotations
 
-import dj_database_url
-
 from .base import *  # noqa: F403
+from .database import database_from_url
 from .env import env_bool, env_list, env_str
+from .scaleout import checked_job_queue, checked_redis_url, redis_caches, redis_tasks
 
 DEBUG = False
 # Not switchable off in production: administrators and data managers always give a second factor.
@@ -17,9 +17,26 @@ VINCULO_REQUIRE_TWO_FACTOR = True
 SECRET_KEY = env_str("VINCULO_SECRET_KEY")
 ALLOWED_HOSTS = env_list("VINCULO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("VINCULO_CSRF_TRUSTED_ORIGINS", ",")
-DATABASES = {"default": dj_database_url.parse(env_str("VINCULO_DATABASE_URL"), conn_max_age=600)}
+DATABASES = {"default": database_from_url(env_str("VINCULO_DATABASE_URL"), conn_max_age=600)}
 VINCULO_ENCRYPTION_KEYS = env_list("VINCULO_ENCRYPTION_KEYS")
 VINCULO_AUDIT_KEYS = env_list("VINCULO_AUDIT_KEYS")
+
+# Several web and worker processes: cache, sessions and (unless VINCULO_JOB_QUEUE=database) the job queue
+# on Redis. Without VINCULO_REDIS_URL: per-process memory cache, sessions and jobs in the database.
+VINCULO_REDIS_URL = env_str("VINCULO_REDIS_URL", "")
+_job_queue = checked_job_queue(
+    "VINCULO_JOB_QUEUE",
+    env_str("VINCULO_JOB_QUEUE", "redis" if VINCULO_REDIS_URL else "database"),
+    VINCULO_REDIS_URL,
+)
+if VINCULO_REDIS_URL:
+    checked_redis_url("VINCULO_REDIS_URL", VINCULO_REDIS_URL)
+    _prefix = env_str("VINCULO_REDIS_PREFIX", "vinculo")
+    CACHES = redis_caches(VINCULO_REDIS_URL, _prefix)
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    SESSION_CACHE_ALIAS = "sessions"
+    if _job_queue == "redis":
+        TASKS = redis_tasks(VINCULO_REDIS_URL, _prefix)
 MEDIA_ROOT = env_str("VINCULO_MEDIA_ROOT", "/var/lib/vinculo/media")
 STATIC_ROOT = env_str("VINCULO_STATIC_ROOT", "/var/lib/vinculo/static")
 STORAGES = {
