@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 # System libraries and fonts. WeasyPrint (the PDF reports) needs Pango and HarfBuzz's subsetter; reports in
 # Arabic and Chinese need fonts with those scripts. Each entry: a check, then the Debian/Ubuntu package.
 system_missing=()
-have_library() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+# (Read the cache once: `ldconfig -p | grep -q` fails under pipefail when grep stops reading early.)
+library_cache=$(ldconfig -p 2>/dev/null || true)
+have_library() { grep -qF "$1" <<<"$library_cache"; }
 have_font_for() { command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list ":lang=$1" family 2>/dev/null)" ]; }
 have_library 'libpango-1.0.so.0' || system_missing+=(libpango-1.0-0)
 have_library 'libpangoft2-1.0.so.0' || system_missing+=(libpangoft2-1.0-0)
