@@ -175,6 +175,7 @@ PAGE_PARAMETERS: dict[str, Fill] = {
     "accounts:revoke_token": _pk("token", "token_id"),
     "accounts:organisation": lambda w: [{"pk": w.rw.world.owner.pk}],
     "accounts:person": lambda w: [{"pk": w.rw.world.users["owner_manager"].pk}],  # type: ignore[union-attr]
+    "accounts:person_two_factor_reset": lambda w: [{"pk": w.rw.world.users["owner_manager"].pk}],  # type: ignore[union-attr]
     "appraisal:point_edit": lambda w: [{"pk": 1}],
     "appraisal:questionnaire": _questionnaires(),
     "appraisal:start": lambda w: [{"year": w.rw.cycle.year}],

@@ -239,6 +239,7 @@ def test_production_enforces_the_policy_and_a_switch_makes_it_report_only() -> N
         "VINCULO_DATABASE_URL": "sqlite:////tmp/vinculo-csp-check.sqlite3",
         "VINCULO_ALLOWED_HOSTS": "vinculo.example.org",
         "VINCULO_ENCRYPTION_KEYS": "dGVzdC1vbmx5LWVuY3J5cHRpb24ta2V5LTMyYnl0ZXM=",
+        "VINCULO_AUDIT_KEYS": "csp-check-audit-chain-key-0123456789abcdef",
     }
     enforced = _settings("vinculo.web.settings.prod", **prod)
     assert enforced["enforce"] == EXPECTED and enforced["report_only"] == {}

@@ -250,17 +250,18 @@ def membership_requests(request: HttpRequest) -> HttpResponse:
     queryset = access.access_decidable_memberships(
         request.user, MembershipRequest.objects.select_related("person", "organisation", "requested_by")
     )
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         wanted = request.POST.get("request", "")
         # Beyond 18 digits a number cannot be a primary key (and would overflow the database's integer).
         valid_id = wanted.isascii() and wanted.isdigit() and len(wanted) <= 18
         membership = queryset.filter(pk=int(wanted)).first() if valid_id else None
+        valid = form.is_valid()  # before add_error: an empty POST is a bound form without cleaned data
         if membership is None:
             form.add_error(
                 None, _("This request does not exist, was already decided, or is not yours to decide.")
             )
-        elif form.is_valid():
+        elif valid:
             assert isinstance(request.user, User)
             confirm = form.cleaned_data["decision"] == "confirm"
             try:
