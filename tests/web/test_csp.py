@@ -32,7 +32,7 @@ route_world = route_table.route_world
 
 ROOT = Path(__file__).resolve().parents[2]
 
-#: The policy every response carries (docs/security-web.md explains each directive).
+#: The policy every response carries (docs/security/web.md explains each directive).
 EXPECTED = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],

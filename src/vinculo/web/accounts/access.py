@@ -426,7 +426,7 @@ def access_sees_exact_counts(user: AnyUser, owner_ids: Any) -> bool:
     return set(owner_ids) <= {account.organisation_id}
 
 
-# Memberships and roles (two-person rule). See the module docstring and docs/security-accounts.md.
+# Memberships and roles (two-person rule). See the module docstring and docs/security/accounts.md.
 
 
 def access_membership_needs_confirmation(

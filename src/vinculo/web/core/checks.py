@@ -39,7 +39,7 @@ def check_content_security_policy(app_configs: Any = None, **kwargs: Any) -> lis
         return [
             Warning(
                 "No Content-Security-Policy is sent (SECURE_CSP is empty).",
-                hint="Keep the policy of vinculo.web.settings.base (docs/security-web.md).",
+                hint="Keep the policy of vinculo.web.settings.base (docs/security/web.md).",
                 id="vinculo.W002",
             )
         ]
@@ -49,7 +49,7 @@ def check_content_security_policy(app_configs: Any = None, **kwargs: Any) -> lis
         messages.append(
             Warning(
                 f"The Content-Security-Policy lacks {', '.join(missing)}.",
-                hint="Keep the policy of vinculo.web.settings.base (docs/security-web.md).",
+                hint="Keep the policy of vinculo.web.settings.base (docs/security/web.md).",
                 id="vinculo.W003",
             )
         )

@@ -176,7 +176,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
-# Content-Security-Policy on every response (docs/security-web.md). Pages carry no inline script or style,
+# Content-Security-Policy on every response (docs/security/web.md). Pages carry no inline script or style,
 # so scripts and styles come only from our own static files; no nonce is needed. data: images are the
 # icons inside the API documentation's style sheet. VINCULO_CSP_REPORT_ONLY=1 sends the same policy as
 # Content-Security-Policy-Report-Only instead (to try a change); VINCULO_CSP_REPORT_URI adds report-uri.
