@@ -57,6 +57,7 @@ def bench_env(folder: Path, redis: bool) -> dict[str, str]:
             "VINCULO_DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{PG_NAME}",
             "VINCULO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "VINCULO_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+            "VINCULO_AUDIT_KEYS": secrets.token_urlsafe(48),
             "VINCULO_MEDIA_ROOT": str(folder / "media"),
             "VINCULO_STATIC_ROOT": str(folder / "static"),
             "VINCULO_SSL_REDIRECT": "false",
