@@ -234,9 +234,11 @@ def write_report(
         f"{os.cpu_count()} cores; load average {run['load_before']} before and {run['load_after']} after.",
         "",
     ]
-    if not full or args.note:
+    if full and args.note:
+        lines += [f"**Note.** {args.note} This is the benchmark of record.", ""]
+    elif not full:
         lines += [
-            f"**{'Short validation run' if not full else 'Note'}.** {args.note or ''} This run used "
+            f"**Short validation run.** {args.note or ''} This run used "
             f"{plan['cases']:,} cases, {args.clients} clients and {args.duration} s (the benchmark of record: "
             f"{FULL['cases']:,} cases, {FULL['clients']} clients, {FULL['duration']} s, {FULL['workers']} workers); "
             "its figures validate the script, not the targets.",
