@@ -28,7 +28,7 @@ from vinculo.web.core.bounds import ObjectId, Offset, Year, page_size
 from . import actions, exports
 from .models import CaseRecord, CaseVersion, Submission
 from .protection import DIMENSIONS, EXTRA_KEY, open_protected, open_source_id, row_values
-from .queries import CaseFilter, count_summary, exact_counts, protect, shown, visible_cases
+from .queries import CaseFilter, count_summary, protect, shown, total_and_exact, visible_cases, visible_facts
 from .uploads import read_upload
 
 router = Router(tags=["case data"])
@@ -330,10 +330,10 @@ def list_cases(
     limit: Annotated[int, page_size(1000)] = 100,
 ) -> dict[str, Any]:
     case_filter = _filter(request)
+    total, exact = total_and_exact(request.user, visible_facts(request.user, case_filter))
     queryset = visible_cases(request.user, case_filter)
-    rows = list(queryset.order_by("-id")[offset : offset + limit])
-    total = queryset.order_by().count()
-    value = protect(total, exact_counts(request.user, queryset))
+    rows = list(queryset.order_by("-id")[offset : offset + limit]) if offset < total else []
+    value = protect(total, exact)
     audit(
         AuditAction.VIEW,
         request=request,

@@ -140,6 +140,48 @@ class CaseRecord(OwnedRecord):
         return f"case {self.pk}"
 
 
+class CaseFacts(models.Model):
+    """The access and browsing columns of every case record, in a narrow table of their own.
+
+    Kept by database triggers (migration ``0006``) in the same transaction as every insert, update and
+    delete of :class:`CaseRecord`, whatever the path (ORM, bulk or raw SQL), so it can never disagree
+    with the cases. Counts read it instead of the case rows: a case row carries its encrypted
+    identifiers and values (about 1.4 kB), a row here about 100 bytes, so a filtered count reads a
+    fraction of the pages. The primary key is the case's id, so the access conditions of
+    ``vinculo.web.accounts.access`` apply to it unchanged. Never written by the application.
+    """
+
+    id = models.BigIntegerField(primary_key=True)
+    owner = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    sensitivity = models.CharField(max_length=16)
+    consent_to_share = models.BooleanField(default=False)
+    country = models.CharField(max_length=2, blank=True)
+    citizenship = models.CharField(max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    sex = models.CharField(max_length=32, blank=True)
+    age_group = models.CharField(max_length=8, blank=True)
+    exploitation = models.CharField(max_length=400, blank=True)
+    control = models.CharField(max_length=600, blank=True)
+    recruitment = models.CharField(max_length=400, blank=True)
+    industry = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["owner", "sensitivity", "consent_to_share"], name="case_facts_access"),
+            *[
+                models.Index(
+                    fields=[dim, "sensitivity", "consent_to_share", "owner"], name=f"case_facts_{dim}"
+                )
+                for dim in BROWSE_COLUMNS
+            ],
+        ]
+
+    def __str__(self) -> str:
+        return f"facts of case {self.pk}"
+
+
 class CaseVersion(models.Model):
     """A superseded version of a case, kept when a later submission changed it."""
 

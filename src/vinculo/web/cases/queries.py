@@ -11,7 +11,7 @@ from functools import cache
 from typing import Any
 
 from django.core.cache import cache as django_cache
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from vinculo.charts import SUPPRESSED, ChartValue, Suppressed
@@ -19,7 +19,7 @@ from vinculo.htcds import field_catalogue
 from vinculo.web.accounts import access
 from vinculo.web.core.models import Country
 
-from .models import CaseRecord
+from .models import CaseFacts, CaseRecord
 from .protection import AGE_GROUPS, DIMENSIONS, MULTI_SEP
 
 SMALL_CELL = 5
@@ -118,7 +118,8 @@ class CaseFilter:
                 chosen[dim] = text
         return cls(chosen, errors)
 
-    def apply(self, queryset: QuerySet[CaseRecord]) -> QuerySet[CaseRecord]:
+    def apply[M: Model](self, queryset: QuerySet[M]) -> QuerySet[M]:
+        """Filter case records or their facts (:class:`CaseFacts` has the same browsing columns)."""
         for dim, value in self.values.items():
             column, _field, multi = DIMENSIONS[dim]
             if multi:
@@ -147,15 +148,44 @@ def counted_cases(user: Any, case_filter: CaseFilter | None = None) -> QuerySet[
     return case_filter.apply(queryset) if case_filter else queryset
 
 
-def exact_counts(user: Any, queryset: QuerySet[CaseRecord]) -> bool:
+def counted_facts(user: Any, case_filter: CaseFilter | None = None) -> QuerySet[CaseFacts]:
+    """The facts of the cases counted for ``user`` (as :func:`counted_cases`), for aggregates only."""
+    queryset = CaseFacts.objects.filter(access.access_counted_cases_filter(user))
+    return case_filter.apply(queryset) if case_filter else queryset
+
+
+def visible_facts(user: Any, case_filter: CaseFilter | None = None) -> QuerySet[CaseFacts]:
+    """The facts of the cases ``user`` may see as rows (as :func:`visible_cases`), for their total."""
+    queryset = CaseFacts.objects.filter(access.access_cases_filter(user))
+    return case_filter.apply(queryset) if case_filter else queryset
+
+
+def _exact_for(user: Any) -> int | None:
+    """The organisation whose cases ``user`` may count exactly, or None when no count is exact."""
+    org_id = getattr(user, "organisation_id", None)
+    if org_id is None or not access.access_sees_exact_counts(user, [org_id]):
+        return None
+    return int(org_id)
+
+
+def exact_counts(user: Any, queryset: QuerySet[Any]) -> bool:
     """Counts are exact only when all counted cases belong to the user's organisation.
 
     Asks whether one counted case belongs to another organisation (stops at the first found).
     """
-    org_id = getattr(user, "organisation_id", None)
-    if org_id is None or not access.access_sees_exact_counts(user, [org_id]):
+    org_id = _exact_for(user)
+    if org_id is None:
         return False
     return not queryset.order_by().exclude(owner_id=org_id).exists()
+
+
+def total_and_exact(user: Any, facts: QuerySet[CaseFacts]) -> tuple[int, bool]:
+    """The number of cases in ``facts`` and whether it may be shown exactly, in one pass."""
+    org_id = _exact_for(user)
+    if org_id is None:
+        return facts.order_by().count(), False
+    row = facts.order_by().aggregate(n=Count("id"), others=Count("id", filter=~Q(owner_id=org_id)))
+    return int(row["n"]), row["others"] == 0
 
 
 def protect(n: int, exact: bool) -> ChartValue:
@@ -185,14 +215,23 @@ def dimension_counts(queryset: QuerySet[CaseRecord], dimension: str) -> list[tup
     return _dimension_counts(queryset, dimension)[0]
 
 
-def _dimension_counts(queryset: QuerySet[CaseRecord], dimension: str) -> tuple[list[tuple[str, int]], int]:
-    """The counts of one dimension and the number of cases (each case is in one stored group)."""
+def _dimension_counts(
+    queryset: QuerySet[Any], dimension: str, others_than: int | None = None
+) -> tuple[list[tuple[str, int]], int, int]:
+    """The counts of one dimension, the number of cases (each case is in one stored group), and the
+    number of cases not owned by organisation ``others_than`` (0 when it is None)."""
     column, _field, multi = DIMENSIONS[dimension]
-    rows = queryset.order_by().values_list(column).annotate(n=Count("id"))
+    rows = queryset.order_by().values_list(column)
+    if others_than is None:
+        counted = [(value, n, 0) for value, n in rows.annotate(n=Count("id"))]
+    else:
+        counted = list(rows.annotate(n=Count("id"), others=Count("id", filter=~Q(owner_id=others_than))))
     totals: Counter[str] = Counter()
     cases = 0
-    for value, n in rows:
+    others = 0
+    for value, n, not_own in counted:
         cases += n
+        others += not_own
         if multi:
             parts = [p for p in (value or "").split(MULTI_SEP) if p]
             for part in parts or [""]:
@@ -202,8 +241,8 @@ def _dimension_counts(queryset: QuerySet[CaseRecord], dimension: str) -> tuple[l
     if dimension in ("year", "age_group"):
         order = [label for _l, _h, label in AGE_GROUPS] if dimension == "age_group" else None
         keys = sorted(totals, key=lambda k: (k == "", order.index(k) if order and k in order else k))
-        return [(k, totals[k]) for k in keys], cases
-    return sorted(totals.items(), key=lambda item: (item[0] == "", -item[1], item[0])), cases
+        return [(k, totals[k]) for k in keys], cases, others
+    return sorted(totals.items(), key=lambda item: (item[0] == "", -item[1], item[0])), cases, others
 
 
 def _complementary_suppression(items: list[tuple[str, int]], shown: list[ChartValue]) -> None:
@@ -237,30 +276,47 @@ def counts_generation() -> str:
     return f"{stamp['at']}|{stamp['n']}|{last_change}|{last_id}"
 
 
-def _raw_counts(queryset: QuerySet[CaseRecord], dimensions: list[str]) -> dict[str, Any]:
+def _raw_counts(
+    queryset: QuerySet[CaseFacts], dimensions: list[str], exact_for: int | None
+) -> dict[str, Any]:
+    """Counts by each dimension, the total, and whether every counted case is ``exact_for``'s own.
+
+    The first dimension's query also counts the cases of other organisations, so exactness costs
+    no query of its own.
+    """
     total: int | None = None
+    others = 0
     result: dict[str, Any] = {"dimensions": {}}
     for dim in dimensions:
-        items, cases = _dimension_counts(queryset, dim)
-        total = cases if total is None else total
+        items, cases, not_own = _dimension_counts(queryset, dim, exact_for if total is None else None)
+        if total is None:
+            total, others = cases, not_own
         result["dimensions"][dim] = items
-    result["total"] = queryset.order_by().count() if total is None else total
+    if total is None:
+        if exact_for is None:
+            total = queryset.order_by().count()
+        else:
+            row = queryset.order_by().aggregate(
+                n=Count("id"), others=Count("id", filter=~Q(owner_id=exact_for))
+            )
+            total, others = int(row["n"]), int(row["others"])
+    result["total"] = total
+    result["exact"] = exact_for is not None and others == 0
     return result
 
 
 def _cached_counts(user: Any, case_filter: CaseFilter, dimensions: list[str]) -> dict[str, Any]:
     """Exact counts and whether they may be shown exactly, cached per access scope and data state."""
     scope = access.access_case_counts_scope(user)
+    exact_for = _exact_for(user)
     key_text = json.dumps(
-        [counts_generation(), scope, sorted(case_filter.values.items()), dimensions], default=str
+        [counts_generation(), scope, exact_for, sorted(case_filter.values.items()), dimensions], default=str
     )
     key = "vinculo:cases:counts:" + hashlib.sha256(key_text.encode("utf-8")).hexdigest()
     found = django_cache.get(key)
     if isinstance(found, dict):
         return found
-    queryset = counted_cases(user, case_filter)
-    result = _raw_counts(queryset, dimensions)
-    result["exact"] = exact_counts(user, queryset)
+    result = _raw_counts(counted_facts(user, case_filter), dimensions, exact_for)
     django_cache.set(key, result, COUNTS_CACHE_SECONDS)
     return result
 

@@ -30,11 +30,12 @@ from .queries import (
     choices,
     count_summary,
     dimension_titles,
-    exact_counts,
     label,
     protect,
     shown,
+    total_and_exact,
     visible_cases,
+    visible_facts,
 )
 from .services import problems_csv, public_issue, unseal_bytes
 from .uploads import read_upload
@@ -68,9 +69,10 @@ def _filter_context(case_filter: CaseFilter) -> list[dict[str, Any]]:
 def case_list(request: HttpRequest) -> HttpResponse:
     case_filter = CaseFilter.from_params(request.GET)
     queryset = visible_cases(request.user, case_filter).select_related("owner")
-    exact = exact_counts(request.user, queryset)
-    page = Paginator(queryset.order_by("-id"), PAGE).get_page(request.GET.get("page"))
-    total = page.paginator.count
+    total, exact = total_and_exact(request.user, visible_facts(request.user, case_filter))
+    paginator = Paginator(queryset.order_by("-id"), PAGE)
+    paginator.count = total  # counted over the narrow facts table, with exactness, in one query
+    page = paginator.get_page(request.GET.get("page"))
     rows = [
         {
             "record": r,
