@@ -183,3 +183,39 @@ def test_a_wrong_trusted_proxies_setting_names_itself(settings: Any, bad: Any) -
     settings.VINCULO_TRUSTED_PROXIES = bad
     with pytest.raises(ImproperlyConfigured, match="VINCULO_TRUSTED_PROXIES"):
         client_address(RequestFactory().get("/"))
+
+
+@pytest.fixture
+def _empty_cache() -> Any:
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.mark.usefixtures("_empty_cache")
+def test_password_reset_e_mails_to_one_account_are_limited_per_hour(world: World) -> None:
+    url = reverse("accounts:password_reset")
+    answers = []
+    for k in range(settings.VINCULO_PASSWORD_RESET_EMAIL_LIMIT + 3):
+        # From a different address each time: the limit is the account's, not only the address's.
+        response = Client().post(url, {"email": "owner_manager@example.org"}, REMOTE_ADDR=f"192.0.2.{k + 1}")
+        answers.append((response.status_code, response["Location"]))
+    # Every request gets the same answer, so the limit reveals nothing; only the first e-mails go out.
+    assert set(answers) == {(302, reverse("accounts:password_reset_done"))}
+    assert len(mail.outbox) == settings.VINCULO_PASSWORD_RESET_EMAIL_LIMIT
+
+
+@pytest.mark.usefixtures("_empty_cache")
+def test_password_reset_requests_from_one_address_are_limited_across_accounts(world: World) -> None:
+    url = reverse("accounts:password_reset")
+    people = ["owner_manager", "owner_analyst", "owner_author", "partner_analyst", "other_analyst"]
+    for k in range(settings.VINCULO_PASSWORD_RESET_ADDRESS_LIMIT + 5):
+        email = f"{people[k % len(people)]}@example.org"
+        response = Client().post(url, {"email": email}, REMOTE_ADDR="198.51.100.7")
+        assert response.status_code == 302
+    assert len(mail.outbox) == settings.VINCULO_PASSWORD_RESET_ADDRESS_LIMIT
+    # Another address is not affected.
+    Client().post(url, {"email": "other_reviewer@example.org"}, REMOTE_ADDR="203.0.113.9")
+    assert len(mail.outbox) == settings.VINCULO_PASSWORD_RESET_ADDRESS_LIMIT + 1

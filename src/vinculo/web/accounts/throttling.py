@@ -13,6 +13,10 @@ sign-in is refused. Three rules, all over the last ``AXES_COOLOFF_TIME``:
   that account before (a signed "known device" cookie), so an attacker cannot shut the person out; the
   password-reset e-mail also clears it.
 
+Password-reset requests (:func:`password_reset_allowed`): at most ``VINCULO_PASSWORD_RESET_EMAIL_LIMIT``
+e-mails an hour to one address and ``VINCULO_PASSWORD_RESET_ADDRESS_LIMIT`` requests an hour from one
+client address, counted in Django's cache (shared by every process when it is Redis).
+
 The client address comes from :func:`vinculo.web.core.middleware.client_address` (trusted proxies only).
 """
 
@@ -129,3 +133,36 @@ def lockout_response(
     if seconds:
         response["Retry-After"] = str(seconds)
     return response
+
+
+RESET_WINDOW_SECONDS = 60 * 60
+
+
+def _bump(key: str) -> int:
+    """Add one to a counter that lives for ``RESET_WINDOW_SECONDS`` from its first use; return it."""
+    from django.core.cache import cache
+
+    if cache.add(key, 1, RESET_WINDOW_SECONDS):
+        return 1
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, RESET_WINDOW_SECONDS)
+        return 1
+
+
+def password_reset_allowed(request: HttpRequest, email: str) -> bool:
+    """Whether a password-reset e-mail may go out now for ``email`` asked from this client.
+
+    Both counters always count, so a refused request still uses up the address's allowance. Keys
+    hold a keyed hash of the e-mail address, never the address itself.
+    """
+    from vinculo.web.core.middleware import client_address
+
+    digest = signing.Signer(salt="vinculo.accounts.password-reset").signature(email.strip().casefold())
+    per_email = _bump(f"vinculo:password-reset:email:{digest}")
+    per_address = _bump(f"vinculo:password-reset:address:{client_address(request) or '-'}")
+    return (
+        per_email <= settings.VINCULO_PASSWORD_RESET_EMAIL_LIMIT
+        and per_address <= settings.VINCULO_PASSWORD_RESET_ADDRESS_LIMIT
+    )

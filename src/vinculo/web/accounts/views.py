@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from axes.utils import reset as axes_reset
@@ -11,7 +12,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -25,8 +26,26 @@ from . import access, actions, two_factor
 from .forms import DecisionForm, OrganisationForm, PersonForm, RoleForm, TokenForm
 from .invitations import send_invitation
 from .models import ApiToken, MembershipRequest, MembershipStatus, Organisation, OrganisationKind, Role, User
-from .throttling import canonical_username, remember_device
+from .throttling import canonical_username, password_reset_allowed, remember_device
 from .two_factor_views import CodeForm
+
+logger = logging.getLogger("vinculo.accounts")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Asking for a reset e-mail. Over the limits (``throttling.password_reset_allowed``) the answer is the
+    same "sent" page and no e-mail goes out, so the limit tells nothing about the account."""
+
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        if not password_reset_allowed(self.request, form.cleaned_data["email"]):
+            logger.warning(
+                "Password-reset e-mail not sent: over the hourly limit for the account or address."
+            )
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -129,6 +129,10 @@ VINCULO_SIGN_IN_ADDRESS_LIMIT = 10
 VINCULO_SIGN_IN_BACKOFF_AFTER = 10
 VINCULO_SIGN_IN_BACKOFF_FIRST = 30
 VINCULO_SIGN_IN_BACKOFF_MAX = 15 * 60
+# Password-reset e-mails per hour: to one address (account) and asked from one client address. Over the
+# limit the answer is the same "sent" page, and no e-mail goes out (no way to tell, no mailbox flooded).
+VINCULO_PASSWORD_RESET_EMAIL_LIMIT = 3
+VINCULO_PASSWORD_RESET_ADDRESS_LIMIT = 10
 # Reverse proxies whose X-Forwarded-For is believed (addresses or networks); prod/dev read the environment.
 VINCULO_TRUSTED_PROXIES: list[str] = []
 
