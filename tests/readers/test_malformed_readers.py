@@ -104,3 +104,21 @@ def test_a_mapping_csv_reads_any_line_ending(newline: str) -> None:
     text = newline.join(["source_column,htcds_field", "Sex,prs_Gender", ""])
     mapping = load_mapping(text.encode(), name="mapping.csv")
     assert mapping.columns == {"Sex": "prs_Gender"}
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (b"Zenobia,Quillfeather\n1990-01-01,+380501234567\n", "text"),
+        (b'{"prs_FirstName": "Zenobia"}', "JSON"),
+        (b"Zeno\x00\x01\x02\x03bia-binary", "binary"),
+    ],
+)
+def test_a_file_that_is_not_a_workbook_is_described_never_quoted(data: bytes, kind: str) -> None:
+    """The message says what the file looks like; it never repeats its bytes (they may be a name)."""
+    with pytest.raises(VinculoError) as info:
+        read_table(data, name="people.xlsx")
+    assert info.value.code == "readers.not_xlsx"
+    text = str(info.value) + " ".join(str(i) for i in info.value.issues)
+    assert kind in text
+    assert "Zeno" not in text and "Quill" not in text and "\\x" not in text

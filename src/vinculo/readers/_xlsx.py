@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import itertools
 import re
@@ -27,6 +28,22 @@ _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Za-z]+\d+(?::[A-Za-z]
 HeaderPredicate = Callable[[Sequence[Any]], bool]
 
 
+def _looks_like(data: bytes) -> str:
+    """What a non-workbook file seems to be, without quoting any of its content (it may be protected)."""
+    head = data[:512]
+    if not head:
+        return "it is empty"
+    if head.lstrip().startswith((b"{", b"[")):
+        return "it looks like JSON"
+    if b"\x00" in head:
+        return "it holds binary data of another kind"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)  # a cut character is no error
+    except UnicodeDecodeError:
+        return "it holds binary data of another kind"
+    return "it looks like text (CSV?)"
+
+
 def _error(display: str, code: str, message: str, fix: str) -> VinculoError:
     return VinculoError(f"{display}: {message}", code=code, fields={"file": display}, fix=fix)
 
@@ -45,8 +62,8 @@ def _open_zip(data: bytes, display: str, settings: ReaderSettings) -> zipfile.Zi
         raise _error(
             display,
             "readers.not_xlsx",
-            f"the file does not start like an XLSX workbook (found bytes {data[:4]!r}, "
-            "expected a ZIP archive starting with b'PK\\x03\\x04').",
+            "the file does not start like an XLSX workbook (a ZIP archive); "
+            f"{_looks_like(data)}.",
             "Save the workbook from Excel or LibreOffice as .xlsx, or export it as CSV.",
         )
     try:
