@@ -224,6 +224,8 @@ def normalise_birth(value: object) -> BirthParts:
     >>> normalise_birth("1990-04"), normalise_birth("13/04/1990"), normalise_birth("01/01/1900")
     ((1990, 4, None, ''), (1990, 4, 13, ''), (None, None, None, ''))
     """
+    if type(value) is str:
+        return _parse_birth_text(value)
     if value is None:
         return None, None, None, ""
     if isinstance(value, dt.datetime):
@@ -264,8 +266,9 @@ def normalise_phone(value: str, region: str = "") -> str:
     s = unicodedata.normalize("NFKC", value).strip()
     if not s:
         return ""
-    s = _EXT.sub("", s)
-    s = "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in s)
+    s = _EXT.sub("", s).replace("(0)", "")
+    if not s.isascii():
+        s = "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in s)
     kept = _PHONE_KEEP.sub("", s)
     plus = kept.startswith("+")
     digits = kept.replace("+", "")
@@ -275,15 +278,38 @@ def normalise_phone(value: str, region: str = "") -> str:
         plus, digits = True, digits[2:]
     if not plus and not region:
         return digits
+    fast = _fast_plan(region) if not plus else ("", "")
+    if fast is not None:
+        cc, prefix = fast
+        if not plus:
+            if prefix and digits.startswith(prefix):
+                digits = digits[len(prefix) :]
+            digits = cc + digits
+        return "+" + digits if 8 <= len(digits) <= 15 else kept.replace("+", "")
     import phonenumbers
 
     try:
-        num = phonenumbers.parse(("+" + digits) if plus else digits, None if plus else region)
+        num = phonenumbers.parse(digits, region)
     except phonenumbers.NumberParseException:
         return digits
     if not phonenumbers.is_possible_number(num):
         return digits
     return str(phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164))
+
+
+@cache
+def _fast_plan(region: str) -> tuple[str, str] | None:
+    """(country calling code, national prefix) of a region whose national numbers need only the
+    prefix dropped; None where ``phonenumbers`` must parse (carrier codes, other transforms)."""
+    from phonenumbers import PhoneMetadata
+
+    md = PhoneMetadata.metadata_for_region(region.upper())
+    if md is None or md.country_code is None:
+        return None
+    prefix = md.national_prefix or ""
+    if (md.national_prefix_for_parsing or "") != prefix or md.national_prefix_transform_rule:
+        return None
+    return str(md.country_code), prefix
 
 
 # --- codes ----------------------------------------------------------------------------------
@@ -377,7 +403,15 @@ def _year_of(value: object) -> int | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         iv = int(value)
         return iv if 1900 < iv < 2200 else None
-    m = re.search(r"(?<!\d)(19|20)\d\d(?!\d)", _as_text(value))
+    return _year_in(_as_text(value))
+
+
+_YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
+
+
+@lru_cache(maxsize=1 << 14)
+def _year_in(text: str) -> int | None:
+    m = _YEAR.search(text)
     return int(m.group(0)) if m else None
 
 
@@ -395,7 +429,20 @@ def _age(value: object) -> int | None:
 
 def _get(values: Mapping[str, Any], key: str) -> str:
     v = values.get(key)
-    return "" if v is None else _as_text(v)
+    if v is None:
+        return ""
+    return v if type(v) is str else _as_text(v)
+
+
+@lru_cache(maxsize=1 << 18)
+def _name_parts(text: str, family: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    tokens = names.name_tokens(text, family)
+    return tokens, tuple(names.canonical_token(t) for t in tokens)
+
+
+@lru_cache(maxsize=1 << 16)
+def _place(text: str) -> str:
+    return names.normalise_text(text)
 
 
 def normalise_person(values: Mapping[str, Any], *, source: str, record_id: str, row: int = 0) -> Person:
@@ -415,13 +462,12 @@ def normalise_person(values: Mapping[str, Any], *, source: str, record_id: str, 
     """
     first = _get(values, "prs_FirstName")
     middle = _get(values, "prs_MiddleName")
-    given = names.name_tokens(f"{first} {middle}" if middle else first)
-    family = names.name_tokens(_get(values, "prs_SecondName"), True)
+    given, given_canonical = _name_parts(f"{first} {middle}" if middle else first, False)
+    family, family_canonical = _name_parts(_get(values, "prs_SecondName"), True)
     year, month, day, birth_text = normalise_birth(values.get("prs_Birthdate"))
     sex = normalise_sex(_get(values, "prs_Gender"))
     citizenship = _country(_get(values, "prs_Citizenship"))
-    mailing_country = _country(_get(values, "prs_MailingCountry"))
-    region = citizenship or mailing_country
+    region = citizenship or _country(_get(values, "prs_MailingCountry"))
     phone_raw = _get(values, "prs_MobilePhone") or _get(values, "prs_HomePhone")
     phone = normalise_phone(phone_raw, region) if phone_raw else ""
     strata: dict[str, str] = {}
@@ -452,28 +498,28 @@ def normalise_person(values: Mapping[str, Any], *, source: str, record_id: str, 
         code = _exploitation(exploitation)
         if code:
             strata["exploitation"] = code
-    email = unicodedata.normalize("NFKC", _get(values, "prs_Email")).strip().lower()
-    if email.startswith("mailto:"):
-        email = email[7:]
+    email = _get(values, "prs_Email")
+    if email:
+        email = unicodedata.normalize("NFKC", email).strip().lower().removeprefix("mailto:")
     return Person(
         source=source,
         record_id=record_id,
         row=row,
         given=given,
         family=family,
-        given_canonical=tuple(names.canonical_token(t) for t in given),
-        family_canonical=tuple(names.canonical_token(t) for t in family),
+        given_canonical=given_canonical,
+        family_canonical=family_canonical,
         birth_year=year,
         birth_month=month,
         birth_day=day,
         birth_text=birth_text,
         sex=sex,
         citizenship=citizenship,
-        city=normalise_text(_get(values, "prs_MailingCity")),
-        postcode=_POSTCODE.sub("", normalise_text(_get(values, "prs_MailingPostalCode"))),
-        street=normalise_text(_get(values, "prs_MailingStreet")),
-        state=normalise_text(_get(values, "prs_MailingState")),
-        identity_number=_identity(_get(values, "prs_IdentityNumber")),
+        city=_place(_get(values, "prs_MailingCity")),
+        postcode=_place(_get(values, "prs_MailingPostalCode")).replace(" ", ""),
+        street=_place(_get(values, "prs_MailingStreet")),
+        state=_place(_get(values, "prs_MailingState")),
+        identity_number=_identity(ident) if (ident := _get(values, "prs_IdentityNumber")) else "",
         phone=phone,
         email=email,
         strata=strata,

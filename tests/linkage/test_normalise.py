@@ -1,0 +1,305 @@
+"""Normalisation of names, dates, phones and codes (vinculo.linkage.names / normalise)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vinculo.linkage import names
+from vinculo.linkage.normalise import (
+    normalise_birth,
+    normalise_person,
+    normalise_phone,
+    normalise_sex,
+    normalise_text,
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Nguyễn", "nguyen"),
+        ("Ștefan", "stefan"),
+        ("  ÉLODIE   Dupont ", "elodie dupont"),
+        ("Łukasz Żółć", "lukasz zolc"),
+        ("Олександр", "oleksandr"),
+        ("Γιώργος", "giorgos"),
+        ("ﬁona", "fiona"),  # NFKC ligature
+        ("Ｊｏｈｎ", "john"),  # full-width
+        ("O'Brien", "obrien"),
+        ("STRASSE", "strasse"),
+        ("Straße", "strasse"),
+    ],
+)
+def test_normalise_text_folds_case_diacritics_and_scripts(raw: str, expected: str) -> None:
+    assert normalise_text(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "group",
+    [
+        ["Mohammed", "Muhammad", "Mohamed", "Mohammad", "Muhammed", "محمد"],
+        ["Oleksandr", "Aleksandr", "Alexander", "Александр", "Олександр", "Sasha"],
+        ["Yusuf", "Yousef", "Youssef", "Yousuf", "يوسف", "Jusuf"],
+        ["Olga", "Olha", "Ольга"],
+        ["Sergey", "Sergei", "Serhiy", "Serhii", "Сергей", "Сергій"],
+        ["Abdulrahman", "Abdul Rahman", "Abd al-Rahman", "Abderrahmane", "عبد الرحمن", "عبدالرحمن"],
+        ["Fatima", "Fatimah", "فاطمة"],
+        ["Hussein", "Hussain", "Husayn", "حسين"],
+        ["William", "Bill", "Billy"],
+        ["Yuri", "Yuriy", "Iurii", "Jurij", "Юрий"],
+        ["Shevchenko", "Schewtschenko", "Шевченко"],
+        ["Nguyen", "Nguyễn"],
+    ],
+)
+def test_variants_of_one_name_share_the_canonical_token(group: list[str]) -> None:
+    keys = {names.canonical_token(n) for n in group}
+    assert len(keys) == 1, {n: names.canonical_token(n) for n in group}
+    assert len({names.phonetic_key(n) for n in group}) == 1
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Hasan", "Hussein"),
+        ("Maria", "Mario"),
+        ("Ivan", "John"),
+        ("Ali", "Alla"),
+        ("Olga", "Oleg"),
+        ("Anna", "Ana Maria"),
+    ],
+)
+def test_different_names_keep_different_canonical_tokens(a: str, b: str) -> None:
+    assert names.canonical_token(a) != names.canonical_token(b)
+
+
+def test_folding_rules_are_general_not_a_list() -> None:
+    # none of these spellings is in a table: the rules alone bring them together
+    assert names.fold("schmidt") == names.fold("shmidt")
+    assert names.fold("philipp") == names.fold("filip")
+    assert names.fold("wolkow") == names.fold("volkov")
+    assert names.fold("andreyev") == names.fold("andreiev")
+    assert names.fold("sarah") == names.fold("sara")
+    assert names.fold("aleksey") == names.fold("aleksei")
+    assert names.fold("khorshid") == names.fold("horshid")
+
+
+def test_the_shipped_tables_have_no_spelling_in_two_groups() -> None:
+    groups = names.variant_groups()
+    assert len(groups) > 400
+    assert groups[names.fold("mohammed")] == groups[names.fold("mhd")]
+
+
+def test_a_spelling_in_two_groups_is_refused_with_file_and_line() -> None:
+    with pytest.raises(ValueError, match=r"t.txt, line 2"):
+        names.variant_groups([("t.txt", "alberto: beto\nroberto: beto\n")])
+
+
+def test_particles_and_articles_are_joined_to_the_next_word() -> None:
+    assert names.name_tokens("Abdul Rahman") == names.name_tokens("Abdulrahman")
+    assert (
+        names.name_tokens("Al-Harbi", family=True)
+        == names.name_tokens("Al Harbi", family=True)
+        == ("alharbi",)
+    )
+    assert names.name_tokens("ar-Rashid", family=True) == names.name_tokens("al-Rashid", family=True)
+    assert names.name_tokens("de la Cruz", family=True) == names.name_tokens("Delacruz", family=True)
+    assert names.name_tokens("van der Berg", family=True) == ("vanderberg",)
+
+
+def test_vietnamese_middle_name_van_is_not_a_dutch_particle() -> None:
+    assert names.name_tokens("Nguyễn Văn An") == ("nguyen", "van", "an")
+
+
+def test_compound_surnames_split_into_tokens() -> None:
+    assert names.name_tokens("García-López", family=True) == ("garcia", "lopez")
+    assert names.name_tokens("García López", family=True) == ("garcia", "lopez")
+
+
+def test_patronymic_chains_keep_the_names_and_drop_bin() -> None:
+    assert names.name_tokens("Ahmed bin Khalid bin Saleh") == ("ahmed", "khalid", "saleh")
+    assert names.name_tokens("Ben") == ("ben",)
+    assert names.name_tokens("Ben Smith") == ("ben", "smith")
+    assert names.is_patronymic("ivanovich") and names.is_patronymic("petrovna")
+    assert not names.is_patronymic("ivanov")
+
+
+def test_arabic_script_names_get_their_usual_latin_spelling() -> None:
+    assert names.name_tokens("محمد علي") == ("muhammad", "ali")
+    # not in the table: romanised with its long vowels, never empty
+    assert names.name_tokens("نرگس") and names.name_tokens("نرگس")[0].isascii()
+
+
+def test_chinese_and_korean_names_are_romanised() -> None:
+    assert names.name_tokens("王小明") == ("wangxiaoming",)
+    assert names.canonical_token("王") == names.canonical_token("Wang")
+    assert names.name_tokens("김민준")[0].startswith("gim")
+
+
+@given(st.text(max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_name_functions_never_crash_and_give_ascii(text: str) -> None:
+    for tokens in (names.name_tokens(text), names.name_tokens(text, family=True)):
+        assert all(t.isascii() and t.isalnum() for t in tokens)
+    assert normalise_text(text).isascii()
+    assert names.canonical_token(text).isascii()
+    assert names.phonetic_key(text).isascii()
+
+
+@given(st.text(max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_normalisation_is_idempotent(text: str) -> None:
+    once = normalise_text(text)
+    assert normalise_text(once) == once
+    tokens = names.name_tokens(text)
+    assert names.name_tokens(" ".join(tokens)) == tokens or any(
+        t in names._JOIN_ARABIC or t in names._CHAIN for t in tokens
+    )
+    c = names.canonical_token(text)
+    assert names.canonical_token(c) == c
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "prs_FirstName",
+                "prs_SecondName",
+                "prs_Birthdate",
+                "prs_Gender",
+                "prs_Citizenship",
+                "prs_MobilePhone",
+                "prs_Email",
+                "prs_IdentityNumber",
+                "vic_TypeOfExploitation",
+                "vic_AgeWhenTrafficked",
+                "cas_IncomingReferralDate",
+            ]
+        ),
+        st.one_of(st.text(max_size=25), st.integers(), st.floats(), st.none(), st.dates()),
+    )
+)
+@settings(max_examples=300, deadline=None)
+def test_normalise_person_never_crashes_on_any_values(values: dict[str, object]) -> None:
+    p = normalise_person(values, source="s", record_id="1")
+    assert p.birth_year is None or 1900 < p.birth_year <= dt.date.today().year
+    assert p.birth_month is None or 1 <= p.birth_month <= 12
+    assert p.sex in ("", "f", "m", "x")
+    assert len(p.given) == len(p.given_canonical)
+
+
+@pytest.mark.parametrize(
+    ("raw", "parts"),
+    [
+        ("1990-04-12", (1990, 4, 12, "")),
+        ("1990", (1990, None, None, "")),
+        ("1990-04", (1990, 4, None, "")),
+        ("04/1990", (1990, 4, None, "")),
+        ("13/04/1990", (1990, 4, 13, "")),  # day first
+        ("04/13/1990", (1990, 4, 13, "")),  # month first: 13 cannot be a month
+        ("03/04/1990", (1990, 4, 3, "")),  # ambiguous: day first kept, both parts known
+        ("12.04.90", (1990, 4, 12, "")),
+        ("12 April 1990", (1990, 4, 12, "")),
+        ("12 avril 1990", (1990, 4, 12, "")),
+        ("1990-04-12T00:00:00", (1990, 4, 12, "")),
+        ("١٩٩٠-٠٤-١٢", (1990, 4, 12, "")),  # Arabic-Indic digits
+        ("19900412", (1990, 4, 12, "")),
+        ("01/01/1900", (None, None, None, "")),  # default: unknown, not invalid
+        ("1900-01-01", (None, None, None, "")),
+        ("01/01/1985", (1985, None, None, "")),  # 1 January: the year only
+        ("00/00/1990", (1990, None, None, "")),
+        ("31/02/1990", (1990, 2, None, "31/02/1990")),
+        ("unknown", (None, None, None, "unknown")),
+        ("2090-05-05", (None, None, None, "2090-05-05")),
+        ("", (None, None, None, "")),
+    ],
+)
+def test_birth_dates_keep_what_is_known(raw: str, parts: tuple[object, ...]) -> None:
+    assert normalise_birth(raw) == parts
+
+
+def test_typed_birth_dates_are_read() -> None:
+    assert normalise_birth(dt.date(1990, 4, 12)) == (1990, 4, 12, "")
+    assert normalise_birth(dt.datetime(1990, 4, 12, 0, 0)) == (1990, 4, 12, "")
+    assert normalise_birth(1990) == (1990, None, None, "")
+    assert normalise_birth(32975.0) == (1990, 4, 12, "")  # spreadsheet serial day
+
+
+@pytest.mark.parametrize(
+    ("raw", "region", "expected"),
+    [
+        ("050 123 45 67", "UA", "+380501234567"),
+        ("+380 50 123 4567", "", "+380501234567"),
+        ("00380 50 123 4567", "", "+380501234567"),
+        ("(202) 555-0143", "US", "+12025550143"),
+        ("0501234567", "", "0501234567"),  # no region: digits
+        ("+38 (050) 123-45-67 ext. 12", "", "+380501234567"),
+        ("no phone", "", ""),
+    ],
+)
+def test_phones_become_e164_or_digits(raw: str, region: str, expected: str) -> None:
+    assert normalise_phone(raw, region) == expected
+
+
+def test_phone_region_comes_from_citizenship_then_mailing_country() -> None:
+    p = normalise_person(
+        {"prs_MobilePhone": "050 123 45 67", "prs_Citizenship": "Ukraine"}, source="s", record_id="1"
+    )
+    q = normalise_person(
+        {"prs_MobilePhone": "050 123 45 67", "prs_MailingCountry": "UA"}, source="s", record_id="2"
+    )
+    assert p.phone == q.phone == "+380501234567"
+    assert p.citizenship == "UA"
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [("Feminine", "f"), ("Masculine", "m"), ("TransgenderFeminine", "f"), ("NonConforming", "x"),
+     ("NonSpecifiedUnknown", ""), ("F", "f"), ("male", "m"), ("femme", "f"), ("женский", "f"),
+     ("М", "m"), ("أنثى", "f"), ("ذكر", "m"), ("女", "f"), ("banana", "")],
+)  # fmt: skip
+def test_sex_from_htcds_codes_and_common_words(raw: str, code: str) -> None:
+    assert normalise_sex(raw) == code
+
+
+def test_person_fields_and_strata() -> None:
+    p = normalise_person(
+        {
+            "prs_FirstName": "Ahmed",
+            "prs_MiddleName": "bin Khalid",
+            "prs_SecondName": "Al-Harbi",
+            "prs_Birthdate": "2008-03-04",
+            "prs_Gender": "Masculine",
+            "prs_IdentityNumber": " ab-123 456",
+            "prs_MailingPostalCode": "SW1A 1AA",
+            "prs_Email": " Ahmed@Example.COM ",
+            "vic_TypeOfExploitation": "ForcedLabour SexualExploitation",
+            "cas_IncomingReferralDate": "2021-05-03",
+        },
+        source="police",
+        record_id="17",
+        row=3,
+    )
+    assert p.given == ("ahmed", "khalid") and p.family == ("alharbi",)
+    assert p.given_canonical[0] == names.canonical_token("Ahmad")
+    assert (p.identity_number, p.postcode, p.email) == ("AB123456", "sw1a1aa", "ahmed@example.com")
+    assert p.strata == {
+        "sex": "m",
+        "year": "2021",
+        "age_group": "0-17",
+        "exploitation": "ForcedLabour+SexualExploitation",
+    }
+
+
+def test_typed_values_as_parsed_records_hold_them() -> None:
+    p = normalise_person(
+        {"prs_FirstName": "Олена", "prs_Birthdate": dt.date(1985, 6, 1), "prs_Citizenship": ("UA", "PL"),
+         "vic_TypeOfExploitation": ("SexualExploitation",), "vic_AgeWhenTrafficked": 19.0},
+        source="ngo", record_id="a",
+    )  # fmt: skip
+    assert p.given_canonical == (names.canonical_token("Elena"),)
+    assert (p.birth_year, p.birth_month, p.birth_day, p.citizenship) == (1985, 6, 1, "UA")
+    assert p.strata["age_group"] == "18+" and p.strata["exploitation"] == "SexualExploitation"
