@@ -303,3 +303,17 @@ def test_typed_values_as_parsed_records_hold_them() -> None:
     assert p.given_canonical == (names.canonical_token("Elena"),)
     assert (p.birth_year, p.birth_month, p.birth_day, p.citizenship) == (1985, 6, 1, "UA")
     assert p.strata["age_group"] == "18+" and p.strata["exploitation"] == "SexualExploitation"
+
+
+@pytest.mark.parametrize(
+    ("national", "region"),
+    [("050 123 45 67", "UA"), ("020 7946 0018", "GB"), ("06 12 34 56 78", "FR"), ("0151 23456789", "DE"),
+     ("8 912 345 67 89", "RU"), ("612 345 678", "ES"), ("0912 345 678", "VN"), ("0944 123 456", "SY"),
+     ("333 123 4567", "IT"), ("0803 123 4567", "NG")],
+)  # fmt: skip
+def test_fast_phone_path_agrees_with_phonenumbers(national: str, region: str) -> None:
+    import phonenumbers
+
+    expected = phonenumbers.format_number(phonenumbers.parse(national, region), phonenumbers.PhoneNumberFormat.E164)
+    assert normalise_phone(national, region) == expected
+    assert normalise_phone(expected) == expected
