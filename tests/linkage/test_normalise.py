@@ -314,6 +314,8 @@ def test_typed_values_as_parsed_records_hold_them() -> None:
 def test_fast_phone_path_agrees_with_phonenumbers(national: str, region: str) -> None:
     import phonenumbers
 
-    expected = phonenumbers.format_number(phonenumbers.parse(national, region), phonenumbers.PhoneNumberFormat.E164)
+    expected = phonenumbers.format_number(
+        phonenumbers.parse(national, region), phonenumbers.PhoneNumberFormat.E164
+    )
     assert normalise_phone(national, region) == expected
     assert normalise_phone(expected) == expected

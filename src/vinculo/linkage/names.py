@@ -14,8 +14,8 @@ Three layers, each a pure function of a string (cached per distinct value):
    and :func:`phonetic_key` (a looser consonant skeleton of the canonical key, for blocking).
 
 The folding rules are general transliteration equivalences (doubled letters, ph/f, kh/h, w/v,
-x/ks, y/j/i, ou/u, sch/sh, final -ey/-iy/-ii, final h after a vowel, lh/rh for the Ukrainian h of
-Russian g); the tables in ``data/`` hold what no rule gets (Oleksandr/Alexander, Mohammed/
+x/ks, y/j/i, ou/u, sch/sh, final -ey/-iy/-ii, final h after a vowel, French final -e after
+-an/-in, lh/rh for the Ukrainian h of Russian g); the tables in ``data/`` hold what no rule gets (Oleksandr/Alexander, Mohammed/
 Muhammad, Bill/William). See ``docs/linkage/normalisation.md``.
 """
 
@@ -73,6 +73,7 @@ _AR_MEDIAL = {
     "\u0621": "",
 }
 _AR_TRANSLATE = str.maketrans(_AR_MEDIAL)
+_GREEK_OU = re.compile(r"[οόΟΌ][υύΥΎ]")
 
 
 def _arabic_word(match: re.Match[str]) -> str:
@@ -88,6 +89,8 @@ def to_latin(text: str) -> str:
     """NFKC, Arabic script romanised with its vowels, other scripts through ``anyascii``, case-folded."""
     s = unicodedata.normalize("NFKC", text)
     if not s.isascii():
+        if _GREEK_OU.search(s):
+            s = _GREEK_OU.sub("ou", s)  # anyascii writes "oy"
         if _ARABIC_CHARS.search(s):
             s = _ARABIC_WORD.sub(_arabic_word, s)
         s = anyascii(s)
@@ -250,6 +253,7 @@ _FOLD_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"(.)\1+", r"\1"),
         (r"(?<=.{3})[ei]i$", "i"),  # Sergey, Sergei, Serhii, Yuriy, Andrii
         (r"(?<=[aeiou])h$", ""),  # Fatimah, Sarah, Aishah
+        (r"(?<=[aeiou][nm])e$", ""),  # French spellings: Ousmane, Amine, Yasmine
     )
 )
 
@@ -362,13 +366,12 @@ def canonical_token(token: str) -> str:
 
 
 _VOWELS = re.compile(r"[aeiou]+")
-_DOUBLES = re.compile(r"(.)\1+")
 
 
 @lru_cache(maxsize=1 << 18)
 def phonetic_key(token: str) -> str:
     """A loose key for blocking: the canonical key without vowels (a word-initial vowel kept as
-    ``a``), doubled letters collapsed. Names written without short vowels (Arabic and Hebrew
+    ``a``). Names written without short vowels (Arabic and Hebrew
     script) meet their vowelled spellings here.
 
     >>> phonetic_key("Ibrahim") == phonetic_key("Ebrahim"), phonetic_key("Yusuf")
@@ -378,4 +381,4 @@ def phonetic_key(token: str) -> str:
     if not c:
         return ""
     head = "a" if c[0] in "aeiou" else c[0]
-    return _DOUBLES.sub(r"\1", head + _VOWELS.sub("", c[1:]))
+    return head + _VOWELS.sub("", c[1:])
