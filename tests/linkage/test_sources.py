@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vinculo.errors import VinculoError
 from vinculo.htcds import write_xlsx
@@ -159,3 +161,27 @@ def test_a_whole_file_in_a_legacy_encoding_is_read() -> None:
 
 def test_unreadable_bytes_give_the_readers_error() -> None:
     assert _error(b"\x00\x01\x02\xff" * 50).code.startswith("readers.")
+
+
+@given(
+    st.lists(
+        st.lists(
+            st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12), min_size=1, max_size=5
+        ),
+        max_size=6,
+    ),
+    st.sampled_from([",", ";", "\t"]),
+)
+@settings(max_examples=150, deadline=None)
+def test_read_source_gives_a_source_or_a_vinculo_error_never_a_traceback(
+    rows: list[list[str]], sep: str
+) -> None:
+    header = ["id", "prs_FirstName", "prs_Birthdate", "prs_MobilePhone", "prs_Gender"]
+    lines = [sep.join(header)] + [sep.join(f'"{c.replace(chr(34), "")}"' for c in r) for r in rows]
+    data = "\n".join(lines).encode("utf-8")
+    try:
+        src = read_source(data, id_column="id", file_name="fuzz.csv")
+    except VinculoError as exc:
+        assert exc.code.startswith(("linkage.", "readers."))
+    else:
+        assert len({p.record_id for p in src.persons}) == len(src)

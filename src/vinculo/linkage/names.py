@@ -128,12 +128,16 @@ _SUN_ARTICLES = frozenset({"ad", "ar", "as", "at", "az", "an", "ash", "adh", "at
 _ARTICLES = _SUN_ARTICLES  # written as a separate word: one spelling, "al"
 # Dropped from given names when they link a patronymic chain (Ahmed bin Khalid bin Saleh).
 _CHAIN = frozenset({"bin", "ibn", "bint", "binti", "ben", "ould", "walad"})
+_PLAIN = re.compile(r"[a-z0-9]+")
+_PLAIN_WORDS = re.compile(r"[a-z0-9 ]*")
 _SPLIT = re.compile(r"[\s,;/|()\[\]{}\"]+")
 _HYPHENS = re.compile(r"[-\u2010-\u2015_.]+")
 
 
 def _words(text: str) -> list[tuple[str, bool]]:
     """(word, hyphen_follows) in order, from the Latin text; hyphen/underscore/dot separate words."""
+    if _PLAIN_WORDS.fullmatch(text):
+        return [(w, False) for w in text.split()]
     out: list[tuple[str, bool]] = []
     for chunk in _SPLIT.split(text):
         if not chunk:
@@ -258,6 +262,26 @@ _FOLD_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
+def _trigger(pattern: str) -> str | None:
+    """Letters one of which a match of ``pattern`` must contain (None: always run the rule)."""
+    if pattern.startswith("(?<=[lr])") or pattern.startswith("(?<!"):
+        return "h"
+    if pattern.startswith("(?<=") or pattern.startswith("("):
+        return None
+    firsts = {alt[0] for alt in pattern.split("|")}
+    return "".join(sorted(firsts)) if all(f.isalpha() for f in firsts) else None
+
+
+def _step(pattern: re.Pattern[str], repl: str) -> tuple[str | None, str | None, re.Pattern[str], str]:
+    trigger = _trigger(pattern.pattern)
+    if trigger is None or len(trigger) > 2:
+        return None, None, pattern, repl
+    return trigger[0], (trigger[1] if len(trigger) > 1 else None), pattern, repl
+
+
+_FOLD_STEPS = tuple(_step(p, r) for p, r in _FOLD_RULES)
+
+
 @lru_cache(maxsize=1 << 18)
 def fold(token: str) -> str:
     """Fold one normalised token by general transliteration rules (see the module docstring).
@@ -266,8 +290,9 @@ def fold(token: str) -> str:
     ('iusef', 'sergi', 'shevchenko')
     """
     s = token
-    for pattern, repl in _FOLD_RULES:
-        s = pattern.sub(repl, s)
+    for first, second, pattern, repl in _FOLD_STEPS:
+        if first is None or first in s or (second is not None and second in s):
+            s = pattern.sub(repl, s)
     return s
 
 
@@ -360,8 +385,10 @@ def canonical_token(token: str) -> str:
     >>> canonical_token("Oleksandr") == canonical_token("Alexander") == canonical_token("Sasha")
     True
     """
-    words = [w for w, _ in _words(to_latin(token))]
-    folded = fold("".join(words))
+    if _PLAIN.fullmatch(token):
+        folded = fold(token)
+    else:
+        folded = fold("".join(w for w, _ in _words(to_latin(token))))
     return _tables().keys.get(folded, folded)
 
 
