@@ -319,3 +319,47 @@ def test_fast_phone_path_agrees_with_phonenumbers(national: str, region: str) ->
     )
     assert normalise_phone(national, region) == expected
     assert normalise_phone(expected) == expected
+
+
+# Six ways agencies write Russian and Ukrainian names in Latin letters (English BGN/PCGN-like,
+# Ukrainian national, German, French, Polish, ISO 9 without diacritics as a typist drops them).
+_EN = dict(а="a", б="b", в="v", г="g", д="d", е="e", ё="yo", ж="zh", з="z", и="i", й="y", к="k", л="l", м="m",
+           н="n", о="o", п="p", р="r", с="s", т="t", у="u", ф="f", х="kh", ц="ts", ч="ch", ш="sh", щ="shch",
+           ъ="", ы="y", ь="", э="e", ю="yu", я="ya", і="i", ї="yi", є="ye", ґ="g")  # fmt: skip
+_SYSTEMS = {
+    "en": _EN,
+    "ua": {**_EN, "г": "h", "и": "y", "й": "i", "ї": "i", "є": "ie", "ю": "iu", "я": "ia"},
+    "de": {**_EN, "в": "w", "ж": "sch", "з": "s", "й": "j", "х": "ch", "ц": "z", "ч": "tsch", "ш": "sch",
+           "щ": "schtsch", "ю": "ju", "я": "ja", "ё": "jo"},
+    "fr": {**_EN, "ж": "j", "й": "i", "у": "ou", "ц": "ts", "ч": "tch", "ш": "ch", "щ": "chtch", "ю": "iou",
+           "я": "ia", "ё": "io"},
+    "pl": {**_EN, "в": "w", "ж": "ż", "й": "j", "х": "ch", "ц": "c", "ч": "cz", "ш": "sz", "щ": "szcz",
+           "ю": "ju", "я": "ja", "ё": "io", "и": "y"},
+    "iso": {**_EN, "ж": "z", "х": "h", "ц": "c", "ч": "c", "ш": "s", "щ": "s", "ю": "u", "я": "a", "ё": "e",
+            "й": "j"},
+}  # fmt: skip
+_CYRILLIC = (
+    "Александр Алексей Андрей Анна Борис Валентина Василий Виктор Владимир Галина Григорий Дмитрий Евгений "
+    "Екатерина Елена Иван Игорь Ирина Юлия Юрий Константин Ксения Людмила Мария Михаил Наталья Николай Ольга "
+    "Павел Пётр Сергей Светлана Татьяна Фёдор Яков Ярослав Богдан Тарас Оксана Олег Максим Артём Кирилл Денис "
+    "Шевченко Иванов Петров Смирнов Кузнецов Попов Васильев Соколов Михайлов Новиков Фёдоров Морозов Волков "
+    "Алексеев Лебедев Семёнов Егоров Павлов Козлов Степанов Николаев Орлов Андреев Макаров Никитин Захаров "
+    "Зайцев Соловьёв Борисов Яковлев Григорьев Романов Воробьёв Сергеев Кузьмин Фролов Дмитриев Королёв Гусев "
+    "Киселёв Ильин Поляков Сорокин Виноградов Ковалёв Белов Медведев Антонов Тарасов Жуков Баранов Филиппов "
+    "Щербаков Чернышёв Пономарёв Журавлёв Грачёв Гришин Малышев Ерёмин Аксёнов Горшков Ершов Ушаков Жданов "
+    "Коваленко Бондаренко Ткаченко Кравченко Шевчук Мельник Бойко Коваль Ковальчук Мороз Лисенко Марченко"
+).split()
+
+
+def _transliterate(word: str, table: dict[str, str]) -> str:
+    return "".join(table.get(ch.lower(), ch.lower()) for ch in word)
+
+
+@pytest.mark.parametrize(("system", "share"), [("en", 0.97), ("ua", 0.85), ("de", 0.85), ("fr", 0.85),
+                                               ("pl", 0.9), ("iso", 0.7)])  # fmt: skip
+def test_transliteration_systems_mostly_agree_on_the_variant_key(system: str, share: float) -> None:
+    table = _SYSTEMS[system]
+    agree = sum(
+        names.canonical_token(w) == names.canonical_token(_transliterate(w, table)) for w in _CYRILLIC
+    )
+    assert agree / len(_CYRILLIC) >= share

@@ -245,7 +245,7 @@ _FOLD_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"c(?=[eiy])", "s"),
         (r"c(?!h)", "k"),
         (r"x", "ks"),
-        (r"tz", "z"),
+        (r"tz|ts", "z"),  # German z for Russian ts: Kusnezow, Zwetkow
         (r"w", "v"),
         (r"[yj]", "i"),
         (r"ou|oo", "u"),
@@ -255,6 +255,9 @@ _FOLD_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"ue", "u"),
         (r"(?<![aeu]l)(?<=[lr])h(?=[aeiou])", "g"),  # Ukrainian h for Russian g: Olha, Serhii (not al-H...)
         (r"(.)\1+", r"\1"),
+        (r"(?<=[aeiou])ch(?=[aeiou])", "h"),  # German ch for Russian kh: Tichonow, Sacharow
+        (r"(?<=[aeiou])s(?=[aeiou])", "z"),  # German s for Russian z between vowels: Morosow
+        (r"(?<=[bdfgklmnprstvz])io(?=[bcdfgklmnprstvz])", "e"),  # yo for Russian yo/e: Fjodor, Artiom
         (r"(?<=.{3})[ei]i$", "i"),  # Sergey, Sergei, Serhii, Yuriy, Andrii
         (r"(?<=[aeiou])h$", ""),  # Fatimah, Sarah, Aishah
         (r"(?<=[aeiou][nm])e$", ""),  # French spellings: Ousmane, Amine, Yasmine
@@ -290,9 +293,13 @@ def fold(token: str) -> str:
     ('iusef', 'sergi', 'shevchenko')
     """
     s = token
-    for first, second, pattern, repl in _FOLD_STEPS:
-        if first is None or first in s or (second is not None and second in s):
-            s = pattern.sub(repl, s)
+    for _ in range(4):  # to a fixed point: one rule's output can be another's input (s+tz -> sz)
+        before = s
+        for first, second, pattern, repl in _FOLD_STEPS:
+            if first is None or first in s or (second is not None and second in s):
+                s = pattern.sub(repl, s)
+        if s == before:
+            break
     return s
 
 

@@ -401,8 +401,7 @@ def _year_of(value: object) -> int | None:
     if isinstance(value, dt.date):
         return value.year
     if isinstance(value, int | float) and not isinstance(value, bool):
-        iv = int(value)
-        return iv if 1900 < iv < 2200 else None
+        return int(value) if 1900 < value < 2200 else None  # also False for inf and nan
     return _year_in(_as_text(value))
 
 
