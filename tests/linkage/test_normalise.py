@@ -356,10 +356,39 @@ def _transliterate(word: str, table: dict[str, str]) -> str:
 
 
 @pytest.mark.parametrize(("system", "share"), [("en", 0.97), ("ua", 0.85), ("de", 0.85), ("fr", 0.85),
-                                               ("pl", 0.9), ("iso", 0.7)])  # fmt: skip
+                                               ("pl", 0.9), ("iso", 0.75)])  # fmt: skip
 def test_transliteration_systems_mostly_agree_on_the_variant_key(system: str, share: float) -> None:
     table = _SYSTEMS[system]
     agree = sum(
         names.canonical_token(w) == names.canonical_token(_transliterate(w, table)) for w in _CYRILLIC
     )
+    assert agree / len(_CYRILLIC) >= share
+
+
+# Arabic names written in Arabic script (no short vowels) and in English and French spellings;
+# none of them is in the variant table, so only the general rules bring them together.
+_ARABIC = [
+    ("جميلة", "Jamila", "Djamila"), ("كمال", "Kamal", "Kamel"), ("رشيدة", "Rashida", "Rachida"),
+    ("شريف", "Sharif", "Cherif"), ("مراد", "Murad", "Mourad"), ("نجيب", "Najib", "Nadjib"),
+    ("شكري", "Shukri", "Choukri"), ("منير", "Munir", "Mounir"), ("بشير", "Bashir", "Bachir"),
+    ("توفيق", "Tawfiq", "Toufik"), ("زهرة", "Zahra", "Zohra"), ("سعاد", "Suad", "Souad"),
+    ("جلال", "Jalal", "Djalal"), ("شادي", "Shadi", "Chadi"), ("غسان", "Ghassan", "Ghassan"),
+    ("قاسم", "Qasim", "Kacem"), ("هشام", "Hisham", "Hicham"), ("فتحي", "Fathi", "Fethi"),
+    ("شيماء", "Shaimaa", "Chaimaa"), ("مالك", "Malik", "Malek"), ("رياض", "Riyad", "Riad"),
+    ("زياد", "Ziyad", "Ziad"), ("ياسر", "Yasser", "Yasser"), ("حليمة", "Halima", "Halima"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("column", [1, 2])
+def test_arabic_script_meets_english_and_french_spellings_on_the_phonetic_key(column: int) -> None:
+    agree = sum(names.phonetic_key(row[0]) == names.phonetic_key(row[column]) for row in _ARABIC)
+    assert agree / len(_ARABIC) >= 0.9
+
+
+@pytest.mark.parametrize(
+    ("system", "share"), [("en", 0.97), ("de", 0.95), ("fr", 0.93), ("pl", 0.95), ("iso", 0.93)]
+)
+def test_transliterations_share_the_phonetic_key_of_the_cyrillic_spelling(system: str, share: float) -> None:
+    table = _SYSTEMS[system]
+    agree = sum(names.phonetic_key(w) == names.phonetic_key(_transliterate(w, table)) for w in _CYRILLIC)
     assert agree / len(_CYRILLIC) >= share

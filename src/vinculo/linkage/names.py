@@ -255,7 +255,9 @@ _FOLD_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"ue", "u"),
         (r"(?<![aeu]l)(?<=[lr])h(?=[aeiou])", "g"),  # Ukrainian h for Russian g: Olha, Serhii (not al-H...)
         (r"(.)\1+", r"\1"),
-        (r"(?<=[aeiou])ch(?=[aeiou])", "h"),  # German ch for Russian kh: Tichonow, Sacharow
+        # German ch for Russian kh in Slavic surnames (Tichonow, Sacharow, Muchina); elsewhere
+        # ch between vowels is the French sh of Maghreb names (Rachida, Hicham) and stays
+        (r"(?<=[aeiou])ch(?=[aeiou].*(?:ov|ev|in|ova|eva|ina|ovich|ovna|enko|uk)$)", "h"),
         (r"(?<=[aeiou])s(?=[aeiou])", "z"),  # German s for Russian z between vowels: Morosow
         (r"(?<=[bdfgklmnprstvz])io(?=[bcdfgklmnprstvz])", "e"),  # yo for Russian yo/e: Fjodor, Artiom
         (r"(?<=.{3})[ei]i$", "i"),  # Sergey, Sergei, Serhii, Yuriy, Andrii
@@ -399,7 +401,11 @@ def canonical_token(token: str) -> str:
     return _tables().keys.get(folded, folded)
 
 
-_VOWELS = re.compile(r"[aeiou]+")
+_VOWELS_H = re.compile(r"[aeiouh]+")
+# sh, ch (the French sh of Maghreb names: Rachida, Hicham) and z (s between vowels) are one sound
+# class in the loose key.
+_LOOSE = re.compile(r"sh|ch|z")
+_LOOSE_MAP = {"sh": "s", "ch": "s", "z": "s"}
 
 
 @lru_cache(maxsize=1 << 18)
@@ -414,5 +420,6 @@ def phonetic_key(token: str) -> str:
     c = canonical_token(token)
     if not c:
         return ""
+    c = _LOOSE.sub(lambda m: _LOOSE_MAP[m.group(0)], c)
     head = "a" if c[0] in "aeiou" else c[0]
-    return head + _VOWELS.sub("", c[1:])
+    return head + _VOWELS_H.sub("", c[1:])
