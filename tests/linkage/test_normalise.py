@@ -107,11 +107,18 @@ def test_particles_and_articles_are_joined_to_the_next_word() -> None:
     )
     assert names.name_tokens("ar-Rashid", family=True) == names.name_tokens("al-Rashid", family=True)
     assert names.name_tokens("de la Cruz", family=True) == names.name_tokens("Delacruz", family=True)
-    assert names.name_tokens("van der Berg", family=True) == ("vanderberg",)
+    assert names.name_tokens("von der Leyen", family=True) == ("vonderleyen",)
+    assert names.canonical_token("Elhassan") == names.canonical_token("Al-Hassan")
 
 
 def test_vietnamese_middle_name_van_is_not_a_dutch_particle() -> None:
     assert names.name_tokens("Nguyễn Văn An") == ("nguyen", "van", "an")
+    assert names.name_tokens("Van Tai", family=True) == ("van", "tai")  # given name in the family field
+    assert names.name_tokens("Le Thi", family=True) == ("le", "thi")
+
+
+def test_arabic_script_family_name_with_article_gets_the_latin_spelling() -> None:
+    assert names.name_tokens("الأحمد", family=True) == names.name_tokens("Al-Ahmad", family=True)
 
 
 def test_compound_surnames_split_into_tokens() -> None:

@@ -117,11 +117,12 @@ _JOIN_ARABIC = frozenset(
     {"al", "el", "ul", "abd", "abdul", "abdel", "abdal", "abdol", "abdi", "abu", "abou", "bou"}
 )
 # European particles join only in family names (Vietnamese "Van" is a middle name; "Maria de
-# Fatima" a given name).
+# Fatima" a given name). "van", "le" and "do" are left out: Văn, Lê and Đỗ are among the most
+# common Vietnamese names, and a family field often holds "Van Tai" when the order is swapped.
 _JOIN_FAMILY = _JOIN_ARABIC | frozenset(
     {
-        "van", "von", "der", "den", "ter", "de", "del", "della", "di", "da", "du", "dos", "das",
-        "do", "la", "le", "mac", "mc", "o", "d", "st", "ben", "bin", "ibn", "bint",
+        "von", "der", "den", "ter", "de", "del", "della", "di", "da", "du", "dos", "das",
+        "la", "mac", "mc", "o", "d", "st", "ben", "bin", "ibn", "bint",
     }
 )  # fmt: skip
 _SUN_ARTICLES = frozenset({"ad", "ar", "as", "at", "az", "an", "ash", "adh", "ath", "al", "el", "ul"})
@@ -198,8 +199,21 @@ def name_tokens(text: str, family: bool = False) -> tuple[str, ...]:
         i += 1
     if arabic:
         tokens = _merge_known(tokens)
-        tokens = [display_form(t) or t for t in tokens]
+        tokens = [_arabic_display(t) for t in tokens]
     return tuple(tokens)
+
+
+def _arabic_display(token: str) -> str:
+    """The usual Latin spelling of a known name in Arabic script, also after the article
+    (الأحمد -> alahmad); else the token as romanised."""
+    shown = display_form(token)
+    if shown:
+        return shown
+    if token.startswith("al") and len(token) > 4:
+        rest = display_form(token[2:])
+        if rest:
+            return "al" + rest
+    return token
 
 
 def _merge_known(tokens: list[str]) -> list[str]:
@@ -232,6 +246,7 @@ def is_patronymic(token: str) -> bool:
 _FOLD_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p), r)
     for p, r in (
+        (r"^el(?=[bcdfghklmnqrstvwz].{3})", "al"),  # the Maghreb article joined: Elhassan = Alhassan
         (r"tsch|tch|cz|ch", "ch"),  # German, French, Polish spellings of one sound
         (r"sch|sz|sh", "sh"),
         (r"dzh|dj|dsch", "j"),
@@ -257,7 +272,7 @@ _FOLD_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"(.)\1+", r"\1"),
         # German ch for Russian kh in Slavic surnames (Tichonow, Sacharow, Muchina); elsewhere
         # ch between vowels is the French sh of Maghreb names (Rachida, Hicham) and stays
-        (r"(?<=[aeiou])ch(?=[aeiou].*(?:ov|ev|in|ova|eva|ina|ovich|ovna|enko|uk)$)", "h"),
+        (r"(?<=[aeiou])ch(?=[aeiou].*(?:ov|ev|in|ova|eva|ina|ovich|ovna|ko|uk)$)", "h"),
         (r"(?<=[aeiou])s(?=[aeiou])", "z"),  # German s for Russian z between vowels: Morosow
         (r"(?<=[bdfgklmnprstvz])io(?=[bcdfgklmnprstvz])", "e"),  # yo for Russian yo/e: Fjodor, Artiom
         (r"(?<=.{3})[ei]i$", "i"),  # Sergey, Sergei, Serhii, Yuriy, Andrii
