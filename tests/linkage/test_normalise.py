@@ -316,7 +316,8 @@ def test_typed_values_as_parsed_records_hold_them() -> None:
     ("national", "region"),
     [("050 123 45 67", "UA"), ("020 7946 0018", "GB"), ("06 12 34 56 78", "FR"), ("0151 23456789", "DE"),
      ("8 912 345 67 89", "RU"), ("612 345 678", "ES"), ("0912 345 678", "VN"), ("0944 123 456", "SY"),
-     ("333 123 4567", "IT"), ("0803 123 4567", "NG")],
+     ("333 123 4567", "IT"), ("0803 123 4567", "NG"), ("2348031234567", "NG"), ("79123456789", "RU"),
+     ("380501234567", "UA"), ("12025550143", "US")],
 )  # fmt: skip
 def test_fast_phone_path_agrees_with_phonenumbers(national: str, region: str) -> None:
     import phonenumbers

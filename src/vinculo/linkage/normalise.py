@@ -283,8 +283,9 @@ def normalise_phone(value: str, region: str = "") -> str:
         cc, prefix = fast
         if not plus:
             if prefix and digits.startswith(prefix):
-                digits = digits[len(prefix) :]
-            digits = cc + digits
+                digits = cc + digits[len(prefix) :]
+            elif not (digits.startswith(cc) and len(digits) >= len(cc) + 8):
+                digits = cc + digits  # else written with its country code but no "+"
         return "+" + digits if 8 <= len(digits) <= 15 else kept.replace("+", "")
     import phonenumbers
 
