@@ -400,3 +400,16 @@ def test_transliterations_share_the_phonetic_key_of_the_cyrillic_spelling(system
     table = _SYSTEMS[system]
     agree = sum(names.phonetic_key(w) == names.phonetic_key(_transliterate(w, table)) for w in _CYRILLIC)
     assert agree / len(_CYRILLIC) >= share
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Oleksandrovych", "Aleksandrovich"), ("Serhiyivna", "Sergeevna"), ("Oleksiyovych", "Alekseevich"),
+     ("Ihorovych", "Igorevich"), ("Mykolaiovych", "Nikolaevich"), ("Олександрович", "Aleksandrovich")],
+)  # fmt: skip
+def test_russian_and_ukrainian_patronymics_of_one_father_share_the_key(a: str, b: str) -> None:
+    assert names.canonical_token(a) == names.canonical_token(b)
+
+
+def test_a_son_and_a_daughter_of_one_father_keep_different_patronymic_keys() -> None:
+    assert names.canonical_token("Ivanovich") != names.canonical_token("Ivanovna")

@@ -409,11 +409,35 @@ def canonical_token(token: str) -> str:
     >>> canonical_token("Oleksandr") == canonical_token("Alexander") == canonical_token("Sasha")
     True
     """
-    if _PLAIN.fullmatch(token):
-        folded = fold(token)
-    else:
-        folded = fold("".join(w for w, _ in _words(to_latin(token))))
+    plain = token if _PLAIN.fullmatch(token) else "".join(w for w, _ in _words(to_latin(token)))
+    patronymic = _patronymic_key(plain)
+    if patronymic:
+        return patronymic
+    folded = fold(plain)
     return _tables().keys.get(folded, folded)
+
+
+# East Slavic patronymics in Russian and Ukrainian forms and their transcriptions: the father's
+# name and -ovich/-evich/-ovych/-yovych (son) or -ovna/-evna/-ivna/-yivna (daughter).
+_PATRONYMIC_FORM = re.compile(
+    r"^(?P<root>[a-z]{3,}?)(?:i?y?ovych|i?y?evych|ovich|evich|ovitch|evitch|owitsch|ewitsch|ovic|evic"
+    r"|(?P<f>i?y?ovna|i?y?evna|i?y?ivna|yivna|owna|ewna))$"
+)
+
+
+def _patronymic_key(plain: str) -> str:
+    """``<father's name key>vich`` or ``<key>vna`` for a patronymic whose root is a known name
+    (Oleksandrovych = Aleksandrovich, Serhiyivna = Sergeevna), else ``""``."""
+    m = _PATRONYMIC_FORM.match(plain)
+    if m is None:
+        return ""
+    keys = _tables().keys
+    root = m.group("root")
+    for candidate in (root, root + "i", root + "ii", root.removesuffix("i")):
+        group = keys.get(fold(candidate))
+        if group:
+            return group + ("vna" if m.group("f") else "vich")
+    return ""
 
 
 _VOWELS_H = re.compile(r"[aeiouh]+")
