@@ -413,3 +413,12 @@ def test_russian_and_ukrainian_patronymics_of_one_father_share_the_key(a: str, b
 
 def test_a_son_and_a_daughter_of_one_father_keep_different_patronymic_keys() -> None:
     assert names.canonical_token("Ivanovich") != names.canonical_token("Ivanovna")
+
+
+@pytest.mark.parametrize(
+    ("hebrew", "latin"),
+    [("שרה", "Sarah"), ("משה", "Moshe"), ("יוסף", "Yosef"), ("אברהם", "Avraham"), ("שלמה", "Shlomo"),
+     ("מרים", "Miriam"), ("יעקב", "Yaakov")],
+)  # fmt: skip
+def test_hebrew_script_meets_latin_spellings_on_the_phonetic_key(hebrew: str, latin: str) -> None:
+    assert names.phonetic_key(hebrew) == names.phonetic_key(latin)

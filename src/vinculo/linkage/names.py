@@ -73,6 +73,22 @@ _AR_MEDIAL = {
     "\u0621": "",
 }
 _AR_TRANSLATE = str.maketrans(_AR_MEDIAL)
+# Hebrew, like Arabic, writes long vowels with consonant letters: alef and ayin as a, vav as o
+# and yod as i inside a word, final he as a; shin as sh (anyascii writes s).
+_HEBREW_WORD = re.compile(r"[\u05d0-\u05ea]+")
+_HE_INITIAL = {"\u05d0": "a", "\u05e2": "a", "\u05d5": "v", "\u05d9": "y"}
+_HE_TRANSLATE = str.maketrans({"\u05d0": "a", "\u05e2": "a", "\u05d5": "o", "\u05d9": "i", "\u05e9": "sh"})
+
+
+def _hebrew_word(match: re.Match[str]) -> str:
+    word = match.group(0)
+    head = _HE_INITIAL.get(word[0], word[0].translate(_HE_TRANSLATE))
+    body = word[1:]
+    if body.endswith("\u05d4"):
+        body = body[:-1] + "a"
+    return head + body.translate(_HE_TRANSLATE)
+
+
 _GREEK_OU = re.compile(r"[οόΟΌ][υύΥΎ]")
 
 
@@ -93,6 +109,8 @@ def to_latin(text: str) -> str:
             s = _GREEK_OU.sub("ou", s)  # anyascii writes "oy"
         if _ARABIC_CHARS.search(s):
             s = _ARABIC_WORD.sub(_arabic_word, s)
+        if _HEBREW_WORD.search(s):
+            s = _HEBREW_WORD.sub(_hebrew_word, s)
         s = anyascii(s)
     return s.casefold()
 
