@@ -81,7 +81,9 @@ def _install(name: str, **functions: Callable[..., Any]) -> Any:
         return module
 
 
-def exact_link(sources: Sequence[Source], *, threshold: float | None = None, progress: Any = None, **_: Any) -> LinkResult:
+def exact_link(
+    sources: Sequence[Source], *, threshold: float | None = None, progress: Any = None, **_: Any
+) -> LinkResult:
     """Same names and birth date: 0.99; same names, other birth year: 0.6 (uncertain)."""
     from vinculo.linkage.clusters import cluster
 
@@ -91,8 +93,14 @@ def exact_link(sources: Sequence[Source], *, threshold: float | None = None, pro
     for i, a in enumerate(persons):
         for b in persons[i + 1 :]:
             if a.given and a.given == b.given and a.family == b.family:
-                same = (a.birth_year, a.birth_month, a.birth_day) == (b.birth_year, b.birth_month, b.birth_day)
-                pairs.append(ScoredPair((a.source, a.record_id), (b.source, b.record_id), 0.99 if same else 0.6))
+                same = (a.birth_year, a.birth_month, a.birth_day) == (
+                    b.birth_year,
+                    b.birth_month,
+                    b.birth_day,
+                )
+                pairs.append(
+                    ScoredPair((a.source, a.record_id), (b.source, b.record_id), 0.99 if same else 0.6)
+                )
         if progress:
             progress("comparing", (i + 1) / len(persons))
     records = [(p.source, p.record_id) for p in persons]

@@ -36,7 +36,11 @@ def test_outsiders_see_nothing_of_an_exercise(lw: LinkageWorld, who: str) -> Non
     listed = client.get("/api/linkage")
     assert listed.status_code == 200 and listed.json() == []
     assert "Shelter and police" not in client.get("/linkage/").content.decode()
-    for url in (f"/linkage/{exercise.pk}/run/", f"/linkage/{exercise.pk}/estimate/", f"/linkage/{exercise.pk}/invite/"):
+    for url in (
+        f"/linkage/{exercise.pk}/run/",
+        f"/linkage/{exercise.pk}/estimate/",
+        f"/linkage/{exercise.pk}/invite/",
+    ):
         assert client.post(url).status_code in (302, 404)
     pair = LinkPair.objects.first()
     assert pair is not None
@@ -81,10 +85,14 @@ def test_a_participant_cannot_run_or_invite(lw: LinkageWorld) -> None:
 def test_a_declined_invitation_hides_the_exercise(lw: LinkageWorld) -> None:
     exercise = open_and_contribute(lw)
     lw.client("owner_manager").post(
-        f"/api/linkage/{exercise.pk}/invitations", {"organisations": [lw.world.other.pk]}, content_type="application/json"
+        f"/api/linkage/{exercise.pk}/invitations",
+        {"organisations": [lw.world.other.pk]},
+        content_type="application/json",
     )
     other = lw.client("other_manager")
     assert other.get(f"/api/linkage/{exercise.pk}").status_code == 200
-    response = other.post(f"/api/linkage/{exercise.pk}/answer", {"accept": False}, content_type="application/json")
+    response = other.post(
+        f"/api/linkage/{exercise.pk}/answer", {"accept": False}, content_type="application/json"
+    )
     assert response.status_code == 200 and response.json()["status"] == "declined"
     assert other.get(f"/api/linkage/{exercise.pk}").status_code == 404

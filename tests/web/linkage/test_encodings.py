@@ -39,7 +39,9 @@ class _Encoded:
         return self.n
 
 
-def test_an_encodings_file_that_is_not_one_is_refused(lw: LinkageWorld, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_encodings_file_that_is_not_one_is_refused(
+    lw: LinkageWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def read_encodings(data: bytes, *, name: str | None = None) -> _Encoded:
         if not data.startswith(b"VINCULO-ENC"):
             raise VinculoError(
@@ -50,7 +52,9 @@ def test_an_encodings_file_that_is_not_one_is_refused(lw: LinkageWorld, monkeypa
             )
         return _Encoded(2)
 
-    monkeypatch.setattr(services, "_pprl", lambda: type("pprl", (), {"read_encodings": staticmethod(read_encodings)}))
+    monkeypatch.setattr(
+        services, "_pprl", lambda: type("pprl", (), {"read_encodings": staticmethod(read_encodings)})
+    )
     exercise = _pprl_exercise(lw)
     response = _upload(lw, exercise, b"record_id,prs_FirstName\nR1,Zenobia\n", "police.csv")
     body = response.json()  # type: ignore[attr-defined]
@@ -71,7 +75,9 @@ def test_an_encodings_file_that_is_not_one_is_refused(lw: LinkageWorld, monkeypa
     assert response.status_code == 400 and response.json()["code"] == "linkage.wrong_contribution"
 
 
-@pytest.mark.skipif(importlib.util.find_spec("vinculo.linkage.pprl") is None, reason="vinculo.linkage.pprl not merged")
+@pytest.mark.skipif(
+    importlib.util.find_spec("vinculo.linkage.pprl") is None, reason="vinculo.linkage.pprl not merged"
+)
 def test_a_case_file_is_not_an_encodings_file(lw: LinkageWorld) -> None:
     exercise = _pprl_exercise(lw)
     response = _upload(lw, exercise, b"record_id,prs_FirstName\nR1,Zenobia\n", "police.csv")
@@ -79,7 +85,9 @@ def test_a_case_file_is_not_an_encodings_file(lw: LinkageWorld) -> None:
     assert "police.csv" in response.json()["error"]  # type: ignore[attr-defined]
 
 
-@pytest.mark.skipif(importlib.util.find_spec("vinculo.linkage.pprl") is not None, reason="vinculo.linkage.pprl present")
+@pytest.mark.skipif(
+    importlib.util.find_spec("vinculo.linkage.pprl") is not None, reason="vinculo.linkage.pprl present"
+)
 def test_without_the_pprl_module_uploads_get_a_clear_error(lw: LinkageWorld) -> None:
     exercise = _pprl_exercise(lw)
     response = _upload(lw, exercise, b"anything")
@@ -95,6 +103,10 @@ def test_bad_exercise_settings_are_refused_with_the_field(lw: LinkageWorld) -> N
         content_type="application/json",
     )
     assert response.status_code == 400 and response.json()["code"] == "linkage.bad_years"
-    response = client.post("/api/linkage", {"title": "t", "purpose": "p", "fields": ["prs_Nickname"]}, content_type="application/json")
+    response = client.post(
+        "/api/linkage",
+        {"title": "t", "purpose": "p", "fields": ["prs_Nickname"]},
+        content_type="application/json",
+    )
     assert response.status_code == 422
     assert Exercise.objects.count() == 0

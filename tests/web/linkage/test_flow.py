@@ -23,7 +23,7 @@ def open_and_contribute(lw: LinkageWorld, threshold: str = "0.7") -> Exercise:
             "title": "Shelter and police 2021-2022",
             "purpose": "Victims known to both, for the national estimate.",
             "mode": "trusted",
-            "fields": ["prs_FirstName", "prs_SecondName", "prs_Birthdate"],
+            "person_fields": ["prs_FirstName", "prs_SecondName", "prs_Birthdate"],
             "year_from": "2021",
             "year_to": "2022",
             "threshold": threshold,
@@ -74,7 +74,11 @@ def test_an_exercise_runs_end_to_end_and_opens_an_estimate(lw: LinkageWorld) -> 
     # Threshold sensitivity: the looser threshold joins the uncertain Zenobia of another birth year.
     by_label = {item["label"]: item for item in s["sensitivity"]}
     assert by_label["stricter"]["threshold"] > 0.7 > by_label["looser"]["threshold"]
-    assert (by_label["stricter"]["n_clusters"], by_label["chosen"]["n_clusters"], by_label["looser"]["n_clusters"]) == (5, 5, 4)
+    assert (
+        by_label["stricter"]["n_clusters"],
+        by_label["chosen"]["n_clusters"],
+        by_label["looser"]["n_clusters"],
+    ) == (5, 5, 4)
     assert s["n_uncertain"] == 2 and s["n_uncertain_within"] == 1
 
     page = lw.client("owner_manager").get(f"/linkage/{exercise.pk}/")
@@ -94,16 +98,29 @@ def test_an_exercise_runs_end_to_end_and_opens_an_estimate(lw: LinkageWorld) -> 
     # listed to nobody.
     review = lw.client("owner_manager").get(f"/linkage/{exercise.pk}/review/")
     assert review.status_code == 200 and "Zenobia" in review.content.decode()
-    assert "Zenobia" not in lw.client("partner_manager").get(f"/linkage/{exercise.pk}/review/").content.decode()
+    assert (
+        "Zenobia" not in lw.client("partner_manager").get(f"/linkage/{exercise.pk}/review/").content.decode()
+    )
     assert lw.client("partner_manager").get(f"/api/linkage/{exercise.pk}/pairs").json() == []
     [pair] = lw.client("owner_manager").get(f"/api/linkage/{exercise.pk}/pairs").json()
     across = LinkPair.objects.exclude(pk=pair["id"]).get(probability__lt=0.7)
-    assert lw.client("partner_manager").post(f"/linkage/{exercise.pk}/review/{across.pk}/", {"decision": "match"}).status_code == 404
-    response = lw.client("owner_manager").post(f"/linkage/{exercise.pk}/review/{pair['id']}/", {"decision": "match"})
+    assert (
+        lw.client("partner_manager")
+        .post(f"/linkage/{exercise.pk}/review/{across.pk}/", {"decision": "match"})
+        .status_code
+        == 404
+    )
+    response = lw.client("owner_manager").post(
+        f"/linkage/{exercise.pk}/review/{pair['id']}/", {"decision": "match"}
+    )
     assert response.status_code == 302
     exercise.refresh_from_db()
     assert exercise.summary["n_clusters"] == 4 and exercise.summary["n_reviewed"] == 1
-    assert {(r[a], r[b]): r["count"] for r in exercise.summary["histories"]} == {(1, 0): 1, (0, 1): 2, (1, 1): 1}
+    assert {(r[a], r[b]): r["count"] for r in exercise.summary["histories"]} == {
+        (1, 0): 1,
+        (0, 1): 2,
+        (1, 1): 1,
+    }
 
     # The histories open an estimate, owned by the coordinating organisation.
     response = lw.client("owner_manager").post(f"/linkage/{exercise.pk}/estimate/")
@@ -138,12 +155,14 @@ def test_every_step_is_audited_without_identifiers(lw: LinkageWorld) -> None:
 def test_run_needs_two_contributions(lw: LinkageWorld) -> None:
     response = lw.client("owner_manager").post(
         "/linkage/new/",
-        {"title": "Alone", "purpose": "p", "mode": "trusted", "fields": ["prs_FirstName"]},
+        {"title": "Alone", "purpose": "p", "mode": "trusted", "person_fields": ["prs_FirstName"]},
     )
     exercise = Exercise.objects.get()
     assert response.status_code == 302
     lw.client("owner_manager").post(f"/linkage/{exercise.pk}/contribute/")
-    response = lw.client("owner_manager").post(f"/api/linkage/{exercise.pk}/run", content_type="application/json")
+    response = lw.client("owner_manager").post(
+        f"/api/linkage/{exercise.pk}/run", content_type="application/json"
+    )
     assert response.status_code == 400 and response.json()["code"] == "linkage.too_few_sources"
     exercise.refresh_from_db()
     assert exercise.status == ExerciseStatus.OPEN and exercise.job is None

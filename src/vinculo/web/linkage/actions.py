@@ -94,9 +94,15 @@ def open_exercise(
             "Swap the two years, or leave one empty.",
         )
     if threshold is not None and not 0 < threshold < 1:
-        raise _refuse("threshold: must lie strictly between 0 and 1.", "linkage.bad_threshold", "Leave it empty for the default.")
+        raise _refuse(
+            "threshold: must lie strictly between 0 and 1.",
+            "linkage.bad_threshold",
+            "Leave it empty for the default.",
+        )
     if mode not in Mode.values:
-        raise _refuse(f"mode: must be one of {', '.join(Mode.values)}.", "linkage.bad_mode", "Choose trusted or pprl.")
+        raise _refuse(
+            f"mode: must be one of {', '.join(Mode.values)}.", "linkage.bad_mode", "Choose trusted or pprl."
+        )
     exercise = Exercise(
         owner=actor.organisation,
         created_by=actor,
@@ -125,7 +131,11 @@ def open_exercise(
 
 @transaction.atomic
 def invite(
-    *, actor: User, exercise: Exercise, organisations: Sequence[Organisation], request: HttpRequest | None = None
+    *,
+    actor: User,
+    exercise: Exercise,
+    organisations: Sequence[Organisation],
+    request: HttpRequest | None = None,
 ) -> list[int]:
     if exercise.status != ExerciseStatus.OPEN:
         raise _refuse(
@@ -160,7 +170,9 @@ def answer_invitation(
 
 
 @transaction.atomic
-def contribute_cases(*, actor: User, participant: Participant, request: HttpRequest | None = None) -> Participant:
+def contribute_cases(
+    *, actor: User, participant: Participant, request: HttpRequest | None = None
+) -> Participant:
     """Trusted mode: contribute the organisation's cases in scope (only those with consent to share).
 
     Nothing is decrypted here: the case ids are kept and the job reads the cases when it runs.
@@ -188,7 +200,11 @@ def contribute_cases(*, actor: User, participant: Participant, request: HttpRequ
         request=request,
         actor=actor,
         obj=exercise,
-        details={"participant": participant.organisation_id, "cases": len(ids), "left_out_no_consent": left_out},
+        details={
+            "participant": participant.organisation_id,
+            "cases": len(ids),
+            "left_out_no_consent": left_out,
+        },
     )
     return participant
 
@@ -221,7 +237,11 @@ def contribute_encodings(
         request=request,
         actor=actor,
         obj=exercise,
-        details={"participant": participant.organisation_id, "encodings": n_records, "sha256": participant.encodings_sha256},
+        details={
+            "participant": participant.organisation_id,
+            "encodings": n_records,
+            "sha256": participant.encodings_sha256,
+        },
     )
     return participant
 
@@ -229,7 +249,9 @@ def contribute_encodings(
 @transaction.atomic
 def start_run(*, actor: User, exercise: Exercise, request: HttpRequest | None = None) -> Exercise:
     if exercise.status == ExerciseStatus.RUNNING:
-        raise _refuse("The exercise is being linked already.", "linkage.running", "Wait for the run to finish.")
+        raise _refuse(
+            "The exercise is being linked already.", "linkage.running", "Wait for the run to finish."
+        )
     contributed = exercise.participants.filter(status=ParticipantStatus.CONTRIBUTED).count()
     if contributed < 2:
         raise _refuse(
@@ -240,7 +262,13 @@ def start_run(*, actor: User, exercise: Exercise, request: HttpRequest | None = 
     job = runner.enqueue("linkage", {"exercise": exercise.pk}, created_by=actor)
     Exercise.objects.filter(pk=exercise.pk).update(status=ExerciseStatus.RUNNING, job=job)
     exercise.refresh_from_db()
-    audit(AuditAction.UPDATE, request=request, actor=actor, obj=exercise, details={"run": True, "lists": contributed})
+    audit(
+        AuditAction.UPDATE,
+        request=request,
+        actor=actor,
+        obj=exercise,
+        details={"run": True, "lists": contributed},
+    )
     return exercise
 
 
@@ -285,5 +313,7 @@ def open_estimate(*, actor: User, exercise: Exercise, request: HttpRequest | Non
             sensitivity=Sensitivity.RESTRICTED,
             request=request,
         )
-        audit(AuditAction.UPDATE, request=request, actor=actor, obj=exercise, details={"estimate": estimate.pk})
+        audit(
+            AuditAction.UPDATE, request=request, actor=actor, obj=exercise, details={"estimate": estimate.pk}
+        )
     return estimate

@@ -81,7 +81,9 @@ class ExerciseIn(Schema):
     title: str = Field(min_length=1, max_length=200)
     purpose: str = Field(min_length=1, max_length=2000)
     mode: Literal["trusted", "pprl"] = "trusted"
-    fields: list[PersonField] = Field(default=list(PERSON_FIELDS), min_length=1, max_length=len(PERSON_FIELDS))
+    fields: list[PersonField] = Field(
+        default=list(PERSON_FIELDS), min_length=1, max_length=len(PERSON_FIELDS)
+    )
     year_from: Year | None = None
     year_to: Year | None = None
     threshold: float | None = Field(default=None, gt=0, lt=1)
@@ -144,11 +146,18 @@ def _fresh(exercise: Exercise) -> Exercise:
     return Exercise.objects.select_related("job").get(pk=exercise.pk)
 
 
-@router.get("", response=list[ExerciseOut], summary="Exercises your organisation coordinates or is invited to")
+@router.get(
+    "", response=list[ExerciseOut], summary="Exercises your organisation coordinates or is invited to"
+)
 def list_exercises(request: HttpRequest) -> list[Exercise]:
     rows = list(access.access_visible_exercises(request.user, Exercise.objects.select_related("job"))[:200])
     if rows:
-        audit(AuditAction.VIEW, request=request, object_type="linkage.exercise", details={"ids": [r.pk for r in rows]})
+        audit(
+            AuditAction.VIEW,
+            request=request,
+            object_type="linkage.exercise",
+            details={"ids": [r.pk for r in rows]},
+        )
     return rows
 
 
@@ -171,7 +180,9 @@ def open_exercise(request: HttpRequest, payload: ExerciseIn) -> Status[Exercise]
     return Status(201, _fresh(exercise))
 
 
-@router.get("/{exercise_id}", response=ExerciseOut, summary="One exercise: organisations, status, result counts")
+@router.get(
+    "/{exercise_id}", response=ExerciseOut, summary="One exercise: organisations, status, result counts"
+)
 def get_exercise(request: HttpRequest, exercise_id: ObjectId) -> Exercise:
     exercise = _visible(request, exercise_id)
     audit(AuditAction.VIEW, request=request, obj=exercise)
@@ -183,24 +194,39 @@ def invite(request: HttpRequest, exercise_id: ObjectId, payload: InviteIn) -> Ex
     exercise = _visible(request, exercise_id)
     if not access.access_can_manage_exercise(request.user, exercise):
         raise HttpError(403, "Only the coordinating organisation's data managers invite.")
-    actions.invite(actor=_user(request), exercise=exercise, organisations=_organisations(payload.organisations), request=request)
+    actions.invite(
+        actor=_user(request),
+        exercise=exercise,
+        organisations=_organisations(payload.organisations),
+        request=request,
+    )
     return _fresh(exercise)
 
 
-@router.post("/{exercise_id}/answer", response=ParticipantOut, summary="Accept or decline your organisation's invitation")
+@router.post(
+    "/{exercise_id}/answer",
+    response=ParticipantOut,
+    summary="Accept or decline your organisation's invitation",
+)
 def answer(request: HttpRequest, exercise_id: ObjectId, payload: AnswerIn) -> Participant:
     exercise = _visible(request, exercise_id)
     participant = access.access_participant(request.user, exercise)
     if participant is None or not access.access_can_answer_invitation(request.user, participant):
-        raise HttpError(403, "Only the invited organisation's data managers answer, while the exercise is open.")
-    return actions.answer_invitation(actor=_user(request), participant=participant, accept=payload.accept, request=request)
+        raise HttpError(
+            403, "Only the invited organisation's data managers answer, while the exercise is open."
+        )
+    return actions.answer_invitation(
+        actor=_user(request), participant=participant, accept=payload.accept, request=request
+    )
 
 
 def _contributor(request: HttpRequest, exercise_id: int) -> Participant:
     exercise = _visible(request, exercise_id)
     participant = access.access_participant(request.user, exercise)
     if participant is None or not access.access_can_contribute(request.user, participant):
-        raise HttpError(403, "Only the data managers of an organisation that accepted the invitation contribute.")
+        raise HttpError(
+            403, "Only the data managers of an organisation that accepted the invitation contribute."
+        )
     return participant
 
 
@@ -219,18 +245,26 @@ def contribute_cases(request: HttpRequest, exercise_id: ObjectId) -> Participant
     response=ParticipantOut,
     summary="PPRL mode: upload the encodings file made with `vinculo encode`",
 )
-def contribute_encodings(request: HttpRequest, exercise_id: ObjectId, file: File[UploadedFile]) -> Participant:
+def contribute_encodings(
+    request: HttpRequest, exercise_id: ObjectId, file: File[UploadedFile]
+) -> Participant:
     participant = _contributor(request, exercise_id)
     size = int(file.size or 0)
     if size > MAX_ENCODINGS_BYTES or getattr(file, "truncated", False):
         raise HttpError(413, f"The encodings file is over the limit of {MAX_ENCODINGS_BYTES:,} bytes.")
     data = file.read(MAX_ENCODINGS_BYTES + 1)
     return actions.contribute_encodings(
-        actor=_user(request), participant=participant, data=data, file_name=file.name or "upload.enc", request=request
+        actor=_user(request),
+        participant=participant,
+        data=data,
+        file_name=file.name or "upload.enc",
+        request=request,
     )
 
 
-@router.post("/{exercise_id}/run", response={202: ExerciseOut}, summary="Link the contributed lists (background job)")
+@router.post(
+    "/{exercise_id}/run", response={202: ExerciseOut}, summary="Link the contributed lists (background job)"
+)
 def run(request: HttpRequest, exercise_id: ObjectId) -> Status[Exercise]:
     exercise = _visible(request, exercise_id)
     if not access.access_can_manage_exercise(request.user, exercise):
@@ -247,7 +281,11 @@ def run(request: HttpRequest, exercise_id: ObjectId) -> Status[Exercise]:
 def records(request: HttpRequest, exercise_id: ObjectId) -> list[dict[str, Any]]:
     exercise = _visible(request, exercise_id)
     participant = access.access_participant(request.user, exercise)
-    rows = list(LinkedRecord.objects.filter(exercise=exercise, participant=participant)[:10000]) if participant else []
+    rows = (
+        list(LinkedRecord.objects.filter(exercise=exercise, participant=participant)[:10000])
+        if participant
+        else []
+    )
     audit(AuditAction.VIEW, request=request, obj=exercise, details={"own_records": len(rows)})
     return [
         {
@@ -282,10 +320,18 @@ def pairs(request: HttpRequest, exercise_id: ObjectId) -> list[dict[str, Any]]:
     ]
 
 
-@router.post("/{exercise_id}/pairs/{pair_id}", response=PairOut, summary="Decide a pair: match or not; re-clusters")
-def decide(request: HttpRequest, exercise_id: ObjectId, pair_id: ObjectId, payload: DecisionIn) -> dict[str, Any]:
+@router.post(
+    "/{exercise_id}/pairs/{pair_id}", response=PairOut, summary="Decide a pair: match or not; re-clusters"
+)
+def decide(
+    request: HttpRequest, exercise_id: ObjectId, pair_id: ObjectId, payload: DecisionIn
+) -> dict[str, Any]:
     exercise = _visible(request, exercise_id)
-    pair = LinkPair.objects.select_related("exercise", "left", "right").filter(pk=pair_id, exercise=exercise).first()
+    pair = (
+        LinkPair.objects.select_related("exercise", "left", "right")
+        .filter(pk=pair_id, exercise=exercise)
+        .first()
+    )
     if pair is None or not access.access_can_review_pair(request.user, pair):
         raise Http404
     actions.decide_pair(actor=_user(request), pair=pair, decision=payload.decision, request=request)
@@ -305,8 +351,10 @@ def decide(request: HttpRequest, exercise_id: ObjectId, pair_id: ObjectId, paylo
 )
 def estimate(request: HttpRequest, exercise_id: ObjectId) -> Status[dict[str, int]]:
     exercise = _visible(request, exercise_id)
-    if not (access.access_can_manage_exercise(request.user, exercise) and platform_access.access_can_create(request.user)):
+    if not (
+        access.access_can_manage_exercise(request.user, exercise)
+        and platform_access.access_can_create(request.user)
+    ):
         raise HttpError(403, "Only the coordinating organisation's data managers open the estimate.")
     record = actions.open_estimate(actor=_user(request), exercise=exercise, request=request)
     return Status(202, {"estimate": record.pk})
-

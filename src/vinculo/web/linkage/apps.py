@@ -12,7 +12,6 @@ class LinkageConfig(AppConfig):
         from vinculo.web.core.areas import Area, register
         from vinculo.web.jobs import runner
 
-        from .access import access_can_open_exercise
         from .jobs import run_linkage
 
         runner.register("linkage", run_linkage)
@@ -25,6 +24,6 @@ class LinkageConfig(AppConfig):
                     "and hand the capture histories to an estimate (resolution 74/176, §13 and §25)."
                 ),
                 order=25,
-                visible=lambda user: bool(getattr(user, "is_authenticated", False)) or access_can_open_exercise(user),
+                visible=lambda user: bool(getattr(user, "is_authenticated", False)),
             )
         )

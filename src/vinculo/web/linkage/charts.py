@@ -22,7 +22,9 @@ LABEL_WIDTH = 150
 TOP = 24
 
 
-def combinations(sources: Sequence[str], histories: Sequence[Mapping[str, Any]]) -> list[tuple[tuple[str, ...], int]]:
+def combinations(
+    sources: Sequence[str], histories: Sequence[Mapping[str, Any]]
+) -> list[tuple[tuple[str, ...], int]]:
     """(lists of the combination, persons) for each non-empty capture history, largest first."""
     out = []
     for row in histories:

@@ -20,17 +20,23 @@ class ExerciseForm(forms.Form):
         label=_("Purpose"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Why the lists are linked, and what the result will be used for (the invited organisations read it)."),
+        help_text=_(
+            "Why the lists are linked, and what the result will be used for (the invited organisations read it)."
+        ),
     )
     mode = forms.ChoiceField(label=_("Mode"), choices=Mode.choices, initial=Mode.TRUSTED)
-    fields = forms.MultipleChoiceField(
+    person_fields = forms.MultipleChoiceField(
         label=_("Person fields compared"),
         choices=[(f, f) for f in PERSON_FIELDS],
         initial=list(PERSON_FIELDS),
         widget=forms.CheckboxSelectMultiple,
     )
-    year_from = forms.IntegerField(label=_("From year (optional)"), min_value=1990, max_value=2100, required=False)
-    year_to = forms.IntegerField(label=_("To year (optional)"), min_value=1990, max_value=2100, required=False)
+    year_from = forms.IntegerField(
+        label=_("From year (optional)"), min_value=1990, max_value=2100, required=False
+    )
+    year_to = forms.IntegerField(
+        label=_("To year (optional)"), min_value=1990, max_value=2100, required=False
+    )
     threshold = forms.FloatField(
         label=_("Match threshold (optional)"),
         min_value=0.01,
@@ -48,7 +54,9 @@ class ExerciseForm(forms.Form):
 
 class InviteForm(forms.Form):
     organisations = forms.ModelMultipleChoiceField(
-        label=_("Invite these organisations"), queryset=_organisations(), widget=forms.SelectMultiple(attrs={"size": 6})
+        label=_("Invite these organisations"),
+        queryset=_organisations(),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
     )
 
 
@@ -59,7 +67,9 @@ class AnswerForm(forms.Form):
 class EncodingsForm(forms.Form):
     file = forms.FileField(
         label=_("Encodings file (.enc)"),
-        help_text=_("Made at your organisation with `vinculo encode`, with the secret shared among the organisations only."),
+        help_text=_(
+            "Made at your organisation with `vinculo encode`, with the secret shared among the organisations only."
+        ),
     )
 
 

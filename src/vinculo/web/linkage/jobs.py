@@ -31,7 +31,11 @@ def _link(exercise: Exercise, participants: list[Participant], progress: Progres
             AuditAction.VIEW,
             actor=exercise.job.created_by if exercise.job else None,
             obj=exercise,
-            details={"decrypted_for_linkage": {p.source_name: len(s) for p, s in zip(participants, sources, strict=True)}},
+            details={
+                "decrypted_for_linkage": {
+                    p.source_name: len(s) for p, s in zip(participants, sources, strict=True)
+                }
+            },
         )
         if sum(1 for s in sources if len(s)) < 2:
             raise VinculoError(
@@ -86,7 +90,9 @@ def _store(exercise: Exercise, participants: list[Participant], result: Any) -> 
         created = LinkedRecord.objects.bulk_create(rows, batch_size=1000)
         pk_of = {key: row.pk for key, row in zip(keys, created, strict=True)}
         pairs = [
-            LinkPair(exercise=exercise, left_id=pk_of[p.left], right_id=pk_of[p.right], probability=p.probability)
+            LinkPair(
+                exercise=exercise, left_id=pk_of[p.left], right_id=pk_of[p.right], probability=p.probability
+            )
             for p in result.pairs
             if p.probability >= low and p.left in pk_of and p.right in pk_of
         ]

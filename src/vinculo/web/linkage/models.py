@@ -91,7 +91,9 @@ class Participant(models.Model):
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
     # The list's name in the capture histories (a column name): derived from the organisation.
     source_name = models.CharField(max_length=40)
-    status = models.CharField(max_length=12, choices=ParticipantStatus.choices, default=ParticipantStatus.INVITED)
+    status = models.CharField(
+        max_length=12, choices=ParticipantStatus.choices, default=ParticipantStatus.INVITED
+    )
     invited_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, related_name="+")
     decided_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, related_name="+")
     contributed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, related_name="+")
@@ -121,7 +123,9 @@ class LinkedRecord(models.Model):
 
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="records")
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="records")
-    case = models.ForeignKey("cases.CaseRecord", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    case = models.ForeignKey(
+        "cases.CaseRecord", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     # PPRL: the record id of the encodings file, encrypted (it may be an agency's case number).
     record_token = models.TextField(blank=True)
     cluster_id = models.PositiveIntegerField()

@@ -80,13 +80,17 @@ def review_rows(exercise: Exercise, pairs: list[LinkPair]) -> list[dict[str, Any
     """Both records of each pair with their identifiers (trusted) or record ids (PPRL)."""
     rows = []
     for pair in pairs:
-        left, right = (_identifiers(pair.left), _identifiers(pair.right)) if exercise.mode == Mode.TRUSTED else ({}, {})
+        left, right = (
+            (_identifiers(pair.left), _identifiers(pair.right)) if exercise.mode == Mode.TRUSTED else ({}, {})
+        )
         rows.append(
             {
                 "pair": pair,
                 "left": record_reference(pair.left),
                 "right": record_reference(pair.right),
-                "fields": [(f, left.get(f, ""), right.get(f, "")) for f in REVIEW_FIELDS] if left or right else [],
+                "fields": [(f, left.get(f, ""), right.get(f, "")) for f in REVIEW_FIELDS]
+                if left or right
+                else [],
             }
         )
     return rows

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import importlib
 import io
 import re
 from collections import defaultdict
@@ -19,7 +20,7 @@ from typing import Any
 from django.db.models import F
 
 from vinculo.errors import Issue, Location, VinculoError
-from vinculo.linkage.model import LinkResult, ScoredPair, Source
+from vinculo.linkage.model import LinkResult, Person, ScoredPair, Source
 
 from .models import Decision, Exercise, LinkedRecord, LinkPair, Participant
 
@@ -65,10 +66,9 @@ def _histories_rows() -> Callable[[LinkResult], list[dict[str, Any]]]:
 
 def _pprl() -> Any:
     try:
-        from vinculo.linkage import pprl
+        return importlib.import_module("vinculo.linkage.pprl")
     except ImportError as exc:
         raise _unavailable("privacy-preserving linkage (vinculo.linkage.pprl)", exc) from exc
-    return pprl
 
 
 def source_name_for(short_name: str, taken: Iterable[str]) -> str:
@@ -119,7 +119,7 @@ def sources_from_cases(exercise: Exercise, participants: Sequence[Participant]) 
         rows = CaseRecord.objects.filter(
             owner_id=participant.organisation_id, pk__in=wanted, consent_to_share=True
         ).only("pk", "values", "protected")
-        persons = []
+        persons: list[Person] = []
         for case in rows.iterator(chunk_size=500):
             values: dict[str, Any] = {k: v for k, v in case.values.items() if k in STRATA_FIELDS}
             secret = open_protected(case.protected)
@@ -127,7 +127,9 @@ def sources_from_cases(exercise: Exercise, participants: Sequence[Participant]) 
             values.update({k: v for k, v in secret.items() if k in fields})
             values.update({k: v for k, v in case.values.items() if k in fields})
             persons.append(
-                normalise_person(values, source=participant.source_name, record_id=str(case.pk), row=len(persons) + 1)
+                normalise_person(
+                    values, source=participant.source_name, record_id=str(case.pk), row=len(persons) + 1
+                )
             )
         left_out += len(wanted) - len(persons)
         sources.append(Source(name=participant.source_name, persons=tuple(persons)))
@@ -190,7 +192,10 @@ def recluster(exercise: Exercise, threshold: float) -> dict[int, int]:
     names = {p.pk: p.source_name for p in participants}
     records = list(LinkedRecord.objects.filter(exercise=exercise).only("pk", "participant_id").order_by("pk"))
     keys = _keyed(records, names)
-    pairs = _pairs(LinkPair.objects.filter(exercise=exercise).only("left_id", "right_id", "probability", "decision"), keys)
+    pairs = _pairs(
+        LinkPair.objects.filter(exercise=exercise).only("left_id", "right_id", "probability", "decision"),
+        keys,
+    )
     clusters = _cluster()([keys[r.pk] for r in records], pairs, threshold)
     return {r.pk: clusters[keys[r.pk]] for r in records}
 

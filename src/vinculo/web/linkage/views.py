@@ -63,7 +63,7 @@ def exercise_create(request: HttpRequest) -> HttpResponse:
                 title=data["title"],
                 purpose=data["purpose"],
                 mode=data["mode"],
-                fields=data["fields"],
+                fields=data["person_fields"],
                 year_from=data["year_from"],
                 year_to=data["year_to"],
                 threshold=data["threshold"],
@@ -85,7 +85,9 @@ def exercise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     participant = access.access_participant(request.user, exercise)
     can_manage = access.access_can_manage_exercise(request.user, exercise)
     participants = list(exercise.participants.select_related("organisation"))
-    invitable = Organisation.objects.filter(is_active=True).exclude(pk__in=[p.organisation_id for p in participants])
+    invitable = Organisation.objects.filter(is_active=True).exclude(
+        pk__in=[p.organisation_id for p in participants]
+    )
     invite_form = InviteForm()
     invite_form.fields["organisations"].queryset = invitable  # type: ignore[attr-defined]
     return render(
@@ -97,8 +99,10 @@ def exercise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "participants": participants,
             "participant": participant,
             "can_manage": can_manage,
-            "can_answer": participant is not None and access.access_can_answer_invitation(request.user, participant),
-            "can_contribute": participant is not None and access.access_can_contribute(request.user, participant),
+            "can_answer": participant is not None
+            and access.access_can_answer_invitation(request.user, participant),
+            "can_contribute": participant is not None
+            and access.access_can_contribute(request.user, participant),
             "can_estimate": can_manage and platform_access.access_can_create(request.user),
             "n_review": access.access_reviewable_pairs(request.user, exercise).count(),
             "invite_form": invite_form,
@@ -130,7 +134,12 @@ def exercise_invite(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose at least one organisation to invite."))
         return redirect("linkage:detail", pk=pk)
     try:
-        actions.invite(actor=_user(request), exercise=exercise, organisations=list(form.cleaned_data["organisations"]), request=request)
+        actions.invite(
+            actor=_user(request),
+            exercise=exercise,
+            organisations=list(form.cleaned_data["organisations"]),
+            request=request,
+        )
     except VinculoError as exc:
         messages.error(request, str(exc))
     else:
@@ -175,7 +184,11 @@ def exercise_contribute(request: HttpRequest, pk: int) -> HttpResponse:
                 upload = form.cleaned_data["file"]
                 data = upload.read(200 * 1024 * 1024 + 1)
                 actions.contribute_encodings(
-                    actor=_user(request), participant=participant, data=data, file_name=upload.name or "upload.enc", request=request
+                    actor=_user(request),
+                    participant=participant,
+                    data=data,
+                    file_name=upload.name or "upload.enc",
+                    request=request,
                 )
             else:
                 problems = [_("Choose the encodings file to upload.")]
@@ -216,18 +229,26 @@ def exercise_records(request: HttpRequest, pk: int) -> HttpResponse:
         records = list(LinkedRecord.objects.filter(exercise=exercise, participant=participant)[:5000])
     audit(AuditAction.VIEW, request=request, obj=exercise, details={"own_records": len(records)})
     rows = [(presentation.record_reference(r), r.case_id, r.cluster_id, r.n_other_sources) for r in records]
-    return render(request, "linkage/records.html", {"exercise": exercise, "rows": rows, "participant": participant})
+    return render(
+        request, "linkage/records.html", {"exercise": exercise, "rows": rows, "participant": participant}
+    )
 
 
 def exercise_review(request: HttpRequest, pk: int) -> HttpResponse:
     exercise = get_visible_exercise(request, pk)
     pairs = list(access.access_reviewable_pairs(request.user, exercise)[:200])
     if pairs:
-        audit(AuditAction.VIEW, request=request, obj=exercise, details={"review_pairs": [p.pk for p in pairs]})
+        audit(
+            AuditAction.VIEW, request=request, obj=exercise, details={"review_pairs": [p.pk for p in pairs]}
+        )
     return render(
         request,
         "linkage/review.html",
-        {"exercise": exercise, "rows": presentation.review_rows(exercise, pairs), "decision_form": DecisionForm()},
+        {
+            "exercise": exercise,
+            "rows": presentation.review_rows(exercise, pairs),
+            "decision_form": DecisionForm(),
+        },
     )
 
 
@@ -242,7 +263,9 @@ def exercise_decide(request: HttpRequest, pk: int, pair: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose a decision."))
         return redirect("linkage:review", pk=pk)
-    actions.decide_pair(actor=_user(request), pair=record, decision=form.cleaned_data["decision"], request=request)
+    actions.decide_pair(
+        actor=_user(request), pair=record, decision=form.cleaned_data["decision"], request=request
+    )
     messages.success(request, _("The decision is recorded and the clusters are updated."))
     return redirect("linkage:review", pk=pk)
 
@@ -251,7 +274,10 @@ def exercise_decide(request: HttpRequest, pk: int, pair: int) -> HttpResponse:
 @require_POST
 def exercise_estimate(request: HttpRequest, pk: int) -> HttpResponse:
     exercise = get_visible_exercise(request, pk)
-    if not (access.access_can_manage_exercise(request.user, exercise) and platform_access.access_can_create(request.user)):
+    if not (
+        access.access_can_manage_exercise(request.user, exercise)
+        and platform_access.access_can_create(request.user)
+    ):
         raise Http404
     try:
         estimate = actions.open_estimate(actor=_user(request), exercise=exercise, request=request)

@@ -6,115 +6,323 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0003_membership_requests_and_one_account_per_email'),
-        ('cases', '0005_covering_indexes_for_counts'),
-        ('jobs', '0002_job_task_id_heartbeat'),
+        ("accounts", "0003_membership_requests_and_one_account_per_email"),
+        ("cases", "0005_covering_indexes_for_counts"),
+        ("jobs", "0002_job_task_id_heartbeat"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Exercise',
+            name="Exercise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sensitivity', models.CharField(choices=[('public', 'Public: anyone, signed in or not'), ('internal', 'Internal: any signed-in member of the platform'), ('restricted', 'Restricted: the owning organisation and those it shares with')], default='restricted', max_length=16, verbose_name='sensitivity')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('purpose', models.TextField(max_length=2000, verbose_name='purpose')),
-                ('mode', models.CharField(choices=[('trusted', 'Trusted: the platform links the cases organisations already hold in it'), ('pprl', 'Privacy-preserving: organisations send encodings made locally, never identifiers')], default='trusted', max_length=10, verbose_name='mode')),
-                ('year_from', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='from year')),
-                ('year_to', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='to year')),
-                ('fields', models.JSONField(default=list, verbose_name='person fields compared')),
-                ('threshold', models.FloatField(blank=True, null=True, verbose_name='match threshold')),
-                ('status', models.CharField(choices=[('open', 'Open for contributions'), ('running', 'Being linked'), ('done', 'Linked'), ('failed', 'Linking failed')], default='open', max_length=10, verbose_name='status')),
-                ('threshold_used', models.FloatField(blank=True, null=True)),
-                ('band_low', models.FloatField(blank=True, null=True)),
-                ('band_high', models.FloatField(blank=True, null=True)),
-                ('summary', models.JSONField(default=dict)),
-                ('runs', models.PositiveIntegerField(default=0)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('job', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='jobs.job')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation', verbose_name='owner')),
-                ('shared_with', models.ManyToManyField(blank=True, related_name='+', to='accounts.organisation', verbose_name='shared with')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "sensitivity",
+                    models.CharField(
+                        choices=[
+                            ("public", "Public: anyone, signed in or not"),
+                            ("internal", "Internal: any signed-in member of the platform"),
+                            ("restricted", "Restricted: the owning organisation and those it shares with"),
+                        ],
+                        default="restricted",
+                        max_length=16,
+                        verbose_name="sensitivity",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("purpose", models.TextField(max_length=2000, verbose_name="purpose")),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[
+                            (
+                                "trusted",
+                                "Trusted: the platform links the cases organisations already hold in it",
+                            ),
+                            (
+                                "pprl",
+                                "Privacy-preserving: organisations send encodings made locally, never identifiers",
+                            ),
+                        ],
+                        default="trusted",
+                        max_length=10,
+                        verbose_name="mode",
+                    ),
+                ),
+                (
+                    "year_from",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="from year"),
+                ),
+                ("year_to", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="to year")),
+                ("fields", models.JSONField(default=list, verbose_name="person fields compared")),
+                ("threshold", models.FloatField(blank=True, null=True, verbose_name="match threshold")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open for contributions"),
+                            ("running", "Being linked"),
+                            ("done", "Linked"),
+                            ("failed", "Linking failed"),
+                        ],
+                        default="open",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("threshold_used", models.FloatField(blank=True, null=True)),
+                ("band_low", models.FloatField(blank=True, null=True)),
+                ("band_high", models.FloatField(blank=True, null=True)),
+                ("summary", models.JSONField(default=dict)),
+                ("runs", models.PositiveIntegerField(default=0)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "job",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="jobs.job",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "shared_with",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="accounts.organisation", verbose_name="shared with"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'linkage exercise',
-                'verbose_name_plural': 'linkage exercises',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "linkage exercise",
+                "verbose_name_plural": "linkage exercises",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='LinkedRecord',
+            name="LinkedRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('record_token', models.TextField(blank=True)),
-                ('cluster_id', models.PositiveIntegerField()),
-                ('n_other_sources', models.PositiveSmallIntegerField(default=0)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cases.caserecord')),
-                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='records', to='linkage.exercise')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("record_token", models.TextField(blank=True)),
+                ("cluster_id", models.PositiveIntegerField()),
+                ("n_other_sources", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="cases.caserecord",
+                    ),
+                ),
+                (
+                    "exercise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="records",
+                        to="linkage.exercise",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['cluster_id', 'pk'],
+                "ordering": ["cluster_id", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='LinkPair',
+            name="LinkPair",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('probability', models.FloatField()),
-                ('decision', models.CharField(blank=True, choices=[('', 'Not reviewed'), ('match', 'The same person'), ('non_match', 'Not the same person')], default='', max_length=10)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pairs', to='linkage.exercise')),
-                ('left', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='linkage.linkedrecord')),
-                ('right', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='linkage.linkedrecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("probability", models.FloatField()),
+                (
+                    "decision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not reviewed"),
+                            ("match", "The same person"),
+                            ("non_match", "Not the same person"),
+                        ],
+                        default="",
+                        max_length=10,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "exercise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pairs",
+                        to="linkage.exercise",
+                    ),
+                ),
+                (
+                    "left",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="linkage.linkedrecord",
+                    ),
+                ),
+                (
+                    "right",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="linkage.linkedrecord",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-probability', 'pk'],
+                "ordering": ["-probability", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Participant',
+            name="Participant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source_name', models.CharField(max_length=40)),
-                ('status', models.CharField(choices=[('invited', 'Invited'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('contributed', 'Contributed')], default='invited', max_length=12)),
-                ('contributed_at', models.DateTimeField(blank=True, null=True)),
-                ('case_ids', models.JSONField(default=list)),
-                ('n_records', models.PositiveIntegerField(default=0)),
-                ('n_left_out', models.PositiveIntegerField(default=0)),
-                ('encodings', models.TextField(blank=True)),
-                ('encodings_sha256', models.CharField(blank=True, max_length=64)),
-                ('contributed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('decided_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='linkage.exercise')),
-                ('invited_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("source_name", models.CharField(max_length=40)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("invited", "Invited"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                            ("contributed", "Contributed"),
+                        ],
+                        default="invited",
+                        max_length=12,
+                    ),
+                ),
+                ("contributed_at", models.DateTimeField(blank=True, null=True)),
+                ("case_ids", models.JSONField(default=list)),
+                ("n_records", models.PositiveIntegerField(default=0)),
+                ("n_left_out", models.PositiveIntegerField(default=0)),
+                ("encodings", models.TextField(blank=True)),
+                ("encodings_sha256", models.CharField(blank=True, max_length=64)),
+                (
+                    "contributed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "exercise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participants",
+                        to="linkage.exercise",
+                    ),
+                ),
+                (
+                    "invited_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
+                "ordering": ["pk"],
             },
         ),
         migrations.AddField(
-            model_name='linkedrecord',
-            name='participant',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='records', to='linkage.participant'),
+            model_name="linkedrecord",
+            name="participant",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="records", to="linkage.participant"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.UniqueConstraint(fields=('exercise', 'organisation'), name='linkage_participant_unique'),
+            model_name="participant",
+            constraint=models.UniqueConstraint(
+                fields=("exercise", "organisation"), name="linkage_participant_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.UniqueConstraint(fields=('exercise', 'source_name'), name='linkage_participant_source'),
+            model_name="participant",
+            constraint=models.UniqueConstraint(
+                fields=("exercise", "source_name"), name="linkage_participant_source"
+            ),
         ),
         migrations.AddIndex(
-            model_name='linkedrecord',
-            index=models.Index(fields=['exercise', 'participant', 'cluster_id'], name='linkage_record_view'),
+            model_name="linkedrecord",
+            index=models.Index(fields=["exercise", "participant", "cluster_id"], name="linkage_record_view"),
         ),
     ]
