@@ -184,6 +184,21 @@ def _exercises(name: str = "pk") -> Fill:
     return lambda w: [{name: _exercise(w).pk}]
 
 
+_LINKAGE_PAGES = (
+    "detail",
+    "status",
+    "invite",
+    "answer",
+    "contribute",
+    "run",
+    "records",
+    "review",
+    "estimate",
+)
+_LINKAGE_API = ("", "/invitations", "/answer", "/contributions/cases", "/contributions/encodings", "/run",
+                "/records", "/pairs", "/estimate")  # fmt: skip
+
+
 def _report_years(w: RouteWorld) -> list[dict[str, Any]]:
     return [{"kind": "sg", "year": 2024}, {"kind": "appraisal", "year": w.rw.cycle.year}]
 
@@ -228,10 +243,7 @@ PAGE_PARAMETERS: dict[str, Fill] = {
     "exchange:detail": _notices(),
     "exchange:edit": _notices(),
     "exchange:delete": _notices(),
-    **{
-        f"linkage:{name}": _exercises()
-        for name in ("detail", "status", "invite", "answer", "contribute", "run", "records", "review", "estimate")
-    },
+    **{f"linkage:{name}": _exercises() for name in _LINKAGE_PAGES},
     "linkage:decide": lambda w: [{"pk": _exercise(w).pk, "pair": 1}],
     "network:detail": _pk("mechanism"),
     "network:edit": _pk("mechanism"),
@@ -274,13 +286,7 @@ API_PARAMETERS: dict[str, Fill] = {
     "/api/events/{event_id}": _pk("event", "event_id"),
     "/api/evidence/areas/{level}/profile": lambda w: [{"level": "region"}, {"level": "world"}],
     "/api/evidence/countries/{iso3}/profile": lambda w: [{"iso3": "NLD"}],
-    **{
-        f"/api/linkage/{{exercise_id}}{tail}": _exercises("exercise_id")
-        for tail in (
-            "", "/invitations", "/answer", "/contributions/cases", "/contributions/encodings", "/run",
-            "/records", "/pairs", "/estimate",
-        )
-    },  # fmt: skip
+    **{f"/api/linkage/{{exercise_id}}{tail}": _exercises("exercise_id") for tail in _LINKAGE_API},
     "/api/linkage/{exercise_id}/pairs/{pair_id}": lambda w: [{"exercise_id": _exercise(w).pk, "pair_id": 1}],
     "/api/network/{mechanism_id}": _pk("mechanism", "mechanism_id"),
     "/api/notices/{notice_id}": _notices("notice_id"),
