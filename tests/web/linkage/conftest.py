@@ -46,7 +46,11 @@ NAMES = sorted({v for row in OWNER_ROWS + PARTNER_ROWS for v in row[1:4]})
 
 
 def _union_find_cluster(
-    records: Sequence[tuple[str, str]], pairs: Iterable[ScoredPair], threshold: float
+    records: Sequence[tuple[str, str]],
+    pairs: Iterable[ScoredPair],
+    threshold: float,
+    *,
+    cannot_link: Iterable[Any] = (),
 ) -> dict[tuple[str, str], int]:
     parent = {r: r for r in records}
 
@@ -56,9 +60,13 @@ def _union_find_cluster(
             x = parent[x]
         return x
 
+    apart = [set(c) for c in cannot_link]
     for pair in pairs:
         if pair.probability >= threshold:
-            parent[find(pair.left)] = find(pair.right)
+            a, b = find(pair.left), find(pair.right)
+            members = {r for r in records if find(r) in (a, b)}
+            if not any(c <= members for c in apart):
+                parent[a] = b
     ids: dict[tuple[str, str], int] = {}
     return {r: ids.setdefault(find(r), len(ids)) for r in records}
 

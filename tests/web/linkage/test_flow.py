@@ -166,3 +166,19 @@ def test_run_needs_two_contributions(lw: LinkageWorld) -> None:
     assert response.status_code == 400 and response.json()["code"] == "linkage.too_few_sources"
     exercise.refresh_from_db()
     assert exercise.status == ExerciseStatus.OPEN and exercise.job is None
+
+
+def test_a_non_match_keeps_two_records_apart_even_through_a_third(lw: LinkageWorld) -> None:
+    exercise = run(lw, open_and_contribute(lw))
+    looser = {i["label"]: i["n_clusters"] for i in exercise.summary["sensitivity"]}["looser"]
+    assert looser == 4  # the shelter's two Zenobias joined through the police's at the looser threshold
+    [pair] = lw.client("owner_manager").get(f"/api/linkage/{exercise.pk}/pairs").json()
+    response = lw.client("owner_manager").post(
+        f"/api/linkage/{exercise.pk}/pairs/{pair['id']}",
+        {"decision": "non_match"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200 and response.json()["decision"] == "non_match"
+    exercise.refresh_from_db()
+    by_label = {i["label"]: i["n_clusters"] for i in exercise.summary["sensitivity"]}
+    assert by_label == {"stricter": 5, "chosen": 5, "looser": 5}

@@ -50,7 +50,10 @@ def _link(exercise: Exercise, participants: list[Participant], progress: Progres
 
     pprl = services._pprl()
     ring = keyring()
-    files = [pprl.read_encodings(unseal_bytes(p.encodings, ring), name=p.source_name) for p in participants]
+    files = [
+        pprl.read_encodings(unseal_bytes(p.encodings, ring), name=f"{p.source_name}.enc")
+        for p in participants
+    ]
     return pprl.match_encodings(files, threshold=exercise.threshold, progress=report), 0
 
 
@@ -89,12 +92,12 @@ def _store(exercise: Exercise, participants: list[Participant], result: Any) -> 
             keys.append((source, record_id))
         created = LinkedRecord.objects.bulk_create(rows, batch_size=1000)
         pk_of = {key: row.pk for key, row in zip(keys, created, strict=True)}
+        # The score clustered on: the Dice similarity of PPRL pairs, else the match probability.
+        scored = [(p, p.similarity if p.similarity is not None else p.probability) for p in result.pairs]
         pairs = [
-            LinkPair(
-                exercise=exercise, left_id=pk_of[p.left], right_id=pk_of[p.right], probability=p.probability
-            )
-            for p in result.pairs
-            if p.probability >= low and p.left in pk_of and p.right in pk_of
+            LinkPair(exercise=exercise, left_id=pk_of[p.left], right_id=pk_of[p.right], probability=score)
+            for p, score in scored
+            if score >= low and p.left in pk_of and p.right in pk_of
         ]
         LinkPair.objects.bulk_create(pairs, batch_size=1000)
         Exercise.objects.filter(pk=exercise.pk).update(

@@ -175,15 +175,20 @@ def _keyed(records: Sequence[LinkedRecord], names: Mapping[int, str]) -> dict[in
     return {r.pk: (names[r.participant_id], str(r.pk)) for r in records}
 
 
-def _pairs(pairs: Iterable[LinkPair], keys: Mapping[int, tuple[str, str]]) -> list[ScoredPair]:
-    """Stored pairs as scored pairs, with the review decisions applied (match 1, not a match dropped)."""
+def _pairs(
+    pairs: Iterable[LinkPair], keys: Mapping[int, tuple[str, str]]
+) -> tuple[list[ScoredPair], list[tuple[tuple[str, str], tuple[str, str]]]]:
+    """Stored pairs as scored pairs with the review decisions applied: a match scores 1; a non-match is
+    dropped and returned as a cannot-link constraint."""
     out = []
+    cannot = []
     for pair in pairs:
+        left, right = keys[pair.left_id], keys[pair.right_id]
         if pair.decision == Decision.NON_MATCH:
+            cannot.append((left, right))
             continue
-        probability = 1.0 if pair.decision == Decision.MATCH else pair.probability
-        out.append(ScoredPair(keys[pair.left_id], keys[pair.right_id], probability))
-    return out
+        out.append(ScoredPair(left, right, 1.0 if pair.decision == Decision.MATCH else pair.probability))
+    return out, cannot
 
 
 def recluster(exercise: Exercise, threshold: float) -> dict[int, int]:
@@ -192,11 +197,16 @@ def recluster(exercise: Exercise, threshold: float) -> dict[int, int]:
     names = {p.pk: p.source_name for p in participants}
     records = list(LinkedRecord.objects.filter(exercise=exercise).only("pk", "participant_id").order_by("pk"))
     keys = _keyed(records, names)
-    pairs = _pairs(
+    pairs, cannot = _pairs(
         LinkPair.objects.filter(exercise=exercise).only("left_id", "right_id", "probability", "decision"),
         keys,
     )
-    clusters = _cluster()([keys[r.pk] for r in records], pairs, threshold)
+    order = [keys[r.pk] for r in records]
+    cluster = _cluster()
+    # A non-match keeps its two records apart even through a third record (``cannot_link``).
+    clusters = (
+        cluster(order, pairs, threshold, cannot_link=cannot) if cannot else cluster(order, pairs, threshold)
+    )
     return {r.pk: clusters[keys[r.pk]] for r in records}
 
 
