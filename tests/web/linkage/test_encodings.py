@@ -110,3 +110,62 @@ def test_bad_exercise_settings_are_refused_with_the_field(lw: LinkageWorld) -> N
     )
     assert response.status_code == 422
     assert Exercise.objects.count() == 0
+
+
+def test_a_pprl_exercise_runs_and_keeps_record_ids_encrypted(
+    lw: LinkageWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vinculo.linkage.model import LinkResult, ScoredPair
+    from vinculo.web.jobs import runner
+    from vinculo.web.linkage.models import LinkedRecord
+
+    ids = {b"A": ["POL-1", "POL-2"], b"B": ["NGO-7"]}
+
+    class Encoded:
+        def __init__(self, data: bytes) -> None:
+            self.ids = ids[data[:1]]
+
+        def __len__(self) -> int:
+            return len(self.ids)
+
+    def match_encodings(
+        files: list[Encoded], *, threshold: float | None = None, progress: object = None
+    ) -> LinkResult:
+        assert [len(f) for f in files] == [2, 1]  # the lists in the order they joined
+        pair = ScoredPair(("a", "POL-1"), ("b", "NGO-7"), 0.9, similarity=0.93)
+        return LinkResult(
+            sources=("a", "b"),
+            clusters={("a", "POL-1"): 0, ("a", "POL-2"): 1, ("b", "NGO-7"): 0},
+            pairs=(pair,),
+            threshold=0.8,
+            review_band=(0.7, 0.8),
+            mode="pprl",
+        )
+
+    fake = type("pprl", (), {"read_encodings": staticmethod(lambda data, *, name=None: Encoded(data)),
+                             "match_encodings": staticmethod(match_encodings)})  # fmt: skip
+    monkeypatch.setattr(services, "_pprl", lambda: fake)
+    exercise = _pprl_exercise(lw)
+    lw.client("partner_manager").post(
+        f"/api/linkage/{exercise.pk}/answer", {"accept": True}, content_type="application/json"
+    )
+    assert _upload(lw, exercise, b"A-file").status_code == 200  # type: ignore[attr-defined]
+    response = lw.client("partner_manager").post(
+        f"/api/linkage/{exercise.pk}/contributions/encodings",
+        {"file": SimpleUploadedFile("ngo.enc", b"B-file")},
+    )
+    assert response.status_code == 200
+    assert (
+        lw.client("owner_manager")
+        .post(f"/api/linkage/{exercise.pk}/run", content_type="application/json")
+        .status_code
+        == 202
+    )
+    assert runner.run_pending() == 1
+    exercise.refresh_from_db()
+    assert exercise.status == "done" and exercise.summary["n_clusters"] == 2
+    stored = LinkedRecord.objects.filter(exercise=exercise)
+    assert all(r.record_token and "POL" not in r.record_token and "NGO" not in r.record_token for r in stored)
+    own = lw.client("owner_manager").get(f"/api/linkage/{exercise.pk}/records").json()
+    assert sorted(r["reference"] for r in own) == ["POL-1", "POL-2"]
+    assert "NGO-7" not in lw.client("owner_manager").get(f"/linkage/{exercise.pk}/records/").content.decode()
