@@ -165,6 +165,40 @@ def _questionnaires(name: str = "pk") -> Fill:
     return lambda w: [{name: w.questionnaire_submitted.pk}, {name: w.questionnaire_draft.pk}]
 
 
+def _exercise(w: RouteWorld) -> Any:
+    """A restricted linkage exercise of the owning organisation (opened on first use)."""
+    from vinculo.web.linkage import actions as linkage_actions
+    from vinculo.web.linkage.models import Exercise
+
+    found = Exercise.objects.filter(title=f"{SECRET} exercise").first()
+    if found is None:
+        manager = w.rw.world.users["owner_manager"]
+        assert manager is not None
+        found = linkage_actions.open_exercise(
+            actor=manager, title=f"{SECRET} exercise", purpose="route matrix", mode="trusted"
+        )
+    return found
+
+
+def _exercises(name: str = "pk") -> Fill:
+    return lambda w: [{name: _exercise(w).pk}]
+
+
+_LINKAGE_PAGES = (
+    "detail",
+    "status",
+    "invite",
+    "answer",
+    "contribute",
+    "run",
+    "records",
+    "review",
+    "estimate",
+)
+_LINKAGE_API = ("", "/invitations", "/answer", "/contributions/cases", "/contributions/encodings", "/run",
+                "/records", "/pairs", "/estimate")  # fmt: skip
+
+
 def _report_years(w: RouteWorld) -> list[dict[str, Any]]:
     return [{"kind": "sg", "year": 2024}, {"kind": "appraisal", "year": w.rw.cycle.year}]
 
@@ -209,6 +243,8 @@ PAGE_PARAMETERS: dict[str, Fill] = {
     "exchange:detail": _notices(),
     "exchange:edit": _notices(),
     "exchange:delete": _notices(),
+    **{f"linkage:{name}": _exercises() for name in _LINKAGE_PAGES},
+    "linkage:decide": lambda w: [{"pk": _exercise(w).pk, "pair": 1}],
     "network:detail": _pk("mechanism"),
     "network:edit": _pk("mechanism"),
     "network:meeting": _pk("meeting"),
@@ -250,6 +286,8 @@ API_PARAMETERS: dict[str, Fill] = {
     "/api/events/{event_id}": _pk("event", "event_id"),
     "/api/evidence/areas/{level}/profile": lambda w: [{"level": "region"}, {"level": "world"}],
     "/api/evidence/countries/{iso3}/profile": lambda w: [{"iso3": "NLD"}],
+    **{f"/api/linkage/{{exercise_id}}{tail}": _exercises("exercise_id") for tail in _LINKAGE_API},
+    "/api/linkage/{exercise_id}/pairs/{pair_id}": lambda w: [{"exercise_id": _exercise(w).pk, "pair_id": 1}],
     "/api/network/{mechanism_id}": _pk("mechanism", "mechanism_id"),
     "/api/notices/{notice_id}": _notices("notice_id"),
     "/api/organisations/{org_id}": lambda w: [{"org_id": w.rw.world.owner.pk}],

@@ -37,6 +37,7 @@ MARKERS: dict[str, set[str]] = {
     "internal notice": SIGNED_IN,
     f"{SECRET} estimate": OWNER,  # a restricted estimate, shared with nobody
     f"{SECRET} internal estimate": SIGNED_IN,
+    f"{SECRET} exercise": OWNER,  # a linkage exercise: its coordinating organisation (no one invited)
     f"{SECRET} draft programme": OWNER | REVIEWERS,  # unpublished: its owner and the curators
     f"{SECRET} grant": REVIEWERS,  # Trust Fund grants: administrators and reviewers
     f"{SECRET} narrative": REVIEWERS,  # another organisation's submitted appraisal answers
@@ -108,7 +109,7 @@ def test_the_matrix_covers_every_area_of_the_platform(route_world: RouteWorld) -
     safe, unsafe, _missing = _requests(route_world)
     prefixes = {url.split("/")[1] for _method, url in safe + unsafe}
     expected = {"", "accounts", "audit", "exchange", "estimates", "cases", "programmes", "evidence"}
-    expected |= {"coordination", "reports", "api", "i18n"}
+    expected |= {"coordination", "reports", "api", "i18n", "linkage"}
     assert expected <= prefixes
     assert len(safe) > 150 and len(unsafe) > 100
 

@@ -305,6 +305,9 @@ def _mount() -> None:
     api.add_router("/appraisal", appraisal_router)
     api.add_router("/trustfund", trustfund_router)
     api.add_router("/events", events_router)
+    from .linkage.api import router as linkage_router
+
+    api.add_router("/linkage", linkage_router)
 
 
 _mount()

@@ -10,6 +10,7 @@ urlpatterns = [
     path("exchange/", include("vinculo.web.exchange.urls")),
     path("estimates/", include("vinculo.web.estimates.urls")),
     path("cases/", include("vinculo.web.cases.urls")),
+    path("linkage/", include("vinculo.web.linkage.urls")),
     path("programmes/", include("vinculo.web.programmes.urls")),
     path("evidence/", include("vinculo.web.evidence.urls")),
     path("coordination/network/", include("vinculo.web.network.urls")),

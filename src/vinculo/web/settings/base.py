@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "vinculo.web.trustfund",
     "vinculo.web.events",
     "vinculo.web.reports",
+    "vinculo.web.linkage",
 ]
 
 MIDDLEWARE = [
