@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["Person", "Source", "ScoredPair", "LinkResult"]
+__all__ = ["LinkResult", "Person", "ScoredPair", "Source"]
 
 
 @dataclass(frozen=True, slots=True)
