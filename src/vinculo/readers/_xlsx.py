@@ -62,8 +62,7 @@ def _open_zip(data: bytes, display: str, settings: ReaderSettings) -> zipfile.Zi
         raise _error(
             display,
             "readers.not_xlsx",
-            "the file does not start like an XLSX workbook (a ZIP archive); "
-            f"{_looks_like(data)}.",
+            f"the file does not start like an XLSX workbook (a ZIP archive); {_looks_like(data)}.",
             "Save the workbook from Excel or LibreOffice as .xlsx, or export it as CSV.",
         )
     try:
