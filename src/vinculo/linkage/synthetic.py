@@ -78,7 +78,7 @@ COLUMNS = (
 )
 # How many lists a person is on (most on one), and the share of persons in a family group.
 LISTS_PER_PERSON = {1: 0.62, 2: 0.24, 3: 0.10, 4: 0.04}
-FAMILY_SHARE = 0.22
+FAMILY_SHARE = 0.1
 FAMILY_SIZE = {2: 0.6, 3: 0.3, 4: 0.1}
 EXPLOITATION = {
     "ForcedLabour": 55,
@@ -114,35 +114,35 @@ PROFILES = {
         prefix="POL", weight=1.0, scheme="icao", date_format="dmy_dot", document="passport",
         fields={"given": 1, "middle": 0.7, "family": 1, "birth": 0.92, "sex": 0.97, "citizenship": 0.95,
                 "id": 0.55, "phone": 0.5, "email": 0.0, "city": 0.85, "street": 0.0, "postcode": 0.0, "exploitation": 0.7},
-        native={"cyr": 0.55, "ar": 0.15, "vi": 0.3, "ru_form": 0.3},
-        dates={"default": 0.03, "jan1": 0.05, "year": 0.02, "swap": 0.03, "digit": 0.03, "age": 0.02},
-        nickname=0.04, typo=0.04, swap=0.04, upper=0.5, dup=0.05,
+        native={"cyr": 0.35, "ar": 0.1, "vi": 0.3, "ru_form": 0.2},
+        dates={"default": 0.02, "jan1": 0.04, "year": 0.02, "swap": 0.03, "digit": 0.03, "age": 0.02},
+        nickname=0.04, typo=0.04, swap=0.03, upper=0.5, dup=0.05,
     ),
     "ngo_shelter": _Profile(
         prefix="SHL", weight=0.8, scheme="informal", date_format="iso", document="passport",
-        fields={"given": 1, "middle": 0.0, "family": 0.95, "birth": 0.75, "sex": 0.9, "citizenship": 0.7,
+        fields={"given": 1, "middle": 0.0, "family": 0.97, "birth": 0.8, "sex": 0.9, "citizenship": 0.7,
                 "id": 0.0, "phone": 0.8, "email": 0.5, "city": 0.9, "street": 0.6, "postcode": 0.4, "exploitation": 0.9},
-        native={"cyr": 0.3, "ar": 0.4, "vi": 0.6, "ru_form": 0.15},
-        dates={"default": 0.01, "jan1": 0.08, "year": 0.15, "swap": 0.04, "digit": 0.04, "age": 0.06},
-        nickname=0.2, typo=0.07, swap=0.06, upper=0.0, dup=0.07,
+        native={"cyr": 0.2, "ar": 0.25, "vi": 0.6, "ru_form": 0.1},
+        dates={"default": 0.01, "jan1": 0.05, "year": 0.08, "swap": 0.03, "digit": 0.03, "age": 0.04},
+        nickname=0.2, typo=0.05, swap=0.04, upper=0.0, dup=0.07,
         exploitation_bias={"SexualExploitation": 2.0, "ForcedLabour": 0.6},
     ),
     "labour_inspectorate": _Profile(
         prefix="LAB", weight=0.7, scheme="german", date_format="dmy_slash", document="national",
         fields={"given": 1, "middle": 0.0, "family": 1, "birth": 0.85, "sex": 0.8, "citizenship": 0.9,
                 "id": 0.5, "phone": 0.4, "email": 0.0, "city": 0.9, "street": 0.7, "postcode": 0.6, "exploitation": 0.95},
-        native={"cyr": 0.4, "ar": 0.05, "vi": 0.2, "ru_form": 0.4},
-        dates={"default": 0.04, "jan1": 0.06, "year": 0.04, "swap": 0.05, "digit": 0.04, "age": 0.05},
-        nickname=0.05, typo=0.06, swap=0.05, upper=0.3, dup=0.04,
+        native={"cyr": 0.3, "ar": 0.05, "vi": 0.2, "ru_form": 0.3},
+        dates={"default": 0.03, "jan1": 0.05, "year": 0.03, "swap": 0.04, "digit": 0.03, "age": 0.04},
+        nickname=0.05, typo=0.05, swap=0.03, upper=0.3, dup=0.04,
         exploitation_bias={"ForcedLabour": 2.5, "SexualExploitation": 0.15},
     ),
     "migrant_assistance": _Profile(
         prefix="MIG", weight=0.9, scheme="bgn", date_format="iso", document="passport",
         fields={"given": 1, "middle": 0.5, "family": 1, "birth": 0.9, "sex": 0.95, "citizenship": 1.0,
                 "id": 0.65, "phone": 0.8, "email": 0.4, "city": 0.7, "street": 0.0, "postcode": 0.0, "exploitation": 0.8},
-        native={"cyr": 0.2, "ar": 0.3, "vi": 0.5, "ru_form": 0.1},
-        dates={"default": 0.01, "jan1": 0.08, "year": 0.03, "swap": 0.03, "digit": 0.03, "age": 0.04},
-        nickname=0.08, typo=0.04, swap=0.04, upper=0.2, dup=0.05,
+        native={"cyr": 0.15, "ar": 0.15, "vi": 0.5, "ru_form": 0.1},
+        dates={"default": 0.01, "jan1": 0.06, "year": 0.03, "swap": 0.03, "digit": 0.03, "age": 0.04},
+        nickname=0.08, typo=0.04, swap=0.03, upper=0.2, dup=0.05,
     ),
 }  # fmt: skip
 
@@ -184,12 +184,16 @@ class SyntheticSet:
     families : dict of str to str
         Person -> family group (``F00001`` ...) for persons generated as relatives of another.
     seed : int
+    cultures : dict of str to str
+        Person -> naming culture: ``ru``, ``uk`` (Cyrillic), ``ar`` (Arabic), ``vi`` (Vietnamese),
+        ``es`` (Spanish), ``ng`` (Nigerian English, Yoruba, Igbo, Hausa), ``ro`` (Romanian).
     """
 
     sources: dict[str, list[dict[str, str]]]
     truth: dict[tuple[str, str], str]
     families: dict[str, str]
     seed: int
+    cultures: dict[str, str] = field(default_factory=dict)
 
     @property
     def n_records(self) -> int:
@@ -369,8 +373,11 @@ class _Generator:
             base = self._masculine(head)
             p.family = feminine_surname(base, p.culture) if p.female else base
             spread = 0 if rng.random() < 0.05 else rng.choice((-1, 1)) * rng.randint(1, 8)
-        if head.birth is not None:
-            p.birth = head.birth if spread == 0 and not spouse else _shift_years(head.birth, spread, rng)
+        if head.birth is not None and p.birth is not None:
+            if spread == 0 and not spouse:
+                p.birth = head.birth  # twins
+            else:
+                p.birth = dt.date(head.birth.year + spread, 1, 1) + dt.timedelta(days=rng.randrange(365))
         if head.phones and rng.random() < 0.35:
             p.phones = (head.phones[0], *p.phones[1:])
         return p
@@ -407,7 +414,7 @@ class _Generator:
             return rng.random() < f.get(name, 0.0)
 
         native = {k: rng.random() < v for k, v in prof.native.items()}
-        scheme = prof.scheme if rng.random() < 0.7 else rng.choice(SCHEMES)
+        scheme = prof.scheme if rng.random() < 0.8 else rng.choice(SCHEMES)
         first, middle, second = self.names(p, prof, native, scheme)
         if not keep("middle"):
             middle = ""
@@ -426,7 +433,7 @@ class _Generator:
             row["prs_Gender"] = "Feminine" if female else "Masculine"
         if keep("citizenship"):
             row["prs_Citizenship"] = p.country if rng.random() > 0.03 else self.country(rng)
-        city = P.CITIES[p.country][p.city if rng.random() < 0.85 else rng.randrange(len(P.CITIES[p.country]))]
+        city = P.CITIES[p.country][p.city if rng.random() < 0.9 else rng.randrange(len(P.CITIES[p.country]))]
         if keep("city"):
             script_native = (
                 native["ar"]
@@ -486,11 +493,11 @@ class _Generator:
                 parts = [strip_diacritics(x) for x in parts]
             g, m, fam = parts
             order = rng.random()
-            if order < 0.5:
+            if order < 0.65:
                 return g, m, fam
-            if order < 0.8:
+            if order < 0.85:
                 return fam, m, g  # written in Vietnamese order into first/last
-            if order < 0.9:
+            if order < 0.94:
                 return f"{m} {g}", "", fam
             return f"{fam} {m} {g}", "", ""
         given = p.given
@@ -535,13 +542,13 @@ class _Generator:
             else rng.choice(("bint",) if p.female else ("bin", "ibn", "ben"))
         )
         r = rng.random()
-        if r < 0.45:
+        if r < 0.5:
             return given, father, family
-        if r < 0.6:
+        if r < 0.65:
             return given, f"{link} {father}", family
-        if r < 0.75:
+        if r < 0.73:
             return given, "", father  # the father's name taken for the family name
-        if r < 0.85:
+        if r < 0.8:
             return f"{given} {father}", "", family
         return given, "", family
 
@@ -700,7 +707,7 @@ def generate(n_persons: int, *, seed: int, agencies: Sequence[str] = AGENCIES) -
                 rel = g.relative(head, f"P{len(persons) + 1:06d}", spouse)
                 persons.append(rel)
                 families[rel.key] = fam
-                lists[rel.key] = list(lists[head.key]) if rng.random() < 0.75 else g.list_set(rel)
+                lists[rel.key] = list(lists[head.key]) if rng.random() < 0.6 else g.list_set(rel)
     records: dict[str, list[tuple[str, dict[str, str]]]] = {a: [] for a in agencies}
     for p in persons:
         for a in lists[p.key]:
@@ -721,7 +728,8 @@ def generate(n_persons: int, *, seed: int, agencies: Sequence[str] = AGENCIES) -
             truth[a, rid] = key
             out.append(row)
         sources[a] = out
-    return SyntheticSet(sources=sources, truth=truth, families=families, seed=seed)
+    cultures = {p.key: p.culture for p in persons}
+    return SyntheticSet(sources=sources, truth=truth, families=families, seed=seed, cultures=cultures)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
