@@ -44,7 +44,7 @@ from typing import Any
 
 from vinculo import __version__
 from vinculo.linkage import febrl, synthetic
-from vinculo.linkage.evaluate import Quality, pairwise
+from vinculo.linkage.evaluate import Quality, by_source_pair, pairwise
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "benchmarks" / "linkage.md"
@@ -222,16 +222,17 @@ class Row:
     """One line of a results table."""
 
     def __init__(
-        self, data: str, method: str, records: int, quality: Quality | None, r: Run, note: str = ""
+        self,
+        data: str,
+        method: str,
+        records: int,
+        quality: Quality | None,
+        r: Run,
+        note: str = "",
+        clusters: Mapping[Key, int] | None = None,
     ) -> None:
-        self.data, self.method, self.records, self.quality, self.run, self.note = (
-            data,
-            method,
-            records,
-            quality,
-            r,
-            note,
-        )
+        self.data, self.method, self.records, self.quality, self.run = data, method, records, quality, r
+        self.note, self.clusters = note, clusters
 
     def markdown(self) -> str:
         if not self.run.ok:
@@ -253,21 +254,17 @@ TABLE_HEAD = [
 ]
 
 
-def vinculo_trusted(
-    paths: Sequence[Path], truth: Mapping[Key, str], work: Path
-) -> tuple[Run, Quality | None]:
+def vinculo_trusted(paths: Sequence[Path], work: Path) -> tuple[Run, dict[Key, int] | None]:
     command = "dedupe" if len(paths) == 1 else "link"
     why = vinculo_available(command)
     if why:
         return Run(False, why=why), None
     out = work / f"vinculo-{command}-clusters.csv"
     r = run([VINCULO, command, *map(str, paths), "--id", "record_id", "--out", str(out), "--quiet"])
-    return r, pairwise(read_clusters(out), truth) if r.ok else None
+    return r, read_clusters(out) if r.ok else None
 
 
-def vinculo_pprl(
-    paths: Sequence[Path], truth: Mapping[Key, str], work: Path
-) -> tuple[Run, Run, Quality | None]:
+def vinculo_pprl(paths: Sequence[Path], work: Path) -> tuple[Run, Run, dict[Key, int] | None]:
     why = vinculo_available("encode") or vinculo_available("match")
     if why:
         return Run(False, why=why), Run(False, why=why), None
@@ -298,7 +295,7 @@ def vinculo_pprl(
         encoded.append(str(enc))
     out = work / "vinculo-match-clusters.csv"
     m = run([VINCULO, "match", *encoded, "--out", str(out), "--quiet"])
-    return total, m, pairwise(read_clusters(out), truth) if m.ok else None
+    return total, m, read_clusters(out) if m.ok else None
 
 
 def reference_python(path: str) -> str:
@@ -342,40 +339,71 @@ def compare(
     rows = []
     print(f"{label}: splink (generic set-up) ...", flush=True)
     clusters, seconds = splink_generic(sources, link_only=link_only)
-    rows.append(Row(label, "splink 5 DuckDB, generic", n, pairwise(clusters, truth), Run(True, seconds)))
+    rows.append(
+        Row(
+            label,
+            "splink 5 DuckDB, generic",
+            n,
+            pairwise(clusters, truth),
+            Run(True, seconds),
+            clusters=clusters,
+        )
+    )
     print(rows[-1].markdown(), flush=True)
     paths = write_sources(sources, work)
-    r, q = vinculo_trusted(paths, truth, work)
-    rows.append(Row(label, f"`vinculo {'dedupe' if len(paths) == 1 else 'link'}`", n, q, r))
+    r, found = vinculo_trusted(paths, work)
+    q = pairwise(found, truth) if found is not None else None
+    rows.append(Row(label, f"`vinculo {'dedupe' if len(paths) == 1 else 'link'}`", n, q, r, clusters=found))
     print(rows[-1].markdown(), flush=True)
-    why = reference_python(python)
     if len(paths) < 2:
-        rows.append(
-            Row(label, "clkhash + anonlink", n, None, Run(False, why="anonlink links across parties only"))
-        )
-    elif why:
+        print("(one file: PPRL links two or more agencies' files; no PPRL rows)", flush=True)
+        return rows
+    why = reference_python(python)
+    if why:
         rows.append(Row(label, "clkhash + anonlink", n, None, Run(False, why=why)))
     else:
-        answer = reference(python, {"mode": "link", "files": [str(p) for p in paths], "threshold": 0.8})
-        found = {(s, rid): c for s, rid, c in answer["clusters"]}
-        rows.append(
-            Row(
-                label,
-                "clkhash + anonlink, untuned, Dice 0.8",
-                n,
-                pairwise(found, truth),
-                Run(True, answer["seconds"]),
-            )
-        )
+        cleaned = {
+            name: [{**r, "prs_Birthdate": _iso_date(r.get("prs_Birthdate", "")) or ""} for r in rs]
+            for name, rs in sources.items()
+        }  # the same date clean-up as the splink set-up
+        ref_paths = write_sources(cleaned, work / "reference")
+        answer = reference(python, {"mode": "link", "files": [str(p) for p in ref_paths], "threshold": 0.8})
+        anon = {(src, rid): c for src, rid, c in answer["clusters"]}
+        method = "clkhash + anonlink, untuned, Dice 0.8"
+        rows.append(Row(label, method, n, pairwise(anon, truth), Run(True, answer["seconds"]), clusters=anon))
     print(rows[-1].markdown(), flush=True)
-    enc, match, q = vinculo_pprl(paths, truth, work)
-    if enc.ok and match.ok:
+    enc, match, found = vinculo_pprl(paths, work)
+    if enc.ok and match.ok and found is not None:
         both = Run(True, enc.seconds + match.seconds, max(enc.peak_mb, match.peak_mb))
-        rows.append(Row(label, "`vinculo encode` + `match`", n, q, both, f"(encode {enc.seconds:.1f} s)"))
+        note = f"(encode {enc.seconds:.1f} s)"
+        rows.append(
+            Row(label, "`vinculo encode` + `match`", n, pairwise(found, truth), both, note, clusters=found)
+        )
     else:
         rows.append(Row(label, "`vinculo encode` + `match`", n, None, enc if not enc.ok else match))
     print(rows[-1].markdown(), flush=True)
     return rows
+
+
+def source_pair_table(rows: Sequence[Row], truth: Mapping[Key, str]) -> list[str]:
+    """F1 per pair of lists (and within each list) for every method that ran."""
+    ran = [r for r in rows if r.clusters is not None]
+    figures = [by_source_pair(r.clusters, truth) for r in ran if r.clusters is not None]
+    if not figures:
+        return []
+    keys = sorted(set().union(*figures))
+    lines = [
+        "",
+        "Per pair of lists (F1; a list with itself: the duplicates within it):",
+        "",
+        "| lists | " + " | ".join(r.method for r in ran) + " |",
+        "|---|" + "---|" * len(ran),
+    ]
+    for key in keys:
+        name = key[0] if key[0] == key[1] else f"{key[0]} x {key[1]}"
+        cells = [f"{f[key].f1:.3f}" if key in f else "" for f in figures]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def part_pprl_speed(python: str, work: Path) -> list[str]:
@@ -463,7 +491,8 @@ def part_scale(work: Path) -> list[str]:
     if why:
         lines.append(f"`vinculo dedupe` of {len(rows):,} records: {why}.")
         return lines
-    r, q = vinculo_trusted(paths, truth, work / "scale")
+    r, found = vinculo_trusted(paths, work / "scale")
+    q = pairwise(found, truth) if found is not None else None
     lines += TABLE_HEAD
     lines.append(Row("synthetic 1M", "`vinculo dedupe`", len(rows), q, r).markdown())
     lines.append("")
@@ -481,7 +510,8 @@ def part_pprl_scale(work: Path) -> list[str]:
     keep = {(a, r["record_id"]) for a, rows in sources.items() for r in rows}
     truth = {k: v for k, v in s.truth.items() if k in keep}
     paths = write_sources(sources, work / "pprl_scale")
-    enc, match, q = vinculo_pprl(paths, truth, work / "pprl_scale")
+    enc, match, found = vinculo_pprl(paths, work / "pprl_scale")
+    q = pairwise(found, truth) if found is not None else None
     if not (enc.ok and match.ok):
         lines.append(
             f"`vinculo encode` + `vinculo match`: not available ({(enc if not enc.ok else match).why})."
@@ -504,6 +534,7 @@ def part_pprl_scale(work: Path) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    global VINCULO
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--only", default=",".join(PARTS), help=f"comma-separated parts of: {', '.join(PARTS)}"
@@ -517,7 +548,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--out", default=str(OUT), help="markdown file to write")
     parser.add_argument("--vinculo", default=VINCULO, help="the vinculo executable (default: this venv's)")
     args = parser.parse_args(argv)
-    global VINCULO
     VINCULO = args.vinculo
     parts = [p.strip() for p in args.only.split(",") if p.strip()]
     unknown = sorted(set(parts) - set(PARTS))
@@ -537,6 +567,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "the process.",
     ]
     quality_rows: list[Row] = []
+    per_pair: list[str] = []
     with tempfile.TemporaryDirectory(prefix="bench-linkage-") as tmp:
         work = Path(tmp)
         if "febrl4" in parts:
@@ -555,13 +586,15 @@ def main(argv: Sequence[str] | None = None) -> None:
             )
         if "multiscript" in parts:
             s = synthetic.generate(args.persons, seed=1)
-            quality_rows += compare(
+            multi = compare(
                 f"multi-script ({args.persons:,} persons, seed 1)",
                 s.sources,
                 s.truth,
                 work / "multiscript",
                 args.pprl_python,
             )
+            quality_rows += multi
+            per_pair = source_pair_table(multi, s.truth)
         if quality_rows:
             lines += [
                 "",
@@ -575,6 +608,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 "Targets (issue 10): FEBRL4 P/R at least splink's published 0.9998 / 0.996; FEBRL3 >= 0.9998 / 0.985; "
                 "PPRL on FEBRL4 P >= 0.999, R >= 0.99; multi-script F1 >= 0.90 trusted and >= 0.85 from encodings, "
                 "persons within 5 % of the truth.",
+                *per_pair,
             ]
         if "pprl" in parts:
             lines += part_pprl_speed(args.pprl_python, work)
