@@ -46,7 +46,7 @@ def transliterate_cyrillic(text: str, scheme: str, *, ukrainian: bool) -> str:
     for ch in text:
         low = ch.lower()
         if low == "г" and ukrainian:
-            rep = "g" if scheme == "informal" and len(out) % 2 else "h"
+            rep = "g" if scheme == "informal" else "h"  # informal keeps the Russian habit: Bogdan
         elif low == "и" and ukrainian:
             rep = "y"
         elif low == "е" and scheme in _IOTATED_START and (not prev.isalpha() or prev in _VOWELS):
@@ -62,8 +62,6 @@ def transliterate_cyrillic(text: str, scheme: str, *, ukrainian: bool) -> str:
     s = "".join(out)
     if scheme == "informal":
         s = re.sub(r"iy\b", "y", s.replace("ks", "x").replace("Ks", "X"))
-    elif scheme == "bgn":
-        s = re.sub(r"iy\b", "iy", s)
     return s
 
 

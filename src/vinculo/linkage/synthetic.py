@@ -26,7 +26,7 @@ Persons appear on one to four lists (most on one). Every record carries ``is_syn
 record ids start with ``SYN-``; e-mail addresses use the reserved ``example.*`` domains.
 
 Run ``python -m vinculo.linkage.synthetic --persons 5000 --seed 1 --out DIR`` to write one CSV
-per agency plus ``truth.csv`` (``source, record_id, person_id, family_id``).
+per agency plus ``truth.csv`` (``source, record_id, person_id, family_id, culture``).
 """
 
 from __future__ import annotations
@@ -215,12 +215,17 @@ class SyntheticSet:
         for name, rows in self.sources.items():
             paths.append(_write_csv(out / f"{name}.csv", list(COLUMNS), rows))
         truth_rows = [
-            {"source": s, "record_id": r, "person_id": p, "family_id": self.families.get(p, "")}
+            {
+                "source": s,
+                "record_id": r,
+                "person_id": p,
+                "family_id": self.families.get(p, ""),
+                "culture": self.cultures.get(p, ""),
+            }
             for (s, r), p in self.truth.items()
         ]
-        paths.append(
-            _write_csv(out / "truth.csv", ["source", "record_id", "person_id", "family_id"], truth_rows)
-        )
+        columns = ["source", "record_id", "person_id", "family_id", "culture"]
+        paths.append(_write_csv(out / "truth.csv", columns, truth_rows))
         return paths
 
 
