@@ -609,7 +609,9 @@ def main(argv: Sequence[str] | None = None) -> None:
                 "",
                 "Targets (issue 10): FEBRL4 P/R at least splink's published 0.9998 / 0.996; FEBRL3 >= 0.9998 / 0.985; "
                 "PPRL on FEBRL4 P >= 0.999, R >= 0.99; multi-script F1 >= 0.90 trusted and >= 0.85 from encodings, "
-                "persons within 5 % of the truth.",
+                "persons within 5 % of the truth. FEBRL3 is one file: privacy-preserving linkage (anonlink, "
+                "`vinculo match`) links the files of two or more agencies, so FEBRL3 has no PPRL rows. A vinculo "
+                'row reads "not available" when that command is not in the checkout the bench ran in.',
                 *per_pair,
             ]
         if "pprl" in parts:
