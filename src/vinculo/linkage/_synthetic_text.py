@@ -148,6 +148,6 @@ def typo(word: str, rng: random.Random) -> str:
         return word[:i] + word[i + 1 :]
     if op < 0.75:
         return word[:i] + word[i] + word[i:]
-    if i < len(word) - 1:
+    if i < len(word) - 1 and word[i] != word[i + 1]:
         return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
     return word[:i] + word[i] + word[i:]
