@@ -15,8 +15,9 @@ Parts:
   ``vinculo encode`` + ``vinculo match`` (PPRL) on the same files. ``multiscript`` is the
   synthetic set of :mod:`vinculo.linkage.synthetic` (``--persons``, default 5000, seed 1).
 - ``pprl``: clkhash encoding speed and anonlink's Dice kernel (comparisons/s, one core), run in
-  the separate venv ``/tmp/pprl-ref`` (``python3 -m venv /tmp/pprl-ref && /tmp/pprl-ref/bin/pip
-  install clkhash anonlink``; ``--pprl-python`` to point elsewhere), and clkhash + anonlink
+  the separate venv ``/tmp/pprl-ref`` (``python3.12 -m venv /tmp/pprl-ref && /tmp/pprl-ref/bin/pip
+  install clkhash anonlink 'setuptools<81'``: anonlink imports ``pkg_resources``; ``--pprl-python``
+  to point elsewhere), and clkhash + anonlink
   linking FEBRL4 and the multi-script set with an untuned schema at Dice 0.8.
 - ``scale``: ``vinculo dedupe`` of a 1,000,000-record synthetic file (time, peak memory).
 - ``pprl_scale``: ``vinculo encode`` of 100,000 + 100,000 records and ``vinculo match``.
@@ -301,7 +302,7 @@ def vinculo_pprl(paths: Sequence[Path], work: Path) -> tuple[Run, Run, dict[Key,
 def reference_python(path: str) -> str:
     """ "" when the clkhash/anonlink venv works, else the reason."""
     if not Path(path).exists():
-        return f"{path} not found (python3.12 -m venv /tmp/pprl-ref && /tmp/pprl-ref/bin/pip install clkhash anonlink)"
+        return f"{path} not found (python3.12 -m venv /tmp/pprl-ref && /tmp/pprl-ref/bin/pip install clkhash anonlink 'setuptools<81')"
     proc = subprocess.run(
         [path, "-W", "ignore", "-c", "import clkhash, anonlink"], capture_output=True, text=True, check=False
     )
