@@ -255,7 +255,7 @@ def record(rng: random.Random, p: Person, rid: str, *, messy: bool = True) -> di
 
 
 def sources(
-    people: list[Person], *, seed: int, shares: dict[str, float]
+    people: list[Person], *, seed: int, shares: dict[str, float], duplicates: float = 0.05
 ) -> tuple[dict[str, list[dict[str, str]]], dict[tuple[str, str], str]]:
     """Rows per source (HTCDS columns + record_id) and the truth: (source, record_id) -> person."""
     rng = random.Random(seed)
@@ -265,7 +265,7 @@ def sources(
         rows = []
         for p in people:
             if rng.random() < share:
-                copies = 2 if rng.random() < 0.05 else 1  # within-source duplicates
+                copies = 2 if rng.random() < duplicates else 1  # within-source duplicates
                 for _ in range(copies):
                     rid = f"{name[:1]}{len(rows) + 1}"
                     rows.append(record(rng, p, rid))

@@ -41,6 +41,12 @@ DEFAULT_REVIEW_LOW = 0.5
 U_MAX_PAIRS = 5e6
 #: Blocked pairs at most per EM training session (sampled above that).
 EM_MAX_PAIRS = 2e6
+#: Additive smoothing of the estimated m and u probabilities (per level, then renormalised): a level
+#: that EM never saw among matches (or sampling never saw among non-matches) would otherwise get
+#: an infinite weight, and one unseen typo would veto a true match. With these floors a "differs"
+#: level weighs at most about -10 bits and an unseen agreement level at most about +20.
+M_SMOOTHING = 1e-3
+U_SMOOTHING = 1e-6
 #: The assumed recall of the deterministic rules used to estimate lambda.
 LAMBDA_RECALL = 0.7
 SEED = 20261210
@@ -245,6 +251,26 @@ def _train(linker: Any, present: frozenset[str], n: int, progress: Progress) -> 
             )
         except Exception as err:  # too few pairs under a rule: the other sessions train
             logging.getLogger(__name__).debug("EM session %s skipped: %s", rule, type(err).__name__)
+
+
+def _probability(value: Any) -> float:
+    try:
+        x = float(value)
+    except (TypeError, ValueError):  # None or splink's "level not observed"
+        return 0.0
+    return x if math.isfinite(x) and x > 0 else 0.0
+
+
+def _smooth(model_dict: dict[str, Any]) -> dict[str, Any]:
+    """The trained model with every m and u smoothed additively (see :data:`M_SMOOTHING`)."""
+    for comp in model_dict["comparisons"]:
+        levels = [lv for lv in comp["comparison_levels"] if not lv.get("is_null_level")]
+        for key, alpha in (("m_probability", M_SMOOTHING), ("u_probability", U_SMOOTHING)):
+            values = [_probability(lv.get(key)) for lv in levels]
+            total = sum(values) or 1.0
+            for lv, v in zip(levels, values, strict=True):
+                lv[key] = (v / total + alpha) / (1 + alpha * len(levels))
+    return model_dict
 
 
 def _weights_of(
@@ -469,8 +495,9 @@ def _run_splink(
     linker = Linker(frame, _settings(present), log_level=None)
     _train(linker, present, n, report)
     report("scoring pairs", 0.6)
+    model_dict = _smooth(linker.misc.save_model_to_json())
+    linker = Linker(frame, model_dict, log_level=None)
     predictions = linker.inference.predict(threshold_match_probability=low, warning_mode="never")
-    model_dict = linker.misc.save_model_to_json()
     levels = _levels(model_dict)
     lam = float(model_dict["probability_two_random_records_match"])
     prior = math.log2(lam / (1 - lam))
