@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from tests.linkage.people import population, sources
+
 from vinculo.cli import main
 
 pytest.importorskip("splink")
@@ -19,7 +19,7 @@ pytest.importorskip("splink")
 def _write(path: Path, rows: list[dict[str, str]], *, bom: bool = False, reverse: bool = False) -> Path:
     fields = list(rows[0])
     if reverse:
-        fields = fields[::-1] + ["extra_column"]
+        fields = [*fields[::-1], "extra_column"]
     with path.open("w", newline="", encoding="utf-8-sig" if bom else "utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore", restval="x")
         writer.writeheader()
@@ -35,7 +35,9 @@ def _read(path: Path) -> list[dict[str, str]]:
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path], dict[tuple[str, str], str]]:
     folder = tmp_path_factory.mktemp("link")
-    rows, truth = sources(population(150, seed=21), seed=22, shares={"police": 0.6, "ngo": 0.5, "shelter": 0.3})
+    rows, truth = sources(
+        population(150, seed=21), seed=22, shares={"police": 0.6, "ngo": 0.5, "shelter": 0.3}
+    )
     paths = [
         _write(folder / "police.csv", rows["police"], bom=True),
         _write(folder / "ngo.csv", rows["ngo"], reverse=True),
@@ -50,7 +52,17 @@ def linked(files):
     out, hist = folder / "clusters.csv", folder / "h.csv"
     result = CliRunner().invoke(
         main,
-        ["link", *map(str, paths), "--id", "record_id", "--out", str(out), "--histories", str(hist), "--quiet"],
+        [
+            "link",
+            *map(str, paths),
+            "--id",
+            "record_id",
+            "--out",
+            str(out),
+            "--histories",
+            str(hist),
+            "--quiet",
+        ],
     )
     return result, out, hist, truth
 
@@ -95,7 +107,8 @@ def test_json_summary_reports_records_clusters_review_pairs_and_overlap(files, t
     _, paths, truth = files
     out = tmp_path / "c.csv"
     result = CliRunner().invoke(
-        main, ["link", str(paths[0]), str(paths[1]), "--id", "record_id", "--out", str(out), "--format", "json"]
+        main,
+        ["link", str(paths[0]), str(paths[1]), "--id", "record_id", "--out", str(out), "--format", "json"],
     )
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
@@ -110,7 +123,9 @@ def test_dedupe_merges_within_source_duplicates(tmp_path) -> None:
     rows, truth = sources(population(200, seed=31), seed=32, shares={"cases": 1.0}, duplicates=0.25)
     path = _write(tmp_path / "cases.csv", rows["cases"])
     out = tmp_path / "clusters.csv"
-    result = CliRunner().invoke(main, ["dedupe", str(path), "--id", "record_id", "--out", str(out), "--quiet"])
+    result = CliRunner().invoke(
+        main, ["dedupe", str(path), "--id", "record_id", "--out", str(out), "--quiet"]
+    )
     assert result.exit_code == 0, result.output
     got = {(r["source"], r["record_id"]): r["cluster_id"] for r in _read(out)}
     assert set(got) == set(truth)
@@ -122,7 +137,9 @@ def test_dedupe_merges_within_source_duplicates(tmp_path) -> None:
 
 def test_one_file_given_to_link_is_refused_with_status_2(files, tmp_path) -> None:
     _, paths, _ = files
-    result = CliRunner().invoke(main, ["link", str(paths[0]), "--id", "record_id", "--out", str(tmp_path / "c.csv")])
+    result = CliRunner().invoke(
+        main, ["link", str(paths[0]), "--id", "record_id", "--out", str(tmp_path / "c.csv")]
+    )
     assert result.exit_code == 2
     assert "linkage.too_few_sources" in result.output and "dedupe" in result.output
     assert not (tmp_path / "c.csv").exists()
@@ -140,8 +157,18 @@ def test_a_missing_id_column_names_the_file_and_writes_nothing(files, tmp_path) 
 
 def test_duplicate_ids_are_an_error_with_status_1_and_no_identifier_in_the_message(tmp_path) -> None:
     rows = [
-        {"record_id": "7", "prs_FirstName": "Olena", "prs_SecondName": "Kovalenko", "prs_Birthdate": "1990-01-02"},
-        {"record_id": "7", "prs_FirstName": "Iryna", "prs_SecondName": "Melnyk", "prs_Birthdate": "1991-03-04"},
+        {
+            "record_id": "7",
+            "prs_FirstName": "Olena",
+            "prs_SecondName": "Kovalenko",
+            "prs_Birthdate": "1990-01-02",
+        },
+        {
+            "record_id": "7",
+            "prs_FirstName": "Iryna",
+            "prs_SecondName": "Melnyk",
+            "prs_Birthdate": "1991-03-04",
+        },
     ]
     a = _write(tmp_path / "a.csv", rows)
     b = _write(tmp_path / "b.csv", rows[:1])
@@ -170,7 +197,9 @@ def test_two_files_with_the_same_name_are_refused(files, tmp_path) -> None:
 def test_an_output_that_would_overwrite_an_input_is_refused(files) -> None:
     _, paths, _ = files
     before = paths[1].read_bytes()
-    result = CliRunner().invoke(main, ["link", *map(str, paths[:2]), "--id", "record_id", "--out", str(paths[1])])
+    result = CliRunner().invoke(
+        main, ["link", *map(str, paths[:2]), "--id", "record_id", "--out", str(paths[1])]
+    )
     assert result.exit_code == 2
     assert paths[1].read_bytes() == before
 
@@ -179,20 +208,37 @@ def test_partial_and_invalid_dates_and_other_scripts_do_not_crash(tmp_path) -> N
     a = _write(
         tmp_path / "a.csv",
         [
-            {"record_id": "1", "prs_FirstName": "Олена", "prs_SecondName": "Коваленко", "prs_Birthdate": "1990"},
+            {
+                "record_id": "1",
+                "prs_FirstName": "Олена",
+                "prs_SecondName": "Коваленко",
+                "prs_Birthdate": "1990",
+            },
             {"record_id": "2", "prs_FirstName": "محمد", "prs_SecondName": "حسن", "prs_Birthdate": "1990-04"},
-            {"record_id": "3", "prs_FirstName": "Nguyễn", "prs_SecondName": "Thị", "prs_Birthdate": "31/02/1990x"},
+            {
+                "record_id": "3",
+                "prs_FirstName": "Nguyễn",
+                "prs_SecondName": "Thị",
+                "prs_Birthdate": "31/02/1990x",
+            },
         ],
         bom=True,
     )
     b = _write(
         tmp_path / "b.csv",
         [
-            {"record_id": "1", "prs_FirstName": "Olena", "prs_SecondName": "Kovalenko", "prs_Birthdate": "1990-05-06"},
+            {
+                "record_id": "1",
+                "prs_FirstName": "Olena",
+                "prs_SecondName": "Kovalenko",
+                "prs_Birthdate": "1990-05-06",
+            },
             {"record_id": "9", "prs_FirstName": "Ana", "prs_SecondName": "Lee", "prs_Birthdate": "not known"},
         ],
     )
     out = tmp_path / "c.csv"
-    result = CliRunner().invoke(main, ["link", str(a), str(b), "--id", "record_id", "--out", str(out), "--quiet"])
+    result = CliRunner().invoke(
+        main, ["link", str(a), str(b), "--id", "record_id", "--out", str(out), "--quiet"]
+    )
     assert result.exit_code == 0, result.output
     assert len(_read(out)) == 5
