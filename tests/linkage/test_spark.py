@@ -44,6 +44,7 @@ def test_spark_links_like_duckdb(spark, tmp_path) -> None:
     on_duckdb = link(srcs)
     assert on_spark.parameters["engine"] == "spark"
     assert set(on_spark.clusters) == set(truth)
+
     # Same model, same data: the clusters agree up to a handful of borderline pairs.
     def pairs(clusters):
         by: dict[int, list] = {}

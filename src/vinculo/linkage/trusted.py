@@ -261,7 +261,9 @@ def _train(linker: Any, present: frozenset[str], n: int, progress: Progress) -> 
         # No deterministic match (or too many): assume each record has about one match.
         linker._settings_obj._probability_two_random_records_match = min(0.5, 1.0 / max(n, 2))
     progress("estimating u by random sampling", 0.2)
-    linker.training.estimate_u_using_random_sampling(max_pairs=min(U_MAX_PAIRS, 1e6 + n * 50.0), seed=SEED)
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=min(U_MAX_PAIRS, 5e5 + n * 20.0), seed=SEED, num_chunks=1
+    )
     sessions = model.em_rules(present)
     for k, rule in enumerate(sessions):
         progress(f"estimating m by EM ({' & '.join(rule)})", 0.3 + 0.3 * k / max(len(sessions), 1))
