@@ -348,7 +348,8 @@ def _exact_or_part(column: str, part: str, label: str, part_label: str) -> Any:
 PREDICTION_RULES: tuple[tuple[tuple[str, ...], str | None], ...] = (
     (("family_name", "birth_year"), None),
     (("given_name", "family_name"), None),
-    (("given_ph", "family_ph"), None),
+    (("given_ph", "family_ph", "birth_year"), None),
+    (("given_ph", "family_ph", "city"), None),
     (("name_key",), None),
     (("given_name", "dob"), None),
     (("family_initial", "dob"), None),
