@@ -253,3 +253,21 @@ def test_febrl4_and_febrl3_reach_published_quality_without_the_identity_number()
     truth = {frozenset((("F", x), ("F", y))) for x, y in links3}
     precision, recall = _precision_recall(result.clusters, truth)
     assert precision >= 0.999 and recall >= 0.985, (precision, recall)
+
+
+def test_split_chains_keeps_siblings_apart_when_a_vague_record_matches_both() -> None:
+    from vinculo.linkage.histories import recluster
+
+    people = population(150, seed=51)
+    rows, _ = sources(people, seed=52, shares={"a": 0.7, "b": 0.6})
+    family = {"prs_SecondName": "Hordiienko", "prs_MailingCity": "Kyiv", "prs_MobilePhone": "+380501112233"}
+    rows["a"].append({"record_id": "sis", "prs_FirstName": "Olena", "prs_Birthdate": "1990-01-05", **family})
+    rows["a"].append({"record_id": "bro", "prs_FirstName": "Taras", "prs_Birthdate": "1993-07-21", **family})
+    rows["b"].append({"record_id": "vague", "prs_FirstName": "", "prs_Birthdate": "", **family})
+    srcs = [_source("a", rows["a"]), _source("b", rows["b"])]
+    result = link(srcs, split_chains=True)
+    c = result.clusters
+    assert c[("a", "sis")] != c[("a", "bro")]
+    direct = {frozenset((p.left, p.right)): p.probability for p in result.pairs}
+    assert direct.get(frozenset((("a", "sis"), ("a", "bro"))), 0.0) < result.threshold
+    assert recluster(result, result.threshold) == dict(result.clusters)

@@ -9,8 +9,9 @@ The model (see ``docs/linkage/trusted.md``):
 * All records of all sources are one table deduplicated as a whole, so duplicates within a source
   and links across sources are found alike.
 * Pairs with a match probability of at least :data:`DEFAULT_THRESHOLD` link; clusters are their
-  connected components, with a guard against chaining (two records whose given names clearly
-  differ are not joined through other records unless they match directly).
+  connected components, with a guard against chaining: two records whose given names and birth
+  dates clearly differ are not joined through a vague record (no given name or birth year) unless
+  they match directly.
 """
 
 from __future__ import annotations
@@ -329,44 +330,34 @@ def _finite(value: Any) -> float:
 
 
 def _cannot_link(
-    table: dict[str, list[Any]], tentative: dict[Key, int], keys: list[Key], linked: set[tuple[int, int]]
+    table: Any, tentative: dict[Key, int], keys: list[Key], linked: set[tuple[int, int]]
 ) -> list[tuple[Key, Key]]:
-    """Pairs in one tentative cluster (of 3 or more records) whose given names clearly differ,
-    whose birth dates differ (other years, or full dates that are neither one character apart nor
-    day and month swapped) and that did not match directly: such a pair looks like two siblings,
-    and the chain of weaker links that joined them is not trusted."""
+    """Pairs in one tentative cluster (of 3 or more records, with a record lacking the given name or
+    the birth year) whose given names clearly differ, whose birth dates differ (other years, or
+    full dates that are neither one character apart nor day and month swapped) and that did not
+    match directly: such a pair looks like two siblings, and the chain of weaker links that joined
+    them is not trusted."""
     import duckdb
     import pyarrow as pa
+    import pyarrow.compute as pc
 
+    cids = [tentative[k] for k in keys]
     sizes: dict[int, int] = {}
-    for c in tentative.values():
+    for c in cids:
         sizes[c] = sizes.get(c, 0) + 1
-    members = [i for i, k in enumerate(keys) if sizes[tentative[k]] >= 3]
+    # Only a cluster joined through a vague record (no given name or no birth year: the fields
+    # that tell siblings apart) is checked; a record that has them matched on them.
+    vague_rows = pc.or_(pc.is_null(table.column("given_name")), pc.is_null(table.column("birth_year")))
+    vague = {cids[i] for i, v in enumerate(vague_rows.to_pylist()) if v and sizes[cids[i]] >= 3}
+    members = [i for i, c in enumerate(cids) if c in vague]
     if not members:
         return []
-    t = pa.table(
-        {
-            "uid": members,
-            "cid": [tentative[keys[i]] for i in members],
-            "g": [table["given_name"][i] for i in members],
-            "gt": [table["given_tokens"][i] for i in members],
-            "gp": [table["given_ph"][i] for i in members],
-            "nk": [table["name_key"][i] for i in members],
-            "dob": [table["dob"][i] for i in members],
-            "y": [table["birth_year"][i] for i in members],
-        },
-        schema=pa.schema(
-            [
-                ("uid", pa.int64()),
-                ("cid", pa.int64()),
-                ("g", pa.string()),
-                ("gt", pa.list_(pa.string())),
-                ("gp", pa.string()),
-                ("nk", pa.string()),
-                ("dob", pa.string()),
-                ("y", pa.int64()),
-            ]
-        ),
+    picked = table.select(["given_name", "given_tokens", "given_ph", "name_key", "dob", "birth_year"]).take(
+        pa.array(members, pa.int64())
+    )
+    t = picked.rename_columns(["g", "gt", "gp", "nk", "dob", "y"])
+    t = t.append_column("uid", pa.array(members, pa.int64())).append_column(
+        "cid", pa.array([cids[i] for i in members], pa.int64())
     )
     con = duckdb.connect()
     try:
@@ -396,7 +387,7 @@ def link(
     engine: str = "duckdb",
     spark: Any = None,
     progress: Progress | None = None,
-    split_chains: bool = False,
+    split_chains: bool = True,
 ) -> LinkResult:
     """Deduplicate one source, or link several and deduplicate within and across them.
 
@@ -412,8 +403,8 @@ def link(
         Called as ``progress(stage, fraction_done)``.
     split_chains : bool
         Refuse to join, through other records, two records that look like siblings (given names
-        and birth dates clearly differ) and did not match directly. Off by default: on FEBRL3 it
-        splits true clusters whose records were corrupted in both fields.
+        and birth dates clearly differ) and did not match directly, when the cluster was joined
+        through a vague record (one without a given name or birth year). On by default.
 
     Returns
     -------
@@ -442,8 +433,10 @@ def link(
     names = tuple(s.name for s in sources)
     strata = {(p.source, p.record_id): dict(p.strata) for p in persons}
     report("preparing records", 0.0)
-    table = model.record_table(persons)
-    present = model.present_columns(table)
+    columns = model.record_table(persons)
+    present = model.present_columns(columns)
+    table = _arrow_table(columns)
+    del columns  # the Arrow table is far smaller than the Python lists
     if not model.comparisons(present) or len(persons) < 2:
         return LinkResult(
             sources=names,
@@ -455,7 +448,17 @@ def link(
             strata=strata,
         )
     with _quiet_splink():
-        pairs, params = _run_splink(table, present, len(persons), keys, low, engine, spark, report)
+        try:
+            pairs, params = _run_splink(table, present, len(persons), keys, low, engine, spark, report)
+        except VinculoError:
+            raise
+        except Exception as err:
+            # The engine's own message may quote a value from the records: name only its type.
+            raise VinculoError(
+                f"the linkage engine ({engine}) failed: {type(err).__name__}.",
+                code="linkage.engine_failed",
+                fix="Check that the engine is installed and has enough memory; report the error if it persists.",
+            ) from err
     report("clustering", 0.9)
     index = {k: i for i, k in enumerate(keys)}
     linked: set[tuple[int, int]] = set()
@@ -498,7 +501,7 @@ def _arrow_table(table: dict[str, list[Any]]) -> Any:
 
 
 def _run_splink(
-    table: dict[str, list[Any]],
+    table: Any,
     present: frozenset[str],
     n: int,
     keys: list[Key],
@@ -510,7 +513,7 @@ def _run_splink(
     from splink import Linker
 
     db_api = _db_api(engine, spark)
-    data: Any = _arrow_table(table)
+    data: Any = table
     if engine == "spark":
         data = data.to_pandas()
     frame = db_api.register(data)
