@@ -117,6 +117,10 @@ def test_json_summary_reports_records_clusters_review_pairs_and_overlap(files, t
     assert [s["name"] for s in summary["sources"]] == ["police", "ngo"]
     assert summary["overlap"][0]["sources"] == ["police", "ngo"] and summary["overlap"][0]["clusters"] > 0
     assert isinstance(summary["review_pairs"], int)
+    sensitivity = summary["threshold_sensitivity"]
+    assert [s["threshold"] for s in sensitivity] == [0.5, 0.9, 0.99]
+    counts = [s["clusters"] for s in sensitivity]
+    assert counts == sorted(counts) and counts[1] == summary["clusters"]
 
 
 def test_dedupe_merges_within_source_duplicates(tmp_path) -> None:
@@ -242,3 +246,25 @@ def test_partial_and_invalid_dates_and_other_scripts_do_not_crash(tmp_path) -> N
     )
     assert result.exit_code == 0, result.output
     assert len(_read(out)) == 5
+
+
+def test_a_source_named_count_cannot_have_a_histories_table(files, tmp_path) -> None:
+    _, paths, _ = files
+    count = tmp_path / "count.csv"
+    count.write_bytes(paths[1].read_bytes())
+    out, hist = tmp_path / "c.csv", tmp_path / "h.csv"
+    args = [
+        "link",
+        str(paths[0]),
+        str(count),
+        "--id",
+        "record_id",
+        "--out",
+        str(out),
+        "--histories",
+        str(hist),
+    ]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    assert "linkage.source_named_count" in result.output
+    assert not out.exists() and not hist.exists()

@@ -44,8 +44,13 @@ UNUSABLE = frozenset(
         "linkage.output_is_input",
         "linkage.bad_threshold",
         "linkage.spark_missing",
+        "linkage.source_named_count",
     }
 )
+
+
+#: The stricter threshold reported beside the chosen one and the review band's lower end.
+SENSITIVITY_STRICT = 0.99
 
 
 class _Failed(click.ClickException):
@@ -178,6 +183,13 @@ def _summary(result: LinkResult, out: Path, histories: Path | None, seconds: flo
         for b in names[i + 1 :]:
             overlap.append({"sources": [a, b], "clusters": len(per_source[a] & per_source[b])})
     low, high = result.review_band
+    from vinculo.linkage.histories import recluster
+
+    sensitivity = [
+        {"threshold": t, "clusters": len(set(recluster(result, t).values()))}
+        for t in sorted({low, result.threshold, SENSITIVITY_STRICT})
+        if t >= low
+    ]
     return {
         "ok": True,
         "records": len(result.clusters),
@@ -191,6 +203,7 @@ def _summary(result: LinkResult, out: Path, histories: Path | None, seconds: flo
             {"name": s, "records": records[s], "clusters": len(per_source[s])} for s in result.sources
         ],
         "overlap": overlap,
+        "threshold_sensitivity": sensitivity,
         "out": str(out),
         "histories": str(histories) if histories is not None else None,
         "seconds": round(seconds, 2),
@@ -247,6 +260,13 @@ def _run(
                 "a source is named by its file name, so names must differ.",
                 code="linkage.duplicate_source",
                 fix="Rename one of the files.",
+            )
+        if histories is not None and "count" in names:
+            raise VinculoError(
+                'an input file is named "count", which is also the name of the histories table\'s '
+                "count column.",
+                code="linkage.source_named_count",
+                fix="Rename the file (a source is named by its file name without extension).",
             )
         result = run_link(sources, threshold=threshold, engine=engine, progress=progress)
         _write_outputs(result, out, histories)
