@@ -271,3 +271,14 @@ def test_split_chains_keeps_siblings_apart_when_a_vague_record_matches_both() ->
     direct = {frozenset((p.left, p.right)): p.probability for p in result.pairs}
     assert direct.get(frozenset((("a", "sis"), ("a", "bro"))), 0.0) < result.threshold
     assert recluster(result, result.threshold) == dict(result.clusters)
+
+
+def test_the_same_input_gives_the_same_result() -> None:
+    rows, _ = sources(population(80, seed=61), seed=62, shares={"a": 0.7, "b": 0.6})
+    srcs = [_source(n, r) for n, r in rows.items()]
+    first, second = link(srcs), link(srcs)
+    assert first.clusters == second.clusters
+    assert [(p.left, p.right) for p in first.pairs] == [(p.left, p.right) for p in second.pairs]
+    assert all(
+        math.isclose(p.probability, q.probability, rel_tol=1e-9) for p, q in zip(first.pairs, second.pairs)
+    )

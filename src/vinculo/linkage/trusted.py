@@ -535,18 +535,15 @@ def _run_splink(
         output_type="pandas",
     )
     cache: dict[Any, tuple[tuple[str, str, float], ...]] = {}
-    pairs: list[ScoredPair] = []
+    scored: list[tuple[int, int, ScoredPair]] = []
     for row in frame_out.to_dict("records"):
         a, b = int(row["unique_id_l"]), int(row["unique_id_r"])
         if a > b:
             a, b = b, a
-        pairs.append(
-            ScoredPair(
-                keys[a],
-                keys[b],
-                float(row["match_probability"]),
-                weights=_weights_of(row, levels, prior, cache),
-            )
+        pair = ScoredPair(
+            keys[a], keys[b], float(row["match_probability"]), weights=_weights_of(row, levels, prior, cache)
         )
+        scored.append((a, b, pair))
     predictions.drop_table_from_database_and_remove_from_cache()
-    return pairs, _parameters(model_dict, present, engine)
+    scored.sort(key=lambda x: (x[0], x[1]))  # the engine's order varies between runs
+    return [p for _a, _b, p in scored], _parameters(model_dict, present, engine)
