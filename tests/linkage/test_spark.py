@@ -38,7 +38,7 @@ def spark():
 
 def test_spark_links_like_duckdb(spark, tmp_path) -> None:
     spark.sparkContext.setCheckpointDir(str(tmp_path))
-    rows, truth = sources(population(80, seed=41), seed=42, shares={"police": 0.7, "ngo": 0.6})
+    rows, truth = sources(population(50, seed=41), seed=42, shares={"police": 0.7, "ngo": 0.6})
     srcs = [_source(n, r) for n, r in rows.items()]
     on_spark = link(srcs, engine="spark", spark=spark)
     on_duckdb = link(srcs)

@@ -111,11 +111,11 @@ def record_table(persons: Sequence[Person]) -> dict[str, list[Any]]:
         cols["unique_id"].append(i)
         cols["given_name"].append(given[0] if given else None)
         cols["given_tokens"].append(list(given) or None)
-        cols["given_ph"].append(phonetic(given[0]) if given else None)
+        cols["given_ph"].append(_or_none(phonetic(given[0])) if given else None)
         cols["given_initial"].append(given[0][:1] if given else None)
         cols["family_name"].append(" ".join(family) or None)
         cols["family_tokens"].append(list(family) or None)
-        cols["family_ph"].append(phonetic("".join(family)) if family else None)
+        cols["family_ph"].append(_or_none(phonetic("".join(family))) if family else None)
         cols["family_initial"].append(family[0][:1] if family else None)
         cols["name_key"].append(" ".join(sorted(given + family)) if given and family else None)
         full = p.birth_year is not None and p.birth_month is not None and p.birth_day is not None

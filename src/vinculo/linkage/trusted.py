@@ -16,9 +16,11 @@ The model (see ``docs/linkage/trusted.md``):
 
 from __future__ import annotations
 
+import atexit
 import logging
 import math
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -132,6 +134,13 @@ def _db_api(engine: str, spark: Any) -> Any:
     )
 
 
+def _scratch_dir(prefix: str) -> str:
+    """A temporary folder removed when the process ends."""
+    path = tempfile.mkdtemp(prefix=prefix)
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
+
+
 def local_spark(cores: int = 2) -> Any:
     """A Spark session in local mode with splink's similarity functions (jaro_winkler ...) loaded.
 
@@ -155,6 +164,7 @@ def local_spark(cores: int = 2) -> Any:
         SparkSession.builder.master(f"local[{cores}]")
         .appName("vinculo-linkage")
         .config("spark.jars", similarity_jar_location())
+        .config("spark.sql.warehouse.dir", _scratch_dir("vinculo-spark-warehouse-"))
         .config("spark.sql.shuffle.partitions", str(max(2, cores * 2)))
         .config("spark.default.parallelism", str(max(2, cores * 2)))
         .config("spark.ui.enabled", "false")
@@ -163,7 +173,7 @@ def local_spark(cores: int = 2) -> Any:
     )
     session.sparkContext.setLogLevel("ERROR")
     if not session.sparkContext.getCheckpointDir():
-        session.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="vinculo-spark-"))
+        session.sparkContext.setCheckpointDir(_scratch_dir("vinculo-spark-checkpoints-"))
     return session
 
 
