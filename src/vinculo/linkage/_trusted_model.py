@@ -31,6 +31,9 @@ GIVEN_FUZZY = 0.85
 FAMILY_CLOSE = 0.92
 FAMILY_FUZZY = 0.85
 PLACE_CLOSE = 0.9
+#: The family-name levels of a swapped name order: the swap is weighed once, in the given name,
+#: so these levels get weight 0 (m set equal to u after training).
+SWAP_IN_GIVEN = "names swapped (weighed in the given name)"
 #: Jaro-Winkler similarity of each name to the other record's other name for a swapped order.
 SWAP_CLOSE = 0.9
 
@@ -142,7 +145,7 @@ def record_table(persons: Sequence[Person]) -> dict[str, list[Any]]:
     return cols
 
 
-def _swapped_names_level(threshold: float) -> Any:
+def _swapped_names_level(threshold: float, label: str) -> Any:
     from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
     class SwappedNamesLevel(ComparisonLevelCreator):
@@ -156,7 +159,7 @@ def _swapped_names_level(threshold: float) -> Any:
             )
 
         def create_label_for_charts(self) -> str:
-            return "given and family names swapped"
+            return label
 
     return SwappedNamesLevel()
 
@@ -183,7 +186,11 @@ def comparisons(present: frozenset[str]) -> list[Any]:
                         label_for_charts="same given name (or a variant of it)"
                     ),
                     cll.CustomLevel("name_key_l = name_key_r", "same names in another order"),
-                    _swapped_names_level(SWAP_CLOSE),
+                    _swapped_names_level(SWAP_CLOSE, "given and family names swapped"),
+                    cll.CustomLevel(
+                        "given_name_l = family_name_r OR family_name_l = given_name_r",
+                        "a given name given as the other's family name",
+                    ),
                     cll.ArrayIntersectLevel("given_tokens", 1).configure(
                         label_for_charts="a given or middle name in common"
                     ),
@@ -213,6 +220,8 @@ def comparisons(present: frozenset[str]) -> list[Any]:
                     cll.ExactMatchLevel("family_name", term_frequency_adjustments=True).configure(
                         label_for_charts="same family name (or a variant of it)"
                     ),
+                    cll.CustomLevel("name_key_l = name_key_r", SWAP_IN_GIVEN),
+                    _swapped_names_level(SWAP_CLOSE, SWAP_IN_GIVEN),
                     cll.JaroWinklerLevel("family_name", FAMILY_CLOSE).configure(
                         label_for_charts=f"family names close (Jaro-Winkler >= {FAMILY_CLOSE})"
                     ),

@@ -303,6 +303,9 @@ def _smooth(model_dict: dict[str, Any]) -> dict[str, Any]:
             total = sum(values) or 1.0
             for lv, v in zip(levels, values, strict=True):
                 lv[key] = (v / total + alpha) / (1 + alpha * len(levels))
+        for lv in levels:
+            if lv.get("label_for_charts") == model.SWAP_IN_GIVEN:
+                lv["m_probability"] = lv["u_probability"]
     return model_dict
 
 
