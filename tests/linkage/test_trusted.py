@@ -282,3 +282,18 @@ def test_the_same_input_gives_the_same_result() -> None:
     assert all(
         math.isclose(p.probability, q.probability, rel_tol=1e-9) for p, q in zip(first.pairs, second.pairs)
     )
+
+
+def test_without_birth_dates_the_names_are_still_trained_and_linked() -> None:
+    people = population(150, seed=71)
+    rows, truth = sources(people, seed=72, shares={"a": 0.7, "b": 0.6})
+    for source_rows in rows.values():
+        for r in source_rows:
+            r["prs_Birthdate"] = ""
+    result = link([_source(n, r) for n, r in rows.items()])
+    assert not any("dob" in rule for rule in result.parameters["em_rules"])  # type: ignore[attr-defined]
+    assert len(result.parameters["em_rules"]) >= 2  # type: ignore[arg-type]
+    predicted = _pairs(dict(result.clusters))
+    true_pairs = {frozenset((a, b)) for a, b in itertools.combinations(truth, 2) if truth[a] == truth[b]}
+    tp = len(predicted & true_pairs)
+    assert tp / len(predicted) >= 0.97 and tp / len(true_pairs) >= 0.7

@@ -384,6 +384,14 @@ EM_RULES: tuple[tuple[str, ...], ...] = (
     ("identity_number",),
 )
 
+#: EM sessions for names when no session above leaves them free (no birth dates, no identity number).
+EM_FALLBACK_RULES: tuple[tuple[str, ...], ...] = (
+    ("city", "sex"),
+    ("city",),
+    ("given_initial", "family_initial", "sex"),
+    ("given_initial", "family_initial"),
+)
+
 #: Deterministic rules (near-certain matches) from which lambda is estimated.
 LAMBDA_RULES: tuple[tuple[str, ...], ...] = (
     ("given_name", "family_name", "dob"),
@@ -402,7 +410,12 @@ def blocking_rules(present: frozenset[str]) -> list[tuple[tuple[str, ...], str |
 
 
 def em_rules(present: frozenset[str]) -> list[tuple[str, ...]]:
-    return _usable(EM_RULES, present)
+    """EM sessions for the fields present. Without birth dates no session leaves the names free to
+    be estimated, so one blocks on something else (the city, or else the initials)."""
+    rules = _usable(EM_RULES, present)
+    if not any("given_name" not in r and "family_name" not in r for r in rules):
+        rules += _usable(EM_FALLBACK_RULES, present)[:1]
+    return rules
 
 
 def lambda_rules(present: frozenset[str]) -> list[tuple[str, ...]]:
