@@ -117,6 +117,7 @@ def test_json_summary_reports_records_clusters_review_pairs_and_overlap(files, t
     assert [s["name"] for s in summary["sources"]] == ["police", "ngo"]
     assert summary["overlap"][0]["sources"] == ["police", "ngo"] and summary["overlap"][0]["clusters"] > 0
     assert isinstance(summary["review_pairs"], int)
+    assert 2 <= summary["largest_cluster"] <= 6
     sensitivity = summary["threshold_sensitivity"]
     assert [s["threshold"] for s in sensitivity] == [0.5, 0.9, 0.99]
     counts = [s["clusters"] for s in sensitivity]

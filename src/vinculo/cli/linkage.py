@@ -22,6 +22,7 @@ import os
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -197,6 +198,7 @@ def _summary(result: LinkResult, out: Path, histories: Path | None, seconds: flo
         "in_several_sources": sum(1 for v in sources_of.values() if len(v) > 1),
         "duplicates_within_sources": len(result.clusters) - sum(len(v) for v in per_source.values()),
         "review_pairs": sum(1 for p in result.pairs if low <= p.probability < high),
+        "largest_cluster": max(Counter(result.clusters.values()).values(), default=0),
         "threshold": result.threshold,
         "review_band": [low, high],
         "sources": [
@@ -216,7 +218,8 @@ def _print_summary(summary: dict[str, Any]) -> None:
         f"(threshold {summary['threshold']:g}); {summary['in_several_sources']:,} on several sources, "
         f"{summary['duplicates_within_sources']:,} duplicate record(s) within sources; "
         f"{summary['review_pairs']:,} pair(s) in the review band "
-        f"[{summary['review_band'][0]:g}, {summary['review_band'][1]:g}) in {summary['seconds']:g} s."
+        f"[{summary['review_band'][0]:g}, {summary['review_band'][1]:g}); largest cluster "
+        f"{summary['largest_cluster']:,} record(s); {summary['seconds']:g} s."
     )
     width = max(len(s["name"]) for s in summary["sources"])
     for s in summary["sources"]:
