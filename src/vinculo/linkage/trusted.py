@@ -526,10 +526,7 @@ def _run_splink(
     from splink import Linker
 
     db_api = _db_api(engine, spark)
-    data: Any = table
-    if engine == "spark":
-        data = data.to_pandas()
-    frame = db_api.register(data)
+    frame = db_api.register(table)  # Arrow: DuckDB reads it in place, Spark 4 converts it
     linker = Linker(frame, _settings(present), log_level=None)
     _train(linker, present, n, report)
     report("scoring pairs", 0.6)
@@ -543,13 +540,15 @@ def _run_splink(
     columns = ["unique_id_l", "unique_id_r", "match_probability"]
     for name in levels:
         columns += [c for c in (f"gamma_{name}", f"mw_{name}", f"mw_tf_adj_{name}") if c in available]
-    frame_out = linker.misc.query_sql(  # type: ignore[no-untyped-call]
+    selected = linker.misc.query_sql(  # type: ignore[no-untyped-call]
         f"SELECT {', '.join(columns)} FROM {predictions.physical_name}",  # noqa: S608 - our column names
-        output_type="pandas",
+        output_type="splink_df",
     )
+    rows = selected.as_pyarrow_table().to_pylist()
+    selected.drop_table_from_database_and_remove_from_cache()
     cache: dict[Any, tuple[tuple[str, str, float], ...]] = {}
     scored: list[tuple[int, int, ScoredPair]] = []
-    for row in frame_out.to_dict("records"):
+    for row in rows:
         a, b = int(row["unique_id_l"]), int(row["unique_id_r"])
         if a > b:
             a, b = b, a
