@@ -18,7 +18,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import audit, backup, cases, estimate, glotip, htcds, report, web
+    from . import audit, backup, cases, estimate, glotip, htcds, linkage, report, web
 
     for command in (
         web.serve,
@@ -36,6 +36,8 @@ def _register() -> None:
         audit.database_role,
         backup.backup,
         backup.restore,
+        linkage.link,
+        linkage.dedupe,
     ):
         main.add_command(command)
 

@@ -1,0 +1,426 @@
+"""The splink model of trusted-mode linkage: the record table, comparisons and blocking rules.
+
+One definition serves DuckDB and Spark: every comparison level is built from splink's level
+library (or plain SQL that sqlglot translates), so ``SettingsCreator`` gives each backend its
+dialect. Comparisons and blocking rules whose columns hold no value in the data are left out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from vinculo.linkage.model import Person
+
+__all__ = [
+    "GIVEN_FUZZY",
+    "PLACEHOLDER_MIN_COUNT",
+    "blocking_rules",
+    "comparisons",
+    "em_rules",
+    "lambda_rules",
+    "record_table",
+]
+
+#: Jaro-Winkler similarity of the given-name "close" levels; below the lower one a given-name
+#: difference is a clear mismatch (the level whose weight tells siblings apart).
+GIVEN_CLOSE = 0.92
+GIVEN_FUZZY = 0.85
+FAMILY_CLOSE = 0.92
+FAMILY_FUZZY = 0.85
+PLACE_CLOSE = 0.9
+#: The family-name levels of a swapped name order: the swap is weighed once, in the given name,
+#: so these levels get weight 0 (m set equal to u after training).
+SWAP_IN_GIVEN = "names swapped (weighed in the given name)"
+#: Jaro-Winkler similarity of each name to the other record's other name for a swapped order.
+SWAP_CLOSE = 0.9
+
+#: A phone, identity number or e-mail shared by this many records (or more) is a placeholder
+#: ("000000", "unknown@...") rather than a person's: it is ignored for that field.
+PLACEHOLDER_MIN_COUNT = 25
+
+_VOWELS = re.compile(r"[aeiouyhw]")
+_CODES = {
+    c: str(g) for g, letters in enumerate(("bfpv", "cgjkqsxz", "dt", "l", "mn", "r"), 1) for c in letters
+}
+
+
+def _fallback_phonetic(token: str) -> str:
+    """A consonant-class skeleton (vowels dropped, Soundex classes, runs collapsed), used only
+    until :func:`vinculo.linkage.names.phonetic_key` is available."""
+    out: list[str] = []
+    for ch in _VOWELS.sub("", token):
+        code = _CODES.get(ch, ch)
+        if not out or out[-1] != code:
+            out.append(code)
+    return "".join(out)[:6] or token[:1]
+
+
+def _phonetic_function() -> Callable[[str], str]:
+    try:
+        from vinculo.linkage.names import phonetic_key  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return _fallback_phonetic
+    return phonetic_key  # type: ignore[no-any-return,unused-ignore]
+
+
+def _or_none(text: str) -> str | None:
+    return text or None
+
+
+def _digits_tail(phone: str) -> str | None:
+    digits = re.sub(r"\D", "", phone)
+    return digits[-8:] if len(digits) >= 6 else None
+
+
+def record_table(persons: Sequence[Person]) -> dict[str, list[Any]]:
+    """Columns (one list per column) of the splink input table; ``unique_id`` is the input index."""
+    phonetic = _phonetic_function()
+    cols: dict[str, list[Any]] = {
+        name: []
+        for name in (
+            "unique_id",
+            "given_name",
+            "given_tokens",
+            "given_ph",
+            "given_initial",
+            "family_name",
+            "family_tokens",
+            "family_ph",
+            "family_initial",
+            "name_key",
+            "dob",
+            "birth_year",
+            "birth_month",
+            "birth_day",
+            "sex",
+            "citizenship",
+            "city",
+            "postcode",
+            "street",
+            "state",
+            "identity_number",
+            "phone",
+            "phone_tail",
+            "email",
+            "email_local",
+        )
+    }
+    for i, p in enumerate(persons):
+        given = tuple(t for t in (p.given_canonical or p.given) if t)
+        family = tuple(t for t in (p.family_canonical or p.family) if t)
+        cols["unique_id"].append(i)
+        cols["given_name"].append(given[0] if given else None)
+        cols["given_tokens"].append(list(given) or None)
+        cols["given_ph"].append(_or_none(phonetic(given[0])) if given else None)
+        cols["given_initial"].append(given[0][:1] if given else None)
+        cols["family_name"].append(" ".join(family) or None)
+        cols["family_tokens"].append(list(family) or None)
+        cols["family_ph"].append(_or_none(phonetic("".join(family))) if family else None)
+        cols["family_initial"].append(family[0][:1] if family else None)
+        cols["name_key"].append(" ".join(sorted(given + family)) if given and family else None)
+        full = p.birth_year is not None and p.birth_month is not None and p.birth_day is not None
+        cols["dob"].append(f"{p.birth_year:04d}-{p.birth_month:02d}-{p.birth_day:02d}" if full else None)
+        cols["birth_year"].append(p.birth_year)
+        cols["birth_month"].append(p.birth_month if p.birth_year is not None else None)
+        cols["birth_day"].append(p.birth_day if p.birth_month is not None else None)
+        cols["sex"].append(_or_none(p.sex))
+        cols["citizenship"].append(_or_none(p.citizenship))
+        cols["city"].append(_or_none(p.city))
+        cols["postcode"].append(_or_none(p.postcode))
+        cols["street"].append(_or_none(p.street))
+        cols["state"].append(_or_none(p.state))
+        cols["identity_number"].append(_or_none(p.identity_number))
+        cols["phone"].append(_or_none(p.phone))
+        cols["phone_tail"].append(_digits_tail(p.phone) if p.phone else None)
+        cols["email"].append(_or_none(p.email))
+        cols["email_local"].append(_or_none(p.email.split("@", 1)[0]) if "@" in p.email else None)
+    for name in ("identity_number", "phone", "phone_tail", "email", "email_local"):
+        counts = Counter(v for v in cols[name] if v is not None)
+        common = {v for v, n in counts.items() if n >= PLACEHOLDER_MIN_COUNT}
+        if common:
+            cols[name] = [None if v in common else v for v in cols[name]]
+    return cols
+
+
+def _swapped_names_level(threshold: float, label: str) -> Any:
+    from splink.internals.comparison_level_creator import ComparisonLevelCreator
+
+    class SwappedNamesLevel(ComparisonLevelCreator):
+        """Given and family names swapped, allowing small spelling differences (any dialect)."""
+
+        def create_sql(self, sql_dialect: Any) -> str:
+            jw = sql_dialect.jaro_winkler_function_name
+            return (
+                f"{jw}(given_name_l, family_name_r) >= {threshold} "
+                f"AND {jw}(family_name_l, given_name_r) >= {threshold}"
+            )
+
+        def create_label_for_charts(self) -> str:
+            return label
+
+    return SwappedNamesLevel()
+
+
+def present_columns(table: dict[str, list[Any]]) -> frozenset[str]:
+    """Columns with at least two values (a column with fewer cannot link anything)."""
+    return frozenset(name for name, values in table.items() if sum(v is not None for v in values) >= 2)
+
+
+def comparisons(present: frozenset[str]) -> list[Any]:
+    """The comparisons for the columns that hold values, most telling level first."""
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    out: list[Any] = []
+    if "given_name" in present:
+        out.append(
+            cl.CustomComparison(
+                output_column_name="given_name",
+                comparison_description="given name",
+                comparison_levels=[
+                    cll.NullLevel("given_name"),
+                    cll.ExactMatchLevel("given_name", term_frequency_adjustments=True).configure(
+                        label_for_charts="same given name (or a variant of it)"
+                    ),
+                    cll.CustomLevel("name_key_l = name_key_r", "same names in another order"),
+                    _swapped_names_level(SWAP_CLOSE, "given and family names swapped"),
+                    cll.CustomLevel(
+                        "given_name_l = family_name_r OR family_name_l = given_name_r",
+                        "a given name given as the other's family name",
+                    ),
+                    cll.ArrayIntersectLevel("given_tokens", 1).configure(
+                        label_for_charts="a given or middle name in common"
+                    ),
+                    cll.JaroWinklerLevel("given_name", GIVEN_CLOSE).configure(
+                        label_for_charts=f"given names close (Jaro-Winkler >= {GIVEN_CLOSE})"
+                    ),
+                    cll.ExactMatchLevel("given_ph").configure(label_for_charts="given names sound alike"),
+                    cll.JaroWinklerLevel("given_name", GIVEN_FUZZY).configure(
+                        label_for_charts=f"given names similar (Jaro-Winkler >= {GIVEN_FUZZY})"
+                    ),
+                    cll.CustomLevel(
+                        "(length(given_name_l) = 1 OR length(given_name_r) = 1) "
+                        "AND given_initial_l = given_initial_r",
+                        "an initial that fits the given name",
+                    ),
+                    cll.ElseLevel().configure(label_for_charts="given names differ"),
+                ],
+            )
+        )
+    if "family_name" in present:
+        out.append(
+            cl.CustomComparison(
+                output_column_name="family_name",
+                comparison_description="family name",
+                comparison_levels=[
+                    cll.NullLevel("family_name"),
+                    cll.ExactMatchLevel("family_name", term_frequency_adjustments=True).configure(
+                        label_for_charts="same family name (or a variant of it)"
+                    ),
+                    cll.CustomLevel("name_key_l = name_key_r", SWAP_IN_GIVEN),
+                    _swapped_names_level(SWAP_CLOSE, SWAP_IN_GIVEN),
+                    cll.JaroWinklerLevel("family_name", FAMILY_CLOSE).configure(
+                        label_for_charts=f"family names close (Jaro-Winkler >= {FAMILY_CLOSE})"
+                    ),
+                    cll.ArrayIntersectLevel("family_tokens", 1).configure(
+                        label_for_charts="part of a compound family name in common"
+                    ),
+                    cll.ExactMatchLevel("family_ph").configure(label_for_charts="family names sound alike"),
+                    cll.JaroWinklerLevel("family_name", FAMILY_FUZZY).configure(
+                        label_for_charts=f"family names similar (Jaro-Winkler >= {FAMILY_FUZZY})"
+                    ),
+                    cll.ElseLevel().configure(label_for_charts="family names differ"),
+                ],
+            )
+        )
+    if "birth_year" in present:
+        levels: list[Any] = [cll.NullLevel("birth_year").configure(label_for_charts="birth year missing")]
+        if "dob" in present:
+            levels += [
+                cll.ExactMatchLevel("dob", term_frequency_adjustments=True).configure(
+                    label_for_charts="same birth date"
+                ),
+                cll.CustomLevel(
+                    "birth_year_l = birth_year_r AND birth_month_l = birth_day_r "
+                    "AND birth_day_l = birth_month_r",
+                    "birth day and month swapped",
+                ),
+                cll.LevenshteinLevel("dob", 1).configure(label_for_charts="birth dates one character apart"),
+            ]
+        levels += [
+            cll.CustomLevel(
+                "birth_year_l = birth_year_r AND birth_month_l = birth_month_r",
+                "same birth year and month",
+            ),
+            cll.CustomLevel("birth_year_l = birth_year_r", "same birth year"),
+            cll.CustomLevel(
+                "abs(birth_year_l - birth_year_r) <= 1", "birth years one apart", base_dialect_str="duckdb"
+            ),
+            cll.CustomLevel(
+                "abs(birth_year_l - birth_year_r) <= 5", "birth years 2-5 apart", base_dialect_str="duckdb"
+            ),
+            cll.ElseLevel().configure(label_for_charts="birth years more than 5 apart"),
+        ]
+        out.append(
+            cl.CustomComparison(
+                output_column_name="birth_date", comparison_description="birth date", comparison_levels=levels
+            )
+        )
+    for column, label in (("sex", "sex"), ("citizenship", "citizenship"), ("state", "state")):
+        if column in present:
+            out.append(_exact(column, label))
+    for column, label in (("city", "city"), ("street", "street")):
+        if column in present:
+            out.append(
+                cl.CustomComparison(
+                    output_column_name=column,
+                    comparison_description=label,
+                    comparison_levels=[
+                        cll.NullLevel(column),
+                        cll.ExactMatchLevel(column, term_frequency_adjustments=True).configure(
+                            label_for_charts=f"same {label}"
+                        ),
+                        cll.JaroWinklerLevel(column, PLACE_CLOSE).configure(
+                            label_for_charts=f"{label} close (Jaro-Winkler >= {PLACE_CLOSE})"
+                        ),
+                        cll.ElseLevel().configure(label_for_charts=f"{label} differs"),
+                    ],
+                )
+            )
+    if "postcode" in present:
+        out.append(_exact_or_typo("postcode", "postcode", tf=True))
+    if "identity_number" in present:
+        out.append(_exact_or_typo("identity_number", "identity number", tf=False))
+    if "phone" in present:
+        out.append(_exact_or_part("phone", "phone_tail", "phone number", "same last 8 digits"))
+    if "email" in present:
+        out.append(_exact_or_part("email", "email_local", "e-mail", "same name before the @"))
+    return out
+
+
+def _exact(column: str, label: str) -> Any:
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    return cl.CustomComparison(
+        output_column_name=column,
+        comparison_description=label,
+        comparison_levels=[
+            cll.NullLevel(column),
+            cll.ExactMatchLevel(column).configure(label_for_charts=f"same {label}"),
+            cll.ElseLevel().configure(label_for_charts=f"{label} differs"),
+        ],
+    )
+
+
+def _exact_or_typo(column: str, label: str, *, tf: bool) -> Any:
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    return cl.CustomComparison(
+        output_column_name=column,
+        comparison_description=label,
+        comparison_levels=[
+            cll.NullLevel(column),
+            cll.ExactMatchLevel(column, term_frequency_adjustments=tf).configure(
+                label_for_charts=f"same {label}"
+            ),
+            cll.LevenshteinLevel(column, 1).configure(label_for_charts=f"{label} one character apart"),
+            cll.ElseLevel().configure(label_for_charts=f"{label} differs"),
+        ],
+    )
+
+
+def _exact_or_part(column: str, part: str, label: str, part_label: str) -> Any:
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    return cl.CustomComparison(
+        output_column_name=column,
+        comparison_description=label,
+        comparison_levels=[
+            cll.NullLevel(column),
+            cll.ExactMatchLevel(column).configure(label_for_charts=f"same {label}"),
+            cll.ExactMatchLevel(part).configure(label_for_charts=part_label),
+            cll.ElseLevel().configure(label_for_charts=f"{label} differs"),
+        ],
+    )
+
+
+#: Blocking rules for prediction: the columns they need and either an equi-join on them (``None``)
+#: or SQL. A rule is used when all its columns hold values. Several narrow rules keep recall high
+#: on messy data (any one of them finding a pair suffices) while each stays an equi-join that is
+#: fast at a million records.
+PREDICTION_RULES: tuple[tuple[tuple[str, ...], str | None], ...] = (
+    (("family_name", "birth_year"), None),
+    (("given_name", "family_name"), None),
+    (("given_ph", "family_ph", "birth_year"), None),
+    (("given_ph", "family_ph", "city"), None),
+    (("name_key",), None),
+    (("given_name", "dob"), None),
+    (("family_initial", "dob"), None),
+    (("dob", "postcode"), None),
+    (("dob", "city"), None),
+    (("given_ph", "birth_year", "given_initial", "family_initial"), None),
+    (("postcode", "given_initial", "family_initial"), None),
+    (("street", "postcode"), None),
+    (("postcode", "birth_year"), None),
+    (("city", "birth_year", "given_initial"), None),
+    (("street", "family_initial"), None),
+    (("street", "given_initial"), None),
+    (("family_name", "postcode"), None),
+    (("given_name", "postcode"), None),
+    (("family_name", "city"), None),
+    (("given_name", "city"), None),
+    (("given_name", "family_name", "dob"), "l.given_name = r.family_name AND l.dob = r.dob"),
+    (("given_name", "family_name", "dob"), "l.family_name = r.given_name AND l.dob = r.dob"),
+    (("identity_number",), None),
+    (("phone",), None),
+    (("email",), None),
+)
+#: EM training sessions: each blocks on some fields and estimates the m of all the others.
+EM_RULES: tuple[tuple[str, ...], ...] = (
+    ("dob",),
+    ("given_name", "family_name"),
+    ("identity_number",),
+)
+
+#: EM sessions for names when no session above leaves them free (no birth dates, no identity number).
+EM_FALLBACK_RULES: tuple[tuple[str, ...], ...] = (
+    ("city", "sex"),
+    ("city",),
+    ("given_initial", "family_initial", "sex"),
+    ("given_initial", "family_initial"),
+)
+
+#: Deterministic rules (near-certain matches) from which lambda is estimated.
+LAMBDA_RULES: tuple[tuple[str, ...], ...] = (
+    ("given_name", "family_name", "dob"),
+    ("identity_number", "birth_year"),
+    ("email", "family_name"),
+    ("phone", "family_name"),
+)
+
+
+def _usable(rules: Sequence[tuple[str, ...]], present: frozenset[str]) -> list[tuple[str, ...]]:
+    return [r for r in rules if all(c in present for c in r)]
+
+
+def blocking_rules(present: frozenset[str]) -> list[tuple[tuple[str, ...], str | None]]:
+    return [(cols, sql) for cols, sql in PREDICTION_RULES if all(c in present for c in cols)]
+
+
+def em_rules(present: frozenset[str]) -> list[tuple[str, ...]]:
+    """EM sessions for the fields present. Without birth dates no session leaves the names free to
+    be estimated, so one blocks on something else (the city, or else the initials)."""
+    rules = _usable(EM_RULES, present)
+    if not any("given_name" not in r and "family_name" not in r for r in rules):
+        rules += _usable(EM_FALLBACK_RULES, present)[:1]
+    return rules
+
+
+def lambda_rules(present: frozenset[str]) -> list[tuple[str, ...]]:
+    return _usable(LAMBDA_RULES, present)

