@@ -1,0 +1,223 @@
+"""What a PPRL encoding contains: the fields, their q-gram features and weights, the hardening.
+
+Every agency of one exercise must encode with the same :class:`Schema` (and the same secret). The
+schema is public: it says *how* values are encoded, never a value. Its fingerprint — SHA-256 of its
+canonical JSON — is written into every ``.enc`` file, so files made with another schema are refused.
+
+Features are built from the normalised :class:`~vinculo.linkage.model.Person`:
+
+* names use the canonical tokens (``given_canonical``/``family_canonical``: variant spellings such as
+  Mohammed/Muhammad share one key), as padded bigrams. Three fields carry them: ``given``,
+  ``family`` and ``names`` — the bigrams of *all* name tokens as one set, so a record whose given and
+  family names were swapped still agrees on ``names`` (a Bloom filter is a set: order is lost);
+* the birth date as separate year, month and day features plus the unordered day/month pair (a
+  day/month swap still agrees on the pair and the year); partial dates encode what they have;
+* sex, citizenship, state and e-mail as whole-value features; city, street, postcode, phone (its last
+  nine digits) and identity number as bigrams, so one typo keeps most of the field's bits.
+
+``k`` is the field's weight: how many bit positions each of its features sets (Schnell's field
+weighting). Identifying, rarely-corrupted values weigh more than those shared by many people.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+
+from vinculo.linkage.model import Person
+
+__all__ = ["DEFAULT_SCHEMA", "FieldSpec", "Schema", "person_features"]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """One encoded field: ``name`` (a key into :func:`person_features`) and its weight ``k``."""
+
+    name: str
+    k: int
+
+
+@dataclass(frozen=True)
+class Schema:
+    """The encoding settings. Change nothing here without changing ``version``: files would differ.
+
+    Attributes
+    ----------
+    fields : tuple of FieldSpec
+        The encoded fields and their weights.
+    length : int
+        Bits in each record's Bloom filter (a multiple of 64).
+    hardening : tuple of str
+        Applied in order after the filter is built: ``"rule90"`` (each bit becomes the XOR of its
+        two neighbours) then ``"permute"`` (a permutation of the bit positions derived from the
+        secret). See ``docs/linkage/pprl.md``.
+    blocking : tuple of str
+        The keyed blocking keys each record carries (see :mod:`vinculo.linkage.pprl.encode`).
+    version : str
+        The feature extraction's version; part of the fingerprint.
+    """
+
+    fields: tuple[FieldSpec, ...] = (
+        FieldSpec("names", 3),
+        FieldSpec("given", 3),
+        FieldSpec("family", 4),
+        FieldSpec("birth_year", 24),
+        FieldSpec("birth_month", 12),
+        FieldSpec("birth_day", 16),
+        FieldSpec("birth_daymonth", 8),
+        FieldSpec("sex", 4),
+        FieldSpec("city", 5),
+        FieldSpec("postcode", 9),
+        FieldSpec("street", 4),
+        FieldSpec("state", 12),
+        FieldSpec("citizenship", 8),
+        FieldSpec("phone", 10),
+        FieldSpec("identity_number", 10),
+        FieldSpec("email", 60),
+    )
+    length: int = 1024
+    hardening: tuple[str, ...] = ("rule90", "permute")
+    blocking: tuple[str, ...] = (
+        "name_year",
+        "name_year",
+        "name_pair",
+        "birth_date",
+        "phone",
+        "identity",
+        "place_year",
+        "name_place",
+        "name_place",
+        "name_city",
+        "name_city",
+        "street_city",
+    )
+    version: str = "vinculo-pprl-features-1"
+
+    def __post_init__(self) -> None:
+        if self.length % 64 or self.length <= 0 or self.length > 65536:
+            raise ValueError("Schema.length must be a positive multiple of 64, at most 65536.")
+        unknown = {f.name for f in self.fields} - set(_EXTRACTORS)
+        if unknown:
+            raise ValueError(f"Schema.fields: unknown field(s) {sorted(unknown)}; known: {sorted(_EXTRACTORS)}.")
+        bad = set(self.hardening) - {"rule90", "permute"}
+        if bad:
+            raise ValueError(f"Schema.hardening: unknown step(s) {sorted(bad)}; known: rule90, permute.")
+
+    def to_json(self) -> str:
+        """The canonical JSON (sorted keys, no spaces) the fingerprint is taken of."""
+        data = asdict(self)
+        data["fields"] = [[f.name, f.k] for f in self.fields]
+        return json.dumps(data, sort_keys=True, separators=(",", ":"))
+
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 (hex) of :meth:`to_json`."""
+        return hashlib.sha256(self.to_json().encode()).hexdigest()
+
+    @classmethod
+    def from_json(cls, text: str) -> Schema:
+        data = json.loads(text)
+        return cls(
+            fields=tuple(FieldSpec(str(n), int(k)) for n, k in data["fields"]),
+            length=int(data["length"]),
+            hardening=tuple(data["hardening"]),
+            blocking=tuple(data["blocking"]),
+            version=str(data["version"]),
+        )
+
+
+
+def bigrams(text: str) -> list[str]:
+    """Padded character bigrams of one token: ``"ana"`` -> ``["_a", "an", "na", "a_"]``."""
+    padded = f"_{text}_"
+    return [padded[i : i + 2] for i in range(len(padded) - 1)]
+
+
+def _token_bigrams(tokens: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for token in tokens:
+        out.extend(bigrams(token))
+    return out
+
+
+def _given(p: Person) -> tuple[str, ...]:
+    return p.given_canonical or p.given
+
+
+def _family(p: Person) -> tuple[str, ...]:
+    return p.family_canonical or p.family
+
+
+def _phone(p: Person) -> str:
+    digits = "".join(ch for ch in p.phone if ch.isdigit())
+    return digits[-9:] if len(digits) >= 6 else ""
+
+
+def _whole(value: str) -> list[str]:
+    return [value] if value else []
+
+
+def _int(value: int | None) -> list[str]:
+    return [str(value)] if value is not None else []
+
+
+def _daymonth(p: Person) -> list[str]:
+    if p.birth_day is None or p.birth_month is None:
+        return []
+    a, b = sorted((p.birth_day, p.birth_month))
+    return [f"{a}/{b}"]
+
+
+_EXTRACTORS = {
+    "names": lambda p: _token_bigrams(sorted(set(_given(p)) | set(_family(p)))),
+    "given": lambda p: _token_bigrams(_given(p)),
+    "family": lambda p: _token_bigrams(_family(p)),
+    "birth_year": lambda p: _int(p.birth_year),
+    "birth_month": lambda p: _int(p.birth_month),
+    "birth_day": lambda p: _int(p.birth_day),
+    "birth_daymonth": _daymonth,
+    "sex": lambda p: _whole(p.sex),
+    "city": lambda p: _token_bigrams(p.city.split()),
+    "postcode": lambda p: bigrams(p.postcode) if p.postcode else [],
+    "street": lambda p: _token_bigrams(p.street.split()),
+    "state": lambda p: _whole(p.state),
+    "citizenship": lambda p: _whole(p.citizenship),
+    "phone": lambda p: bigrams(_phone(p)) if _phone(p) else [],
+    "identity_number": lambda p: bigrams(p.identity_number) if p.identity_number else [],
+    "email": lambda p: _whole(p.email),
+}
+
+#: The value of a field that identifies its features (the encoder caches a field's bits per value).
+_VALUE = {
+    "names": lambda p: " ".join(sorted(set(_given(p)) | set(_family(p)))),
+    "given": lambda p: " ".join(_given(p)),
+    "family": lambda p: " ".join(_family(p)),
+    "birth_year": lambda p: "" if p.birth_year is None else str(p.birth_year),
+    "birth_month": lambda p: "" if p.birth_month is None else str(p.birth_month),
+    "birth_day": lambda p: "" if p.birth_day is None else str(p.birth_day),
+    "birth_daymonth": lambda p: "".join(_daymonth(p)),
+    "sex": lambda p: p.sex,
+    "city": lambda p: p.city,
+    "postcode": lambda p: p.postcode,
+    "street": lambda p: p.street,
+    "state": lambda p: p.state,
+    "citizenship": lambda p: p.citizenship,
+    "phone": _phone,
+    "identity_number": lambda p: p.identity_number,
+    "email": lambda p: p.email,
+}
+
+
+def person_features(person: Person, name: str) -> list[str]:
+    """The features (q-grams or whole values) of one field of a person; ``[]`` when absent."""
+    return list(_EXTRACTORS[name](person))
+
+
+def field_value(person: Person, name: str) -> str:
+    """The field's normalised value as one string (``""`` when absent); features depend on it only."""
+    return str(_VALUE[name](person))
+
+
+DEFAULT_SCHEMA = Schema()
