@@ -18,7 +18,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import audit, backup, cases, estimate, glotip, htcds, report, web
+    from . import audit, backup, cases, estimate, glotip, htcds, pprl, report, web
 
     for command in (
         web.serve,
@@ -36,6 +36,8 @@ def _register() -> None:
         audit.database_role,
         backup.backup,
         backup.restore,
+        pprl.encode,
+        pprl.match,
     ):
         main.add_command(command)
 

@@ -20,13 +20,22 @@ from pathlib import Path
 
 import numpy as np
 
-from vinculo.errors import Issue, Location, VinculoError
 from vinculo.linkage.model import Person, Source
-from vinculo.linkage.pprl.schema import DEFAULT_SCHEMA, Schema, field_value, person_features
+from vinculo.linkage.pprl._errors import input_error
+from vinculo.linkage.pprl.schema import (
+    DEFAULT_SCHEMA,
+    FIELD_INDEX,
+    FIELDS,
+    Schema,
+    record_values,
+    value_features,
+)
 
 __all__ = ["MIN_SECRET_BYTES", "encode_persons", "encode_source", "load_secret", "secret_check"]
 
 MIN_SECRET_BYTES = 32
+#: Entries kept per cache (values, tokens); beyond it values are computed again (bounded memory).
+_CACHE_LIMIT = 500_000
 _LABEL = b"vinculo-pprl/1/"
 
 
@@ -36,11 +45,11 @@ def load_secret(path: str | Path) -> bytes:
     try:
         secret = file.read_bytes().rstrip()
     except OSError as exc:
-        raise VinculoError(
-            f"{file.name}: cannot read the secret file ({exc.strerror or exc}).",
-            code="linkage.pprl.secret_unreadable",
-            issues=[Issue("linkage.pprl.secret_unreadable", "cannot read the secret file.", Location(file=str(file)))],
-            fix="Give the path of the key file that the agencies share with --secret-file.",
+        raise input_error(
+            file.name,
+            "linkage.pprl.secret_unreadable",
+            f"cannot read the secret file ({exc.strerror or exc}).",
+            "Give the path of the key file that the agencies share with --secret-file.",
         ) from None
     check_secret(secret, file=file.name)
     return secret
@@ -48,17 +57,12 @@ def load_secret(path: str | Path) -> bytes:
 
 def check_secret(secret: bytes, *, file: str = "the secret") -> None:
     if len(secret) < MIN_SECRET_BYTES:
-        raise VinculoError(
-            f"{file}: the secret holds {len(secret)} bytes; at least {MIN_SECRET_BYTES} are needed.",
-            code="linkage.pprl.weak_secret",
-            issues=[
-                Issue(
-                    "linkage.pprl.weak_secret",
-                    f"the secret holds {len(secret)} bytes, fewer than {MIN_SECRET_BYTES}.",
-                    Location(file=file),
-                )
-            ],
-            fix="Make a long random secret once, e.g. `openssl rand -hex 32 > pprl.key`, and share it with "
+        raise input_error(
+            file,
+            "linkage.pprl.weak_secret",
+            f"the secret holds {len(secret)} bytes (trailing white space stripped); "
+            f"at least {MIN_SECRET_BYTES} are needed.",
+            "Make a long random secret once, e.g. `openssl rand -hex 32 > pprl.key`, and share it with "
             "the other agencies only (never with the platform).",
         )
 
@@ -78,7 +82,9 @@ def soundex(token: str) -> str:
     letters = [c for c in token if "a" <= c <= "z"]
     if not letters:
         return token
-    code = {c: d for d, group in enumerate(("aeiouyhw", "bfpv", "cgjkqsxz", "dt", "l", "mn", "r")) for c in group}
+    code = {
+        c: d for d, group in enumerate(("aeiouyhw", "bfpv", "cgjkqsxz", "dt", "l", "mn", "r")) for c in group
+    }
     out = letters[0]
     last = code[letters[0]]
     for c in letters[1:]:
@@ -90,35 +96,42 @@ def soundex(token: str) -> str:
     return (out + "000")[:4]
 
 
-def _first(tokens: tuple[str, ...]) -> str:
-    return tokens[0] if tokens else ""
+_SOUNDEX: dict[str, str] = {}
 
 
-def _blocking_values(person: Person) -> dict[str, list[str]]:
+def _sx(token: str) -> str:
+    code = _SOUNDEX.get(token)
+    if code is None:
+        code = _SOUNDEX[token] = soundex(token) if token else ""
+    return code
+
+
+def _blocking_values(person: Person) -> dict[str, tuple[str, ...]]:
+    """The coarse values behind each kind of blocking key (``""``: the record has none)."""
     given = person.given_canonical or person.given
     family = person.family_canonical or person.family
-    g = soundex(_first(given))
-    f = soundex(_first(family))
+    g = _sx(given[0]) if given else ""
+    f = _sx(family[0]) if family else ""
     year = "" if person.birth_year is None else str(person.birth_year)
-    phone = "".join(c for c in person.phone if c.isdigit())[-9:]
+    phone = "".join(c for c in person.phone if c.isdigit())[-9:] if person.phone else ""
     place = person.postcode or person.city
-    city = soundex(person.city.replace(" ", ""))
-    street = soundex(next((t for t in person.street.split() if not t.isdigit()), ""))
-    values: dict[str, list[str]] = {
-        "name_year": [f"{g}|{year}" if g and year else "", f"{f}|{year}" if f and year else ""],
-        "name_pair": ["|".join(sorted((g, f))) if g and f else ""],
-        "birth_date": [""],
-        "phone": [phone if len(phone) >= 6 else ""],
-        "identity": [person.identity_number if len(person.identity_number) >= 4 else ""],
-        "place_year": [f"{place}|{year}" if place and year else ""],
-        "name_place": [f"{g}|{place}" if g and place else "", f"{f}|{place}" if f and place else ""],
-        "name_city": [f"{g}|{city}" if g and city else "", f"{f}|{city}" if f and city else ""],
-        "street_city": [f"{street}|{city}" if street and city else ""],
-    }
-    if person.birth_year is not None and person.birth_day is not None and person.birth_month is not None:
+    city = _sx(person.city.replace(" ", "")) if person.city else ""
+    street = _sx(next((t for t in person.street.split() if not t.isdigit()), "")) if person.street else ""
+    date = ""
+    if year and person.birth_day is not None and person.birth_month is not None:
         a, b = sorted((person.birth_day, person.birth_month))
-        values["birth_date"] = [f"{year}|{a}|{b}"]
-    return values
+        date = f"{year}|{a}|{b}"
+    return {
+        "name_year": (f"{g}|{year}" if g and year else "", f"{f}|{year}" if f and year else ""),
+        "name_pair": ("|".join(sorted((g, f))) if g and f else "",),
+        "birth_date": (date,),
+        "phone": (phone if len(phone) >= 6 else "",),
+        "identity": (person.identity_number if len(person.identity_number) >= 4 else "",),
+        "place_year": (f"{place}|{year}" if place and year else "",),
+        "name_place": (f"{g}|{place}" if g and place else "", f"{f}|{place}" if f and place else ""),
+        "name_city": (f"{g}|{city}" if g and city else "", f"{f}|{city}" if f and city else ""),
+        "street_city": (f"{street}|{city}" if street and city else "",),
+    }
 
 
 class _Encoder:
@@ -130,10 +143,17 @@ class _Encoder:
         self.nbytes = schema.length // 8
         self.field_keys = {f.name: (subkey(secret, "field/" + f.name, schema), f.k) for f in schema.fields}
         self.block_key = subkey(secret, "blocking", schema)
-        self.cache: dict[tuple[str, str], int] = {}
-        self.token_cache: dict[str, int] = {}
+        self.cache: dict[tuple[int, str], int] = {}
+        self.token_cache: dict[tuple[str, str], int] = {}
+        used: dict[str, int] = {}
+        self.slots: list[tuple[str, int]] = []
+        for kind in schema.blocking:
+            self.slots.append((kind, used.get(kind, 0)))
+            used[kind] = used.get(kind, 0) + 1
         self.feature_cache: dict[str, dict[str, int]] = {}
         self.mask = (1 << self.length) - 1
+        self.rule90 = "rule90" in schema.hardening
+        self.active = [(FIELD_INDEX[f.name], f.name) for f in schema.fields]
 
     def feature_bits(self, key: bytes, k: int, feature: str) -> int:
         bits = 0
@@ -148,53 +168,66 @@ class _Encoder:
             counter += 1
         return bits
 
-    def field_bits(self, name: str, person: Person) -> int:
-        value = field_value(person, name)
-        if not value:
-            return 0
-        cached = self.cache.get((name, value))
-        if cached is None:
-            key, k = self.field_keys[name]
-            features = self.feature_cache.setdefault(name, {})
-            cached = 0
-            for feature in person_features(person, name):
-                bits = features.get(feature)
-                if bits is None:
-                    bits = features[feature] = self.feature_bits(key, k, feature)
-                cached |= bits
-            self.cache[(name, value)] = cached
-        return cached
-
     def clk(self, person: Person) -> int:
         bits = 0
-        for spec in self.schema.fields:
-            bits |= self.field_bits(spec.name, person)
-        if "rule90" in self.schema.hardening:
+        cache = self.cache
+        values = record_values(person)
+        for index, name in self.active:
+            value = values[index]
+            if value:
+                cached = cache.get((index, value))
+                if cached is None:
+                    cached = self.field_bits(name, value)
+                    if len(cache) < _CACHE_LIMIT:
+                        cache[(index, value)] = cached
+                bits |= cached
+        if self.rule90:
             n = self.length
             left = ((bits << 1) | (bits >> (n - 1))) & self.mask
             right = (bits >> 1) | ((bits & 1) << (n - 1))
             bits = left ^ right
         return bits
 
+    def field_bits(self, name: str, value: str) -> int:
+        """The bits of one field's value. Token fields are cached per token (names repeat as
+        tokens far more than as whole names), other fields per feature."""
+        if FIELDS[name] == "tokens" and " " in value:
+            out = 0
+            cache = self.cache
+            index = FIELD_INDEX[name]
+            for token in value.split():
+                bits = cache.get((index, token))
+                if bits is None:
+                    bits = self.field_bits(name, token)
+                    if len(cache) < _CACHE_LIMIT:
+                        cache[(index, token)] = bits
+                out |= bits
+            return out
+        key, k = self.field_keys[name]
+        features = self.feature_cache.setdefault(name, {})
+        out = 0
+        for feature in value_features(name, value):
+            bits = features.get(feature)
+            if bits is None:
+                bits = features[feature] = self.feature_bits(key, k, feature)
+            out |= bits
+        return out
+
     def tokens(self, person: Person) -> list[int]:
         values = _blocking_values(person)
-        used: dict[str, int] = {}
         out: list[int] = []
-        for kind in self.schema.blocking:
-            i = used.get(kind, 0)
-            used[kind] = i + 1
-            options = values.get(kind, [])
-            value = options[i] if i < len(options) else ""
+        for kind, i in self.slots:
+            value = values[kind][i] if kind in values and i < len(values[kind]) else ""
             out.append(self.token(kind, value) if value else 0)
         return out
 
     def token(self, kind: str, value: str) -> int:
-        text = kind + "\x1f" + value
-        cached = self.token_cache.get(text)
+        cached = self.token_cache.get((kind, value))
         if cached is None:
-            digest = hmac.digest(self.block_key, text.encode(), "sha256")
+            digest = hmac.digest(self.block_key, (kind + "\x1f" + value).encode(), "sha256")
             cached = int.from_bytes(digest[:8], "little") or 1
-            self.token_cache[text] = cached
+            if len(self.token_cache) < _CACHE_LIMIT:
+                self.token_cache[(kind, value)] = cached
         return cached
 
 
@@ -215,14 +248,16 @@ def encode_persons(
     encoder = _Encoder(secret, schema)
     n = len(persons)
     raw = bytearray()
-    tokens = np.zeros((n, len(schema.blocking)), dtype=np.uint64)
+    token_rows: list[list[int]] = []
     step = max(1, n // 100)
+    nbytes = encoder.nbytes
     for i, person in enumerate(persons):
-        raw += encoder.clk(person).to_bytes(encoder.nbytes, "little")
-        tokens[i] = encoder.tokens(person)
+        raw += encoder.clk(person).to_bytes(nbytes, "little")
+        token_rows.append(encoder.tokens(person))
         if progress is not None and i % step == 0:
             progress("encode", i / n)
     clks = np.frombuffer(bytes(raw), dtype="<u8").reshape(n, schema.length // 64).copy()
+    tokens = np.array(token_rows, dtype=np.uint64).reshape(n, len(schema.blocking))
     if "permute" in schema.hardening and n:
         perm = _permutation(secret, schema)
         for start in range(0, n, 8192):
@@ -244,22 +279,23 @@ def encode_source(
 ) -> bytes:
     """The ``.enc`` file of a source: keyed encodings of its persons, no person field in any form.
 
-    Parameters
-    ----------
-    source : Source
-        As :func:`vinculo.linkage.sources.read_source` returns it.
-    secret : bytes
-        The secret shared by the agencies (at least 32 bytes; see :func:`load_secret`).
-    schema : Schema, optional
-        :data:`~vinculo.linkage.pprl.schema.DEFAULT_SCHEMA` unless given; all agencies must agree.
+        Parameters
+        ----------
+        source : Source
+            As :func:`vinculo.linkage.sources.read_source` returns it.
+        secret : bytes
+            The secret shared by the agencies (at least 32 bytes; see :func:`load_secret`).
+        schema : Schema, optional
+            :data:`~vinculo.linkage.pprl.schema.DEFAULT_SCHEMA` unless given; all agencies must agree.
 
-    Examples
-    --------
-    >>> from vinculo.linkage.model import Person, Source
-    >>> src = Source("police", (Person("police", "1", given=("ana",), family=("lima",), birth_year=1990),))
-    >>> data = encode_source(src, b"k" * 32)
-    >>> data[:8]
-    b'VNPPRL\\r\\n'
+        Examples
+        --------
+        >>> from vinculo.linkage.model import Person, Source
+    from vinculo.linkage.pprl._errors import input_error
+        >>> src = Source("police", (Person("police", "1", given=("ana",), family=("lima",), birth_year=1990),))
+        >>> data = encode_source(src, b"k" * 32)
+        >>> data[:8]
+        b'VNPPRL\\r\\n'
     """
     from vinculo.linkage.pprl.fileformat import write_encodings
 
@@ -267,20 +303,18 @@ def encode_source(
     check_secret(secret)
     label = source.file or source.name
     if not source.persons:
-        raise VinculoError(
-            f"{label}: no records to encode.",
-            code="linkage.pprl.empty",
-            issues=[Issue("linkage.pprl.empty", "no records to encode.", Location(file=label))],
-            fix="Give a file with at least one record.",
+        raise input_error(
+            label, "linkage.pprl.empty", "no records to encode.", "Give a file with at least one record."
         )
     seen: dict[str, int] = {}
     for person in source.persons:
         if person.record_id in seen:
-            raise VinculoError(
-                f"{label}, row {person.row}: the record id repeats row {seen[person.record_id]}.",
-                code="linkage.duplicate_id",
-                issues=[Issue("linkage.duplicate_id", "the record id repeats.", Location(file=label, row=person.row))],
-                fix="Give each record its own id.",
+            raise input_error(
+                label,
+                "linkage.duplicate_id",
+                f"the record id repeats row {seen[person.record_id]}.",
+                "Give each record its own id.",
+                row=person.row,
             )
         seen[person.record_id] = person.row
     clks, tokens = encode_persons(source.persons, secret, schema=schema, progress=progress)

@@ -32,7 +32,8 @@ from pathlib import Path
 import numpy as np
 
 from vinculo import __version__
-from vinculo.errors import Issue, Location, VinculoError
+from vinculo.errors import VinculoError
+from vinculo.linkage.pprl._errors import input_error
 from vinculo.linkage.pprl.encode import secret_check, subkey
 from vinculo.linkage.pprl.schema import DEFAULT_SCHEMA, Schema
 
@@ -92,9 +93,7 @@ def write_encodings(
 
 
 def _bad(file: str, code: str, message: str, fix: str) -> VinculoError:
-    return VinculoError(
-        f"{file}: {message}", code=code, issues=[Issue(code, message, Location(file=file))], fix=fix
-    )
+    return input_error(file, code, message, fix)
 
 
 def _corrupt(file: str, what: str) -> VinculoError:
@@ -106,7 +105,9 @@ def _corrupt(file: str, what: str) -> VinculoError:
     )
 
 
-def read_encodings(data: bytes | str | Path, *, name: str | None = None, schema: Schema | None = None) -> EncodedSource:
+def read_encodings(
+    data: bytes | str | Path, *, name: str | None = None, schema: Schema | None = None
+) -> EncodedSource:
     """Read and check one ``.enc`` file; refuse a damaged, truncated or other-schema file.
 
     ``schema`` is the schema the platform expects (:data:`DEFAULT_SCHEMA` unless given); a file made
@@ -122,10 +123,18 @@ def read_encodings(data: bytes | str | Path, *, name: str | None = None, schema:
             raw = path.read_bytes()
         except OSError as exc:
             raise _bad(
-                file, "linkage.pprl.unreadable", f"cannot read the file ({exc.strerror or exc}).", "Check the path."
+                file,
+                "linkage.pprl.unreadable",
+                f"cannot read the file ({exc.strerror or exc}).",
+                "Check the path.",
             ) from None
     if not raw:
-        raise _bad(file, "linkage.pprl.empty", "the file is empty.", "Give the .enc file that `vinculo encode` wrote.")
+        raise _bad(
+            file,
+            "linkage.pprl.empty",
+            "the file is empty.",
+            "Give the .enc file that `vinculo encode` wrote.",
+        )
     if not raw.startswith(MAGIC):
         raise _bad(
             file,
@@ -159,7 +168,10 @@ def read_encodings(data: bytes | str | Path, *, name: str | None = None, schema:
     except (ValueError, KeyError, TypeError, struct.error, UnicodeDecodeError):
         raise _corrupt(file, "its header cannot be read") from None
     expected = schema or DEFAULT_SCHEMA
-    if header.get("schema_fingerprint") != file_schema.fingerprint or file_schema.fingerprint != expected.fingerprint:
+    if (
+        header.get("schema_fingerprint") != file_schema.fingerprint
+        or file_schema.fingerprint != expected.fingerprint
+    ):
         raise _bad(
             file,
             "linkage.pprl.schema_mismatch",
@@ -177,7 +189,9 @@ def read_encodings(data: bytes | str | Path, *, name: str | None = None, schema:
     if len(body) - pos != need:
         raise _corrupt(file, f"{len(body) - pos} bytes of records where {need} were expected")
     clks = np.frombuffer(body, dtype="<u8", count=n * words, offset=pos).reshape(n, words)
-    tokens = np.frombuffer(body, dtype="<u8", count=n * n_tokens, offset=pos + n * words * 8).reshape(n, n_tokens)
+    tokens = np.frombuffer(body, dtype="<u8", count=n * n_tokens, offset=pos + n * words * 8).reshape(
+        n, n_tokens
+    )
     return EncodedSource(
         name=str(header["source"]),
         file=file,
@@ -194,7 +208,10 @@ def verify_encodings(data: bytes, secret: bytes, *, name: str = "<encodings>") -
     encoded = read_encodings(data, name=name)
     if encoded.secret_check != secret_check(secret, encoded.schema):
         raise _bad(
-            name, "linkage.pprl.secret_mismatch", "the file was made with another secret.", "Use the shared secret."
+            name,
+            "linkage.pprl.secret_mismatch",
+            "the file was made with another secret.",
+            "Use the shared secret.",
         )
     key = subkey(secret, "file-mac", encoded.schema)
     if not hmac.compare_digest(hmac.digest(key, data[:-32], "sha256"), data[-32:]):

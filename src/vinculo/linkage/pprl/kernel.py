@@ -43,9 +43,8 @@ def dice_pairs(
     def work(start: int) -> None:
         li, ri = left[start : start + _CHUNK], right[start : start + _CHUNK]
         inter = np.bitwise_count(np.bitwise_and(a[li], b[ri])).sum(axis=1, dtype=np.int32)
-        total = pa[li] + pb[ri]
-        np.divide(2.0 * inter, total, out=out[start : start + len(li)], where=total > 0)
-        out[start : start + len(li)][total == 0] = 0.0
+        total = np.maximum(pa[li] + pb[ri], 1)  # both empty: no bit in common, Dice 0
+        out[start : start + len(li)] = 2.0 * inter / total
 
     with ThreadPoolExecutor(_workers()) as pool:
         for i, _ in enumerate(pool.map(work, starts)):

@@ -19,8 +19,9 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from vinculo.errors import Issue, Location, VinculoError
+from vinculo.errors import VinculoError
 from vinculo.linkage.model import LinkResult, ScoredPair
+from vinculo.linkage.pprl._errors import input_error
 from vinculo.linkage.pprl.fileformat import EncodedSource
 from vinculo.linkage.pprl.kernel import block_pairs, dice_pairs
 from vinculo.linkage.pprl.scores import FALLBACK_THRESHOLD, fit_prior, fit_scores
@@ -34,40 +35,42 @@ REVIEW_WIDTH = 0.05
 def _check(files: Sequence[EncodedSource]) -> None:
     if len(files) < 2:
         what = files[0].file if files else "no file"
-        raise VinculoError(
-            f"{what}: linking needs the encodings of at least two sources; got {len(files)}.",
-            code="linkage.pprl.one_source",
-            issues=[Issue("linkage.pprl.one_source", "at least two sources are needed.", Location(file=what))],
-            fix="Give one .enc file per agency (two or more).",
+        raise input_error(
+            what,
+            "linkage.pprl.one_source",
+            f"linking needs the encodings of at least two sources; got {len(files)}.",
+            "Give one .enc file per agency (two or more).",
         )
     first = files[0]
     seen: dict[str, str] = {}
     for f in files:
         if f.schema.fingerprint != first.schema.fingerprint:
-            raise VinculoError(
-                f"{f.file}: encoded with another schema than {first.file}.",
-                code="linkage.pprl.schema_mismatch",
-                issues=[Issue("linkage.pprl.schema_mismatch", "another schema.", Location(file=f.file))],
-                fix="Every agency must encode with the same vinculo version and schema.",
+            raise input_error(
+                f.file,
+                "linkage.pprl.schema_mismatch",
+                f"encoded with another schema than {first.file}.",
+                "Every agency must encode with the same vinculo version and schema.",
             )
         if f.secret_check != first.secret_check:
-            raise VinculoError(
-                f"{f.file}: encoded with another secret than {first.file}.",
-                code="linkage.pprl.secret_mismatch",
-                issues=[Issue("linkage.pprl.secret_mismatch", "another secret.", Location(file=f.file))],
-                fix="Every agency must encode with the same shared secret file; encode again with it.",
+            raise input_error(
+                f.file,
+                "linkage.pprl.secret_mismatch",
+                f"encoded with another secret than {first.file}.",
+                "Every agency must encode with the same shared secret file; encode again with it.",
             )
         if f.name in seen:
-            raise VinculoError(
-                f"{f.file}: its source name {f.name!r} is also the name of {seen[f.name]}.",
-                code="linkage.pprl.duplicate_source",
-                issues=[Issue("linkage.pprl.duplicate_source", "the source name repeats.", Location(file=f.file))],
-                fix="Give each agency's input file its own name before encoding (the name becomes the source).",
+            raise input_error(
+                f.file,
+                "linkage.pprl.duplicate_source",
+                f"its source name {f.name!r} is also the source name in {seen[f.name]}.",
+                "Give each agency's input file its own name before encoding (the name becomes the source).",
             )
         seen[f.name] = f.file
 
 
-def _local_cluster(records: Sequence[tuple[str, str]], links: Sequence[ScoredPair]) -> dict[tuple[str, str], int]:
+def _local_cluster(
+    records: Sequence[tuple[str, str]], links: Sequence[ScoredPair]
+) -> dict[tuple[str, str], int]:
     parent = {r: r for r in records}
 
     def find(x: tuple[str, str]) -> tuple[str, str]:
@@ -192,7 +195,11 @@ def match_encodings(
     pairs = tuple(
         ScoredPair(records[a], records[b], probability=p, similarity=d)
         for a, b, d, p in zip(
-            left_all.tolist(), right_all.tolist(), dice_all.astype(np.float64).tolist(), prob_all.tolist(), strict=True
+            left_all.tolist(),
+            right_all.tolist(),
+            dice_all.astype(np.float64).tolist(),
+            prob_all.tolist(),
+            strict=True,
         )
     )
     return LinkResult(
@@ -246,7 +253,9 @@ def _solve(
 
     accepted: list[ScoredPair] = []
     refused: list[tuple[int, int]] = []
-    for a, b, s in zip(left[linkable].tolist(), right[linkable].tolist(), score[linkable].tolist(), strict=True):
+    for a, b, s in zip(
+        left[linkable].tolist(), right[linkable].tolist(), score[linkable].tolist(), strict=True
+    ):
         ra, rb = find(a), find(b)
         if ra == rb:
             continue

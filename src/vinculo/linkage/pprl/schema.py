@@ -28,7 +28,15 @@ from dataclasses import asdict, dataclass
 
 from vinculo.linkage.model import Person
 
-__all__ = ["DEFAULT_SCHEMA", "FieldSpec", "Schema", "person_features"]
+__all__ = [
+    "DEFAULT_SCHEMA",
+    "FIELDS",
+    "FieldSpec",
+    "Schema",
+    "person_features",
+    "record_values",
+    "value_features",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +108,9 @@ class Schema:
             raise ValueError("Schema.length must be a positive multiple of 64, at most 65536.")
         unknown = {f.name for f in self.fields} - set(_EXTRACTORS)
         if unknown:
-            raise ValueError(f"Schema.fields: unknown field(s) {sorted(unknown)}; known: {sorted(_EXTRACTORS)}.")
+            raise ValueError(
+                f"Schema.fields: unknown field(s) {sorted(unknown)}; known: {sorted(_EXTRACTORS)}."
+            )
         bad = set(self.hardening) - {"rule90", "permute"}
         if bad:
             raise ValueError(f"Schema.hardening: unknown step(s) {sorted(bad)}; known: rule90, permute.")
@@ -128,7 +138,6 @@ class Schema:
         )
 
 
-
 def bigrams(text: str) -> list[str]:
     """Padded character bigrams of one token: ``"ana"`` -> ``["_a", "an", "na", "a_"]``."""
     padded = f"_{text}_"
@@ -142,82 +151,81 @@ def _token_bigrams(tokens: Iterable[str]) -> list[str]:
     return out
 
 
-def _given(p: Person) -> tuple[str, ...]:
-    return p.given_canonical or p.given
+#: Every field that can be encoded, in the order :func:`record_values` returns them, and how its
+#: value becomes features: ``tokens`` = padded bigrams of each space-separated token, ``chars`` =
+#: padded bigrams of the whole value, ``whole`` = the value itself as one feature.
+FIELDS: dict[str, str] = {
+    "names": "tokens",
+    "given": "tokens",
+    "family": "tokens",
+    "birth_year": "whole",
+    "birth_month": "whole",
+    "birth_day": "whole",
+    "birth_daymonth": "whole",
+    "sex": "whole",
+    "city": "tokens",
+    "postcode": "chars",
+    "street": "tokens",
+    "state": "whole",
+    "citizenship": "whole",
+    "phone": "chars",
+    "identity_number": "chars",
+    "email": "whole",
+}
+_EXTRACTORS = FIELDS
+FIELD_INDEX = {name: i for i, name in enumerate(FIELDS)}
 
 
-def _family(p: Person) -> tuple[str, ...]:
-    return p.family_canonical or p.family
+def record_values(p: Person) -> tuple[str, ...]:
+    """Each field's normalised value as one string (``""`` when absent), in :data:`FIELDS` order.
+
+    A field's features depend on this value only (see :func:`value_features`).
+    """
+    given = p.given_canonical or p.given
+    family = p.family_canonical or p.family
+    day, month = p.birth_day, p.birth_month
+    daymonth = ""
+    if day is not None and month is not None:
+        daymonth = f"{day}/{month}" if day <= month else f"{month}/{day}"
+    phone = ""
+    if p.phone:
+        digits = "".join(ch for ch in p.phone if ch.isdigit())
+        phone = digits[-9:] if len(digits) >= 6 else ""
+    return (
+        " ".join(sorted(set(given) | set(family))),
+        " ".join(given),
+        " ".join(family),
+        "" if p.birth_year is None else str(p.birth_year),
+        "" if month is None else str(month),
+        "" if day is None else str(day),
+        daymonth,
+        p.sex,
+        p.city,
+        p.postcode,
+        p.street,
+        p.state,
+        p.citizenship,
+        phone,
+        p.identity_number,
+        p.email,
+    )
 
 
-def _phone(p: Person) -> str:
-    digits = "".join(ch for ch in p.phone if ch.isdigit())
-    return digits[-9:] if len(digits) >= 6 else ""
-
-
-def _whole(value: str) -> list[str]:
-    return [value] if value else []
-
-
-def _int(value: int | None) -> list[str]:
-    return [str(value)] if value is not None else []
-
-
-def _daymonth(p: Person) -> list[str]:
-    if p.birth_day is None or p.birth_month is None:
+def value_features(name: str, value: str) -> list[str]:
+    """The features (q-grams or the whole value) of one field's value; ``[]`` when absent."""
+    if not value:
         return []
-    a, b = sorted((p.birth_day, p.birth_month))
-    return [f"{a}/{b}"]
-
-
-_EXTRACTORS = {
-    "names": lambda p: _token_bigrams(sorted(set(_given(p)) | set(_family(p)))),
-    "given": lambda p: _token_bigrams(_given(p)),
-    "family": lambda p: _token_bigrams(_family(p)),
-    "birth_year": lambda p: _int(p.birth_year),
-    "birth_month": lambda p: _int(p.birth_month),
-    "birth_day": lambda p: _int(p.birth_day),
-    "birth_daymonth": _daymonth,
-    "sex": lambda p: _whole(p.sex),
-    "city": lambda p: _token_bigrams(p.city.split()),
-    "postcode": lambda p: bigrams(p.postcode) if p.postcode else [],
-    "street": lambda p: _token_bigrams(p.street.split()),
-    "state": lambda p: _whole(p.state),
-    "citizenship": lambda p: _whole(p.citizenship),
-    "phone": lambda p: bigrams(_phone(p)) if _phone(p) else [],
-    "identity_number": lambda p: bigrams(p.identity_number) if p.identity_number else [],
-    "email": lambda p: _whole(p.email),
-}
-
-#: The value of a field that identifies its features (the encoder caches a field's bits per value).
-_VALUE = {
-    "names": lambda p: " ".join(sorted(set(_given(p)) | set(_family(p)))),
-    "given": lambda p: " ".join(_given(p)),
-    "family": lambda p: " ".join(_family(p)),
-    "birth_year": lambda p: "" if p.birth_year is None else str(p.birth_year),
-    "birth_month": lambda p: "" if p.birth_month is None else str(p.birth_month),
-    "birth_day": lambda p: "" if p.birth_day is None else str(p.birth_day),
-    "birth_daymonth": lambda p: "".join(_daymonth(p)),
-    "sex": lambda p: p.sex,
-    "city": lambda p: p.city,
-    "postcode": lambda p: p.postcode,
-    "street": lambda p: p.street,
-    "state": lambda p: p.state,
-    "citizenship": lambda p: p.citizenship,
-    "phone": _phone,
-    "identity_number": lambda p: p.identity_number,
-    "email": lambda p: p.email,
-}
+    kind = FIELDS[name]
+    if kind == "whole":
+        return [value]
+    if kind == "chars":
+        return bigrams(value)
+    return _token_bigrams(value.split())
 
 
 def person_features(person: Person, name: str) -> list[str]:
-    """The features (q-grams or whole values) of one field of a person; ``[]`` when absent."""
-    return list(_EXTRACTORS[name](person))
-
-
-def field_value(person: Person, name: str) -> str:
-    """The field's normalised value as one string (``""`` when absent); features depend on it only."""
-    return str(_VALUE[name](person))
+    """The features of one field of a person."""
+    return value_features(name, record_values(person)[FIELD_INDEX[name]])
 
 
 DEFAULT_SCHEMA = Schema()

@@ -39,7 +39,8 @@ class ScoreModel:
     def posterior(self, dice: np.ndarray, prior: float | None = None) -> np.ndarray:
         """Match probability of each score; non-decreasing in the score."""
         curve = self._curve(self.prior if prior is None else prior)
-        return np.interp(np.asarray(dice, dtype=np.float64), _GRID, curve)
+        out: np.ndarray = np.interp(np.asarray(dice, dtype=np.float64), _GRID, curve)
+        return out
 
     def threshold(self, prior: float | None = None, level: float = 0.5) -> float:
         """The smallest Dice whose match probability reaches ``level`` (``inf`` if none does)."""
@@ -51,7 +52,9 @@ class ScoreModel:
         if prior <= 0.0:
             return np.zeros_like(_GRID)
         log1 = np.log(prior) - np.log(self.sd1) - 0.5 * ((_GRID - self.mu1) / self.sd1) ** 2
-        log0 = np.log1p(-min(prior, 1 - 1e-12)) - np.log(self.sd0) - 0.5 * ((_GRID - self.mu0) / self.sd0) ** 2
+        log0 = (
+            np.log1p(-min(prior, 1 - 1e-12)) - np.log(self.sd0) - 0.5 * ((_GRID - self.mu0) / self.sd0) ** 2
+        )
         post = 1.0 / (1.0 + np.exp(np.clip(log0 - log1, -700, 700)))
         post[_GRID < self.mu0] = 0.0
         return np.maximum.accumulate(post)
