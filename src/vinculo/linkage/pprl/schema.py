@@ -81,9 +81,9 @@ class Schema:
         FieldSpec("street", 4),
         FieldSpec("state", 12),
         FieldSpec("citizenship", 8),
-        FieldSpec("phone", 10),
-        FieldSpec("identity_number", 10),
-        FieldSpec("email", 60),
+        FieldSpec("phone", 4),
+        FieldSpec("identity_number", 4),
+        FieldSpec("email", 30),
     )
     length: int = 1024
     hardening: tuple[str, ...] = ("rule90", "permute")
