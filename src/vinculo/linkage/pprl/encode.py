@@ -114,7 +114,7 @@ def _blocking_values(person: Person) -> dict[str, tuple[str, ...]]:
     f = _sx(family[0]) if family else ""
     year = "" if person.birth_year is None else str(person.birth_year)
     phone = "".join(c for c in person.phone if c.isdigit())[-9:] if person.phone else ""
-    place = person.postcode or person.city
+    place = person.postcode
     city = _sx(person.city.replace(" ", "")) if person.city else ""
     street = _sx(next((t for t in person.street.split() if not t.isdigit()), "")) if person.street else ""
     date = ""
@@ -127,9 +127,8 @@ def _blocking_values(person: Person) -> dict[str, tuple[str, ...]]:
         "birth_date": (date,),
         "phone": (phone if len(phone) >= 6 else "",),
         "identity": (person.identity_number if len(person.identity_number) >= 4 else "",),
-        "place_year": (f"{place}|{year}" if place and year else "",),
+        "place_year": (f"{person.postcode}|{year}" if person.postcode and year else "",),
         "name_place": (f"{g}|{place}" if g and place else "", f"{f}|{place}" if f and place else ""),
-        "name_city": (f"{g}|{city}" if g and city else "", f"{f}|{city}" if f and city else ""),
         "street_city": (f"{street}|{city}" if street and city else "",),
     }
 

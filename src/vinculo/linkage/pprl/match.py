@@ -6,9 +6,11 @@
 3. Greedy solver over all pairs at or above the threshold, best first: a pair joins the clusters of
    its two records unless both clusters already hold a record of the same source — so across
    sources every cluster keeps at most one record per source (the 1:1 assignment, generalised to
-   many parties) — except through a within-source pair, which is how duplicates in one source are
-   merged. This is the greedy multi-party solver of the literature (e.g. anonlink's), extended to
-   within-source duplicates.
+   many parties). A within-source pair (a duplicate in one source; it has its own, stricter
+   threshold, see :mod:`~vinculo.linkage.pprl.scores`) may join two clusters that both hold
+   records of its own source, never two clusters that both hold records of another source (two
+   siblings each matched elsewhere stay apart). This is the greedy multi-party solver of the
+   literature (e.g. anonlink's), extended to within-source duplicates.
 4. Clusters are numbered by :func:`vinculo.linkage.clusters.cluster` when that module is installed
    (the trusted mode's numbering), else by an equivalent local union-find.
 """
@@ -148,11 +150,14 @@ def match_encodings(
             progress("compare", (t + 1) / len(tasks))
     cross = np.concatenate([d for _, _, d, w in found if not w] or [np.empty(0, np.float32)])
     within = np.concatenate([d for _, _, d, w in found if w] or [np.empty(0, np.float32)])
-    model = fit_scores(cross)
+    most = sum(min(len(files[i]), len(files[j])) for i, j in tasks if i != j)
+    model = fit_scores(cross, max_prior=min(1.0, most / max(1, len(cross))))
     within_prior = fit_prior(model, within) if model is not None else 0.0
     if model is not None:
         fitted = model.threshold()
-        within_fitted = model.threshold(within_prior)
+        # Duplicates within a source are far rarer than matches across sources (their own prior);
+        # none is linked when the model expects less than one among the candidates.
+        within_fitted = model.threshold(within_prior) if within_prior * len(within) >= 1.0 else float("inf")
     else:
         fitted = within_fitted = FALLBACK_THRESHOLD
     cross_t = fitted if threshold is None else float(threshold)
@@ -261,7 +266,8 @@ def _solve(
             continue
         sa, sb = members[ra], members[rb]
         assert sa is not None and sb is not None
-        if source_of[a] != source_of[b] and sa & sb:
+        shared = sa & sb
+        if shared and (source_of[a] != source_of[b] or shared != {int(source_of[a])}):
             refused.append((a, b))
             continue
         if len(sa) < len(sb):

@@ -97,8 +97,6 @@ class Schema:
         "place_year",
         "name_place",
         "name_place",
-        "name_city",
-        "name_city",
         "street_city",
     )
     version: str = "vinculo-pprl-features-1"

@@ -23,6 +23,7 @@ __all__ = ["FALLBACK_THRESHOLD", "ScoreModel", "fit_prior", "fit_scores"]
 #: about half their bits after rule 90 (Dice near 0.45); 0.7 is well clear of that.
 FALLBACK_THRESHOLD = 0.7
 _GRID = np.linspace(0.0, 1.0, 2001)
+_SAMPLE = 200_000
 
 
 @dataclass(frozen=True)
@@ -74,13 +75,22 @@ def _normal(x: np.ndarray, mu: float, sd: float) -> np.ndarray:
     return np.exp(-0.5 * ((x - mu) / sd) ** 2) / sd
 
 
-def fit_scores(dice: np.ndarray, *, max_iter: int = 500, tol: float = 1e-7) -> ScoreModel | None:
-    """Fit the two-component mixture by EM; ``None`` when the scores show no match component."""
+def fit_scores(
+    dice: np.ndarray, *, max_prior: float = 1.0, max_iter: int = 500, tol: float = 1e-7
+) -> ScoreModel | None:
+    """Fit the two-component mixture by EM; ``None`` when the scores show no match component.
+
+    ``max_prior`` bounds the share of matches: across sources a record has at most one match in
+    each other source, so at most ``sum(min(n_i, n_j))`` of the candidate pairs can be matches.
+    Without the bound EM may split a wide non-match distribution in two.
+    """
     x = np.asarray(dice, dtype=np.float64)
     if len(x) < 30:
         return None
+    if len(x) > _SAMPLE:  # a fixed-seed random sample estimates the mixture as well, far faster
+        x = np.random.default_rng(0).choice(x, _SAMPLE, replace=False)
     floor = 1e-3
-    prior = 0.5
+    prior = min(0.5, max_prior)
     mu0, mu1 = float(np.quantile(x, 0.25)), float(np.quantile(x, 0.95))
     sd0 = sd1 = max(float(x.std()) / 2, floor)
     it = 0
@@ -91,7 +101,7 @@ def fit_scores(dice: np.ndarray, *, max_iter: int = 500, tol: float = 1e-7) -> S
         sw = float(w.sum())
         if sw < 1e-9 or sw > len(x) - 1e-9:
             return None
-        new_prior = sw / len(x)
+        new_prior = min(sw / len(x), max_prior)
         new_mu1 = float((w * x).sum() / sw)
         new_mu0 = float(((1 - w) * x).sum() / (len(x) - sw))
         sd1 = max(float(np.sqrt((w * (x - new_mu1) ** 2).sum() / sw)), floor)
