@@ -159,3 +159,10 @@ def test_febrl4_from_encodings_reaches_precision_0999_and_recall_099():
     truth = {(s, r): r.split("-")[1] for (s, r) in result.clusters}
     precision, recall = pair_quality(result.clusters, truth)
     assert precision >= 0.999 and recall >= 0.99, (precision, recall)
+
+
+def test_reclustering_the_result_at_its_own_threshold_gives_its_clusters():
+    histories = pytest.importorskip("vinculo.linkage.histories")
+    sources, _ = generate(300, ("police", "ngo", "shelter"), seed=8, dup_rate=0.1)
+    result = match_encodings(encodings(sources))
+    assert histories.recluster(result, result.threshold) == dict(result.clusters)

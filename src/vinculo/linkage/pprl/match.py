@@ -228,9 +228,35 @@ def match_encodings(
             "links": len(links),
             "solver": "greedy multi-party: best first, one record per source per cluster, "
             "except through a within-source link",
-            "cannot_link": [[*records[a], *records[b]] for a, b in refused],
+            "cannot_link": _cannot_link(
+                records, clusters, refused, source_of, left_all, right_all, dice_all, within_t
+            ),
         },
     )
+
+
+def _cannot_link(
+    records: Sequence[tuple[str, str]],
+    clusters: dict[tuple[str, str], int],
+    refused: Sequence[tuple[int, int]],
+    source_of: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    dice: np.ndarray,
+    within_t: float,
+) -> list[list[str]]:
+    """Pairs that scored high enough to link but must stay apart, as ``[s1, r1, s2, r2]``.
+
+    The solver's refusals and the within-source pairs under the within-source threshold, kept only
+    when their records did end in different clusters: single linkage with these cannot-link pairs
+    (:func:`vinculo.linkage.clusters.cluster`) then gives back exactly the solver's clusters.
+    """
+    candidates = list(refused) + [
+        (a, b)
+        for a, b, d in zip(left.tolist(), right.tolist(), dice.tolist(), strict=True)
+        if source_of[a] == source_of[b] and d < within_t
+    ]
+    return [[*records[a], *records[b]] for a, b in candidates if clusters[records[a]] != clusters[records[b]]]
 
 
 def _solve(
