@@ -198,3 +198,21 @@ def test_encode_source_refuses_empty_sources_and_repeated_ids():
         encode_source(Source("police", (p, p), file="police.csv"), SECRET)
     assert err.value.code == "linkage.duplicate_id"
     assert read_encodings(encode_source(Source("police", (p,)), SECRET)).ids == ("1",)
+
+
+def test_forked_workers_encode_exactly_like_one_process(monkeypatch):
+    import os
+
+    from vinculo.linkage.pprl import encode as module
+
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one core")
+    people = [
+        person(str(i), g, f, y=1950 + i)
+        for i, (g, f) in enumerate([("ana", "lima"), ("oleg", "sidorov")] * 30)
+    ]
+    serial = encode_persons(people, SECRET)
+    monkeypatch.setattr(module, "_PARALLEL_FROM", 10)
+    assert module._parallel_parts(len(people)) is not None
+    forked = encode_persons(people, SECRET)
+    assert np.array_equal(serial[0], forked[0]) and np.array_equal(serial[1], forked[1])
