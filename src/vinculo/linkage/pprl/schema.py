@@ -71,6 +71,7 @@ class Schema:
         FieldSpec("names", 3),
         FieldSpec("given", 3),
         FieldSpec("family", 4),
+        FieldSpec("names_sound", 6),
         FieldSpec("birth_year", 24),
         FieldSpec("birth_month", 12),
         FieldSpec("birth_day", 16),
@@ -156,6 +157,7 @@ FIELDS: dict[str, str] = {
     "names": "tokens",
     "given": "tokens",
     "family": "tokens",
+    "names_sound": "whole_tokens",
     "birth_year": "whole",
     "birth_month": "whole",
     "birth_day": "whole",
@@ -172,6 +174,15 @@ FIELDS: dict[str, str] = {
 }
 _EXTRACTORS = FIELDS
 FIELD_INDEX = {name: i for i, name in enumerate(FIELDS)}
+
+
+def _sound(token: str) -> str:
+    """A phonetic code of a name token: its consonant classes without the first letter's identity
+    (Soundex digits), so Ievgeni/Evgeni and Polishchuk/Polishuk agree; "" for short tokens."""
+    from vinculo.linkage.pprl.encode import soundex
+
+    code = soundex(token)
+    return "s" + code[1:] if len(token) >= 3 and len(code) == 4 else ""
 
 
 def record_values(p: Person) -> tuple[str, ...]:
@@ -193,6 +204,7 @@ def record_values(p: Person) -> tuple[str, ...]:
         " ".join(sorted(set(given) | set(family))),
         " ".join(given),
         " ".join(family),
+        " ".join(sorted({_sound(t) for t in (*given, *family)} - {""})),
         "" if p.birth_year is None else str(p.birth_year),
         "" if month is None else str(month),
         "" if day is None else str(day),
@@ -218,6 +230,8 @@ def value_features(name: str, value: str) -> list[str]:
         return [value]
     if kind == "chars":
         return bigrams(value)
+    if kind == "whole_tokens":
+        return value.split()
     return _token_bigrams(value.split())
 
 
