@@ -11,8 +11,9 @@ import pytest
 from vinculo.errors import VinculoError
 from vinculo.linkage.model import Person, Source
 from vinculo.linkage.pprl import DEFAULT_SCHEMA, FieldSpec, Schema, encode_source, load_secret, read_encodings
-from vinculo.linkage.pprl.encode import encode_persons, soundex
+from vinculo.linkage.pprl.encode import encode_persons
 from vinculo.linkage.pprl.kernel import block_pairs, dice_dense, dice_pairs
+from vinculo.linkage.pprl.schema import soundex
 
 SECRET = b"0123456789abcdef0123456789abcdef"
 

@@ -32,6 +32,7 @@ from vinculo.linkage.pprl.schema import (
     FIELDS,
     Schema,
     record_values,
+    soundex,
     value_features,
 )
 
@@ -81,25 +82,6 @@ def subkey(secret: bytes, purpose: str, schema: Schema) -> bytes:
 def secret_check(secret: bytes, schema: Schema) -> str:
     """A value that is equal for equal secrets and reveals nothing of the secret (HMAC, hex)."""
     return hmac.digest(secret, b"vinculo-pprl-secret-check" + schema.fingerprint.encode(), "sha256").hex()
-
-
-def soundex(token: str) -> str:
-    """American Soundex of an ASCII token (letter + 3 digits); ``""`` for a token without letters."""
-    letters = [c for c in token if "a" <= c <= "z"]
-    if not letters:
-        return token
-    code = {
-        c: d for d, group in enumerate(("aeiouyhw", "bfpv", "cgjkqsxz", "dt", "l", "mn", "r")) for c in group
-    }
-    out = letters[0]
-    last = code[letters[0]]
-    for c in letters[1:]:
-        d = code[c]
-        if d and d != last:
-            out += str(d)
-        if c not in "hw":
-            last = d
-    return (out + "000")[:4]
 
 
 _SOUNDEX: dict[str, str] = {}

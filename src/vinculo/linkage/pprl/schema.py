@@ -176,11 +176,28 @@ _EXTRACTORS = FIELDS
 FIELD_INDEX = {name: i for i, name in enumerate(FIELDS)}
 
 
+def soundex(token: str) -> str:
+    """American Soundex of an ASCII token (letter + 3 digits); ``""`` for a token without letters."""
+    letters = [c for c in token if "a" <= c <= "z"]
+    if not letters:
+        return token
+    code = {
+        c: d for d, group in enumerate(("aeiouyhw", "bfpv", "cgjkqsxz", "dt", "l", "mn", "r")) for c in group
+    }
+    out = letters[0]
+    last = code[letters[0]]
+    for c in letters[1:]:
+        d = code[c]
+        if d and d != last:
+            out += str(d)
+        if c not in "hw":
+            last = d
+    return (out + "000")[:4]
+
+
 def _sound(token: str) -> str:
     """A phonetic code of a name token: its consonant classes without the first letter's identity
     (Soundex digits), so Ievgeni/Evgeni and Polishchuk/Polishuk agree; "" for short tokens."""
-    from vinculo.linkage.pprl.encode import soundex
-
     code = soundex(token)
     return "s" + code[1:] if len(token) >= 3 and len(code) == 4 else ""
 
