@@ -3,14 +3,15 @@
 1. Candidate pairs: records that share a keyed blocking key, for every pair of sources and within
    each source (duplicates).
 2. Dice similarity of the candidates' hardened CLKs (:mod:`vinculo.linkage.pprl.kernel`).
-3. Greedy solver over all pairs at or above the threshold, best first: a pair joins the clusters of
-   its two records unless both clusters already hold a record of the same source — so across
-   sources every cluster keeps at most one record per source (the 1:1 assignment, generalised to
-   many parties). A within-source pair (a duplicate in one source; it has its own, stricter
-   threshold, see :mod:`~vinculo.linkage.pprl.scores`) may join two clusters that both hold
-   records of its own source, never two clusters that both hold records of another source (two
-   siblings each matched elsewhere stay apart). This is the greedy multi-party solver of the
-   literature (e.g. anonlink's), extended to within-source duplicates.
+3. Greedy solver over all pairs at or above the threshold, best first (the greedy multi-party
+   solver of the literature, e.g. anonlink's, extended to within-source duplicates). A pair
+   across sources joins the clusters of its two records unless both already hold a record of the
+   same source — so a cluster keeps at most one record per source (the 1:1 assignment,
+   generalised to many parties). A within-source pair (a duplicate; it has its own, stricter
+   threshold, see :mod:`~vinculo.linkage.pprl.scores`) only joins a lone record to a cluster,
+   never two clusters. And any merge needs support: at least half of the record pairs across the
+   two clusters must score in or above the review band, so chains A-B-C-D of different persons,
+   each step plausible, do not form one cluster.
 4. Clusters are numbered by :func:`vinculo.linkage.clusters.cluster` when that module is installed
    (the trusted mode's numbering), else by an equivalent local union-find.
 """
@@ -269,18 +270,26 @@ def _solve(
 ) -> tuple[list[ScoredPair], list[tuple[int, int]]]:
     """The greedy multi-party solver (see the module docstring).
 
-    Returns the accepted links and the pairs refused because both clusters already held a
-    record of the same source (kept as cannot-link pairs, so re-clustering agrees).
+    ``left, right, score`` are all kept pairs (at or above the review band), best first;
+    ``linkable`` marks those at or above their threshold. Returns the accepted links and the
+    refused ones (kept as cannot-link pairs, so re-clustering agrees).
     """
     n = len(records)
     parent = list(range(n))
-    members: list[set[int] | None] = [{int(source_of[i])} for i in range(n)]
+    sources: list[set[int]] = [{int(source_of[i])} for i in range(n)]
+    members: list[list[int]] = [[i] for i in range(n)]
+    close = set(zip(left.tolist(), right.tolist(), strict=True))
 
     def find(x: int) -> int:
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
+
+    def supported(xs: list[int], ys: list[int]) -> bool:
+        """At least half the pairs across the two clusters score in or above the review band."""
+        hits = sum(1 for x in xs for y in ys if (min(x, y), max(x, y)) in close)
+        return 2 * hits >= len(xs) * len(ys)
 
     accepted: list[ScoredPair] = []
     refused: list[tuple[int, int]] = []
@@ -290,16 +299,20 @@ def _solve(
         ra, rb = find(a), find(b)
         if ra == rb:
             continue
-        sa, sb = members[ra], members[rb]
-        assert sa is not None and sb is not None
-        shared = sa & sb
-        if shared and (source_of[a] != source_of[b] or shared != {int(source_of[a])}):
+        shared = sources[ra] & sources[rb]
+        if source_of[a] == source_of[b]:
+            # A duplicate within a source joins a lone record to a cluster, never two clusters.
+            ok = min(len(members[ra]), len(members[rb])) == 1 and shared == {int(source_of[a])}
+        else:
+            ok = not shared
+        if not ok or not supported(members[ra], members[rb]):
             refused.append((a, b))
             continue
-        if len(sa) < len(sb):
-            ra, rb, sa, sb = rb, ra, sb, sa
+        if len(members[ra]) < len(members[rb]):
+            ra, rb = rb, ra
         parent[rb] = ra
-        sa |= sb
-        members[rb] = None
+        sources[ra] |= sources[rb]
+        members[ra].extend(members[rb])
+        members[rb] = []
         accepted.append(ScoredPair(records[a], records[b], probability=s, similarity=s))
     return accepted, refused
