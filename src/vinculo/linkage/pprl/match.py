@@ -10,7 +10,7 @@
    generalised to many parties). A within-source pair (a duplicate; it has its own, stricter
    threshold, see :mod:`~vinculo.linkage.pprl.scores`) only joins a lone record to a cluster,
    never two clusters. And any merge needs support: at least half of the record pairs across the
-   two clusters must score in or above the review band, so chains A-B-C-D of different persons,
+   two clusters must reach their threshold, so chains A-B-C-D of different persons,
    each step plausible, do not form one cluster.
 4. Clusters are numbered by :func:`vinculo.linkage.clusters.cluster` when that module is installed
    (the trusted mode's numbering), else by an equivalent local union-find.
@@ -278,7 +278,7 @@ def _solve(
     parent = list(range(n))
     sources: list[set[int]] = [{int(source_of[i])} for i in range(n)]
     members: list[list[int]] = [[i] for i in range(n)]
-    close = set(zip(left.tolist(), right.tolist(), strict=True))
+    close = set(zip(left[linkable].tolist(), right[linkable].tolist(), strict=True))
 
     def find(x: int) -> int:
         while parent[x] != x:
@@ -287,7 +287,7 @@ def _solve(
         return x
 
     def supported(xs: list[int], ys: list[int]) -> bool:
-        """At least half the pairs across the two clusters score in or above the review band."""
+        """At least half the record pairs across the two clusters score at or above their threshold."""
         hits = sum(1 for x in xs for y in ys if (min(x, y), max(x, y)) in close)
         return 2 * hits >= len(xs) * len(ys)
 
