@@ -195,11 +195,19 @@ def soundex(token: str) -> str:
     return (out + "000")[:4]
 
 
+_SOUNDS: dict[str, str] = {}
+
+
 def _sound(token: str) -> str:
     """A phonetic code of a name token: its consonant classes without the first letter's identity
     (Soundex digits), so Ievgeni/Evgeni and Polishchuk/Polishuk agree; "" for short tokens."""
-    code = soundex(token)
-    return "s" + code[1:] if len(token) >= 3 and len(code) == 4 else ""
+    code = _SOUNDS.get(token)
+    if code is None:
+        full = soundex(token)
+        code = "s" + full[1:] if len(token) >= 3 and len(full) == 4 else ""
+        if len(_SOUNDS) < 200_000:
+            _SOUNDS[token] = code
+    return code
 
 
 def record_values(p: Person) -> tuple[str, ...]:
