@@ -130,7 +130,6 @@ class _Encoder:
         self.nbytes = schema.length // 8
         self.field_keys = {f.name: (subkey(secret, "field/" + f.name, schema), f.k) for f in schema.fields}
         self.block_key = subkey(secret, "blocking", schema)
-        self.cache: dict[tuple[int, str], int] = {}
         self.token_cache: dict[tuple[str, str], int] = {}
         used: dict[str, int] = {}
         self.slots: list[tuple[str, int]] = []
@@ -140,7 +139,8 @@ class _Encoder:
         self.feature_cache: dict[str, dict[str, int]] = {}
         self.mask = (1 << self.length) - 1
         self.rule90 = "rule90" in schema.hardening
-        self.active = [(FIELD_INDEX[f.name], f.name) for f in schema.fields]
+        self.caches: dict[str, dict[str, int]] = {f.name: {} for f in schema.fields}
+        self.active = [(FIELD_INDEX[f.name], f.name, self.caches[f.name]) for f in schema.fields]
 
     def feature_bits(self, key: bytes, k: int, feature: str) -> int:
         """The ``k`` positions of one feature: 16-bit words of a keyed BLAKE2b-512 of it."""
@@ -158,16 +158,15 @@ class _Encoder:
 
     def clk(self, person: Person) -> int:
         bits = 0
-        cache = self.cache
         values = record_values(person)
-        for index, name in self.active:
+        for index, name, cache in self.active:
             value = values[index]
             if value:
-                cached = cache.get((index, value))
+                cached = cache.get(value)
                 if cached is None:
                     cached = self.field_bits(name, value)
                     if len(cache) < _CACHE_LIMIT:
-                        cache[(index, value)] = cached
+                        cache[value] = cached
                 bits |= cached
         if self.rule90:
             n = self.length
@@ -181,14 +180,13 @@ class _Encoder:
         tokens far more than as whole names), other fields per feature."""
         if FIELDS[name] == "tokens" and " " in value:
             out = 0
-            cache = self.cache
-            index = FIELD_INDEX[name]
+            cache = self.caches[name]
             for token in value.split():
-                bits = cache.get((index, token))
+                bits = cache.get(token)
                 if bits is None:
                     bits = self.field_bits(name, token)
                     if len(cache) < _CACHE_LIMIT:
-                        cache[(index, token)] = bits
+                        cache[token] = bits
                 out |= bits
             return out
         key, k = self.field_keys[name]
