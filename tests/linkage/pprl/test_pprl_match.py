@@ -166,3 +166,39 @@ def test_reclustering_the_result_at_its_own_threshold_gives_its_clusters():
     sources, _ = generate(300, ("police", "ngo", "shelter"), seed=8, dup_rate=0.1)
     result = match_encodings(encodings(sources))
     assert histories.recluster(result, result.threshold) == dict(result.clusters)
+
+
+def _syllable_people(source: str, n: int, seed: int) -> Source:
+    """Many persons with names built from few syllables: every name is close to many others."""
+    import random
+
+    rng = random.Random(seed)
+    syllables = ["ka", "lo", "mi", "na", "ser", "gei", "ol", "ana", "ta", "li", "ro", "vik", "dan", "el"]
+    persons = []
+    for i in range(n):
+        g = "".join(rng.choice(syllables) for _ in range(2))
+        f = "".join(rng.choice(syllables) for _ in range(3))
+        persons.append(
+            Person(
+                source,
+                f"{source}{i}",
+                given=(g,),
+                family=(f,),
+                given_canonical=(g,),
+                family_canonical=(f,),
+                birth_year=rng.randint(1940, 2010),
+                birth_month=rng.randint(1, 12),
+                birth_day=rng.randint(1, 28),
+                sex="f",
+                city=rng.choice(["odesa", "kyiv", "lviv"]),
+            )
+        )
+    return Source(source, tuple(persons))
+
+
+def test_sources_that_share_no_one_are_barely_linked():
+    result = match_encodings(
+        encodings([_syllable_people("police", 4000, 1), _syllable_people("ngo", 4000, 2)])
+    )
+    linked = len(result.clusters) - result.n_clusters
+    assert linked <= 0.02 * len(result.clusters), (linked, result.threshold, result.parameters["score_model"])

@@ -7,8 +7,9 @@ probability is its posterior under the mixture (made non-decreasing in Dice, as 
 pairs link where that probability reaches 1/2. Within one source duplicates are far rarer than
 matches across sources, so within-source pairs keep the same two components but get their own
 prior, fitted by EM on the within-source candidates: with no duplicates the prior goes to zero and
-no within-source pair links. When the scores show no second component (too few pairs, or the two
-means closer than the spread), :data:`FALLBACK_THRESHOLD` is used.
+no within-source pair links. When the scores show no second component (too few pairs, or a match
+mean within three standard deviations of the non-match mean, as when no record has a match in the
+other sources), :data:`FALLBACK_THRESHOLD` is used.
 """
 
 from __future__ import annotations
@@ -112,7 +113,7 @@ def fit_scores(
             break
     if mu1 < mu0:
         prior, mu0, mu1, sd0, sd1 = 1 - prior, mu1, mu0, sd1, sd0
-    if mu1 - mu0 < 2 * sd0:
+    if mu1 - mu0 < 3 * sd0:  # no component clear of the non-matches (3 standard deviations)
         return None
     return ScoreModel(prior=prior, mu0=mu0, sd0=sd0, mu1=mu1, sd1=sd1, iterations=it)
 
