@@ -217,3 +217,18 @@ def test_forked_workers_encode_exactly_like_one_process(monkeypatch):
     assert module._parallel_parts(len(people)) is not None
     forked = encode_persons(people, SECRET)
     assert np.array_equal(serial[0], forked[0]) and np.array_equal(serial[1], forked[1])
+
+
+def test_forked_dice_kernels_give_the_same_scores(monkeypatch):
+    from vinculo.linkage.pprl import _parallel, kernel
+
+    if not _parallel.can_fork():
+        pytest.skip("cannot fork here")
+    rng = np.random.default_rng(4)
+    a = rng.integers(0, 2**63, size=(60, 16), dtype=np.uint64)
+    b = rng.integers(0, 2**63, size=(50, 16), dtype=np.uint64)
+    left, right = rng.integers(0, 60, 5000), rng.integers(0, 50, 5000)
+    serial_pairs, serial_dense = dice_pairs(a, b, left, right), dice_dense(a, b)
+    monkeypatch.setattr(kernel, "_PARALLEL_FROM", 100)
+    assert np.array_equal(dice_pairs(a, b, left, right), serial_pairs)
+    assert np.array_equal(dice_dense(a, b), serial_dense)

@@ -17,7 +17,6 @@ phonetic code of a name with the birth year, ...): the platform sees equal keys,
 from __future__ import annotations
 
 import hmac
-import os
 from collections.abc import Callable, Sequence
 from hashlib import blake2b
 from pathlib import Path
@@ -26,6 +25,7 @@ import numpy as np
 
 from vinculo.linkage.model import Person, Source
 from vinculo.linkage.pprl._errors import input_error
+from vinculo.linkage.pprl._parallel import can_fork, forked_map, workers
 from vinculo.linkage.pprl.schema import (
     DEFAULT_SCHEMA,
     FIELD_INDEX,
@@ -245,33 +245,21 @@ def _encode_range(
     return bytes(raw), token_rows
 
 
-#: What forked encoding workers read (set just before the pool forks, cleared after).
-_FORKED: tuple[Sequence[Person], bytes, Schema] | None = None
-#: Below this many records one process is faster than starting another.
+#: Below this many records one process is faster than starting others.
 _PARALLEL_FROM = 20_000
 
 
-def _encode_forked(bounds: tuple[int, int]) -> tuple[bytes, list[list[int]]]:
-    assert _FORKED is not None
-    persons, secret, schema = _FORKED
+def _encode_part(
+    persons: Sequence[Person], secret: bytes, schema: Schema, bounds: tuple[int, int]
+) -> tuple[bytes, list[list[int]]]:
     return _encode_range(persons, secret, schema, *bounds)
 
 
 def _parallel_parts(n: int) -> list[tuple[int, int]] | None:
-    """Record ranges for worker processes, or ``None`` to encode in this process.
-
-    Workers are forked (they inherit the records without copying them), which is only safe while
-    this process runs no other thread, and only where ``fork`` exists.
-    """
-    import multiprocessing
-    import threading
-
-    workers = min(os.cpu_count() or 1, 8)
-    if n < _PARALLEL_FROM or workers < 2 or threading.active_count() > 1:
+    """Record ranges for worker processes, or ``None`` to encode in this process."""
+    if n < _PARALLEL_FROM or not can_fork():
         return None
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return None
-    size = -(-n // workers)
+    size = -(-n // workers())
     return [(s, min(n, s + size)) for s in range(0, n, size)]
 
 
@@ -286,27 +274,14 @@ def encode_persons(
 
     Large inputs are encoded by one forked worker process per core.
     """
-    global _FORKED
     check_secret(secret)
     n = len(persons)
     parts = _parallel_parts(n)
     if parts is None:
         raw, token_rows = _encode_range(persons, secret, schema, 0, n, progress)
     else:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        _FORKED = (persons, secret, schema)
-        try:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(len(parts), mp_context=context) as pool:
-                pieces = []
-                for i, piece in enumerate(pool.map(_encode_forked, parts)):
-                    pieces.append(piece)
-                    if progress is not None:
-                        progress("encode", (i + 1) / len(parts))
-        finally:
-            _FORKED = None
+        done = None if progress is None else (lambda k: progress("encode", k / len(parts)))
+        pieces = forked_map(_encode_part, (persons, secret, schema), parts, done=done)
         raw = b"".join(p[0] for p in pieces)
         token_rows = [row for p in pieces for row in p[1]]
     clks = np.frombuffer(raw, dtype="<u8").reshape(n, schema.length // 64).copy()

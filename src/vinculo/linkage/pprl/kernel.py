@@ -1,25 +1,24 @@
 """The Dice kernel on packed bits, and candidate pairs from keyed blocking keys.
 
 CLKs are ``n x w`` arrays of uint64. ``|a AND b|`` is ``np.bitwise_count`` (numpy >= 2) summed over
-the words; Dice is ``2 |a AND b| / (|a| + |b|)``. Work is split in chunks over a thread pool: numpy
-releases the GIL inside its ufuncs, so the chunks run on every core.
+the words; Dice is ``2 |a AND b| / (|a| + |b|)``. Large jobs are split over forked worker
+processes, one per core (:mod:`vinculo.linkage.pprl._parallel`: ``np.bitwise_count`` holds the GIL,
+so threads would not help).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+
+from vinculo.linkage.pprl._parallel import can_fork, forked_map, shared_array, workers
 
 __all__ = ["block_pairs", "dice_dense", "dice_pairs", "popcounts"]
 
 _CHUNK = 32768
-
-
-def _workers() -> int:
-    return max(1, min(8, os.cpu_count() or 1))
+#: Pairs (dice_pairs) or comparisons (dice_dense) from which the work is shared out over processes.
+_PARALLEL_FROM = 2_000_000
 
 
 _LO = np.uint64(0x00FF00FF00FF00FF)
@@ -47,6 +46,29 @@ def popcounts(clks: np.ndarray) -> np.ndarray:
     return _row_bits(np.ascontiguousarray(clks))
 
 
+def _pairs_part(
+    a: np.ndarray,
+    b: np.ndarray,
+    pa: np.ndarray,
+    pb: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    out: np.ndarray,
+    bounds: tuple[int, int],
+) -> None:
+    for start in range(bounds[0], bounds[1], _CHUNK):
+        stop = min(bounds[1], start + _CHUNK)
+        li, ri = left[start:stop], right[start:stop]
+        inter = _row_bits(np.bitwise_and(a[li], b[ri]))
+        total = np.maximum(pa[li] + pb[ri], 1)  # both empty: no bit in common, Dice 0
+        out[start:stop] = 2.0 * inter / total
+
+
+def _split(n: int, parts: int) -> list[tuple[int, int]]:
+    size = -(-n // parts) if n else 0
+    return [(s, min(n, s + size)) for s in range(0, n, size)] if size else []
+
+
 def dice_pairs(
     a: np.ndarray,
     b: np.ndarray,
@@ -57,59 +79,49 @@ def dice_pairs(
 ) -> np.ndarray:
     """Dice of ``a[left[i]]`` and ``b[right[i]]`` for every i (float32)."""
     pa, pb = popcounts(a), popcounts(b)
-    out = np.empty(len(left), dtype=np.float32)
-    starts = range(0, len(left), _CHUNK)
+    n = len(left)
+    parallel = n >= _PARALLEL_FROM and can_fork()
+    out = shared_array((n,), np.float32) if parallel else np.empty(n, dtype=np.float32)
+    parts = _split(n, 4 * workers() if parallel else 1)
+    done = None if progress is None else (lambda k: progress(k / len(parts)))
+    forked_map(_pairs_part, (a, b, pa, pb, left, right, out), parts, done=done)
+    return np.array(out) if parallel else out
 
-    def work(start: int) -> None:
-        li, ri = left[start : start + _CHUNK], right[start : start + _CHUNK]
-        inter = _row_bits(np.bitwise_and(a[li], b[ri]))
-        total = np.maximum(pa[li] + pb[ri], 1)  # both empty: no bit in common, Dice 0
-        out[start : start + len(li)] = 2.0 * inter / total
 
-    with ThreadPoolExecutor(_workers()) as pool:
-        for i, _ in enumerate(pool.map(work, starts)):
-            if progress is not None and i % 16 == 0:
-                progress(min(1.0, (i + 1) * _CHUNK / max(1, len(left))))
-    return out
+def _dense_part(
+    a: np.ndarray, bt: np.ndarray, pa: np.ndarray, pb: np.ndarray, out: np.ndarray, rows: tuple[int, int]
+) -> None:
+    words, m = bt.shape
+    chunk = 8192
+    tmp = np.empty((words, chunk), dtype=np.uint64)
+    cnt = np.empty((words, chunk), dtype=np.uint8)
+    acc = np.empty(chunk, dtype=np.uint16)
+    for j0 in range(0, m, chunk):
+        block = bt[:, j0 : j0 + chunk]
+        k = block.shape[1]
+        t, c, s = tmp[:, :k], cnt[:, :k], acc[:k]
+        for i in range(rows[0], rows[1]):
+            np.bitwise_and(block, a[i][:, None], out=t)
+            np.bitwise_count(t, out=c)
+            np.add.reduce(c, axis=0, dtype=np.uint16, out=s)
+            out[i, j0 : j0 + k] = s
+        block_out = out[rows[0] : rows[1], j0 : j0 + k]
+        block_out *= 2.0
+        block_out /= np.maximum(pa[rows[0] : rows[1], None] + pb[None, j0 : j0 + k], 1)
 
 
 def dice_dense(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """All-against-all Dice (``len(a) x len(b)``, float32): the kernel the benchmark times.
 
     ``b`` is transposed to word-major order so each step is one long vectorised pass; rows of
-    ``a`` are shared out over the threads.
+    ``a`` are shared out over forked worker processes (writing into shared memory) for large jobs.
     """
     pa, pb = popcounts(a), popcounts(b)
     bt = np.ascontiguousarray(b.T)
-    words, m = bt.shape
-    out = np.empty((len(a), m), dtype=np.float32)
-    chunk = 8192
-
-    def work(rows: range) -> None:
-        tmp = np.empty((words, chunk), dtype=np.uint64)
-        cnt = np.empty((words, chunk), dtype=np.uint8)
-        acc = np.empty(chunk, dtype=np.uint16)
-        for j0 in range(0, m, chunk):
-            block = bt[:, j0 : j0 + chunk]
-            k = block.shape[1]
-            t, c, s = tmp[:, :k], cnt[:, :k], acc[:k]
-            denom = pa[:, None] + pb[None, j0 : j0 + k]
-            for i in rows:
-                np.bitwise_and(block, a[i][:, None], out=t)
-                np.bitwise_count(t, out=c)
-                np.add.reduce(c, axis=0, dtype=np.uint16, out=s)
-                out[i, j0 : j0 + k] = s
-            with np.errstate(invalid="ignore", divide="ignore"):
-                rows_slice = slice(rows.start, rows.stop)
-                out[rows_slice, j0 : j0 + k] = np.where(
-                    denom[rows_slice] > 0, 2.0 * out[rows_slice, j0 : j0 + k] / denom[rows_slice], 0.0
-                )
-
-    n_workers = _workers()
-    size = -(-len(a) // n_workers) if len(a) else 0
-    parts = [range(s, min(len(a), s + size)) for s in range(0, len(a), size)] if size else []
-    with ThreadPoolExecutor(n_workers) as pool:
-        list(pool.map(work, parts))
+    parallel = len(a) * len(b) >= _PARALLEL_FROM and can_fork()
+    shape = (len(a), len(b))
+    out = shared_array(shape, np.float32) if parallel else np.empty(shape, dtype=np.float32)
+    forked_map(_dense_part, (a, bt, pa, pb, out), _split(len(a), workers() if parallel else 1))
     return out
 
 
