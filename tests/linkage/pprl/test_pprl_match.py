@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 import numpy as np
@@ -36,6 +37,7 @@ def test_three_agencies_with_typos_swaps_and_duplicates_link_well_from_encodings
     assert low < high == result.threshold
     assert all(p.similarity is not None and p.similarity >= low for p in result.pairs)
     assert all(0.0 <= p.probability <= 1.0 for p in result.pairs)
+    json.dumps(result.parameters, allow_nan=False)  # the report and the platform store it
 
 
 def test_within_source_duplicates_are_merged_and_no_cross_source_cluster_takes_two_unrelated_records():
