@@ -204,10 +204,11 @@ def test_encode_source_refuses_empty_sources_and_repeated_ids():
 def test_forked_workers_encode_exactly_like_one_process(monkeypatch):
     import os
 
+    from vinculo.linkage.pprl import _parallel
     from vinculo.linkage.pprl import encode as module
 
-    if (os.cpu_count() or 1) < 2:
-        pytest.skip("one core")
+    if (os.cpu_count() or 1) < 2 or not _parallel.can_fork():
+        pytest.skip("cannot fork workers here")
     people = [
         person(str(i), g, f, y=1950 + i)
         for i, (g, f) in enumerate([("ana", "lima"), ("oleg", "sidorov")] * 30)
