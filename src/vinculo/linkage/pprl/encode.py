@@ -94,8 +94,25 @@ def _sx(token: str) -> str:
     return code
 
 
-def _blocking_values(person: Person) -> dict[str, tuple[str, ...]]:
-    """The coarse values behind each kind of blocking key (``""``: the record has none)."""
+#: Every blocking key a record can carry, as (kind, occurrence), in :func:`_blocking_values` order.
+#: Kinds that occur twice share their label, so equal values meet (a given name in one record and
+#: the same name as family name in another).
+BLOCKING_KEYS = (
+    ("name_year", 0),
+    ("name_year", 1),
+    ("name_pair", 0),
+    ("birth_date", 0),
+    ("phone", 0),
+    ("identity", 0),
+    ("place_year", 0),
+    ("name_place", 0),
+    ("name_place", 1),
+    ("street_city", 0),
+)
+
+
+def _blocking_values(person: Person) -> tuple[str, ...]:
+    """The coarse values behind each blocking key of :data:`BLOCKING_KEYS` (``""``: none)."""
     given = person.given_canonical or person.given
     family = person.family_canonical or person.family
     g = _sx(given[0]) if given else ""
@@ -109,16 +126,18 @@ def _blocking_values(person: Person) -> dict[str, tuple[str, ...]]:
     if year and person.birth_day is not None and person.birth_month is not None:
         a, b = sorted((person.birth_day, person.birth_month))
         date = f"{year}|{a}|{b}"
-    return {
-        "name_year": (f"{g}|{year}" if g and year else "", f"{f}|{year}" if f and year else ""),
-        "name_pair": ("|".join(sorted((g, f))) if g and f else "",),
-        "birth_date": (date,),
-        "phone": (phone if len(phone) >= 6 else "",),
-        "identity": (person.identity_number if len(person.identity_number) >= 4 else "",),
-        "place_year": (f"{person.postcode}|{year}" if person.postcode and year else "",),
-        "name_place": (f"{g}|{place}" if g and place else "", f"{f}|{place}" if f and place else ""),
-        "street_city": (f"{street}|{city}" if street and city else "",),
-    }
+    return (
+        f"{g}|{year}" if g and year else "",
+        f"{f}|{year}" if f and year else "",
+        ("|".join((g, f) if g <= f else (f, g))) if g and f else "",
+        date,
+        phone if len(phone) >= 6 else "",
+        person.identity_number if len(person.identity_number) >= 4 else "",
+        f"{place}|{year}" if place and year else "",
+        f"{g}|{place}" if g and place else "",
+        f"{f}|{place}" if f and place else "",
+        f"{street}|{city}" if street and city else "",
+    )
 
 
 class _Encoder:
@@ -130,12 +149,13 @@ class _Encoder:
         self.nbytes = schema.length // 8
         self.field_keys = {f.name: (subkey(secret, "field/" + f.name, schema), f.k) for f in schema.fields}
         self.block_key = subkey(secret, "blocking", schema)
-        self.token_cache: dict[tuple[str, str], int] = {}
         used: dict[str, int] = {}
-        self.slots: list[tuple[str, int]] = []
+        self.slots: list[tuple[int, str, dict[str, int]]] = []
+        self.token_caches: dict[str, dict[str, int]] = {}
         for kind in schema.blocking:
-            self.slots.append((kind, used.get(kind, 0)))
+            at = BLOCKING_KEYS.index((kind, used.get(kind, 0)))
             used[kind] = used.get(kind, 0) + 1
+            self.slots.append((at, kind, self.token_caches.setdefault(kind, {})))
         self.feature_cache: dict[str, dict[str, int]] = {}
         self.mask = (1 << self.length) - 1
         self.rule90 = "rule90" in schema.hardening
@@ -202,19 +222,19 @@ class _Encoder:
     def tokens(self, person: Person) -> list[int]:
         values = _blocking_values(person)
         out: list[int] = []
-        for kind, i in self.slots:
-            value = values[kind][i] if kind in values and i < len(values[kind]) else ""
-            out.append(self.token(kind, value) if value else 0)
+        for at, kind, cache in self.slots:
+            value = values[at]
+            if not value:
+                out.append(0)
+                continue
+            cached = cache.get(value)
+            if cached is None:
+                digest = blake2b((kind + "\x1f" + value).encode(), key=self.block_key, digest_size=8).digest()
+                cached = int.from_bytes(digest, "little") or 1
+                if len(cache) < _CACHE_LIMIT:
+                    cache[value] = cached
+            out.append(cached)
         return out
-
-    def token(self, kind: str, value: str) -> int:
-        cached = self.token_cache.get((kind, value))
-        if cached is None:
-            digest = blake2b((kind + "\x1f" + value).encode(), key=self.block_key, digest_size=8).digest()
-            cached = int.from_bytes(digest, "little") or 1
-            if len(self.token_cache) < _CACHE_LIMIT:
-                self.token_cache[(kind, value)] = cached
-        return cached
 
 
 def _permutation(secret: bytes, schema: Schema) -> np.ndarray:

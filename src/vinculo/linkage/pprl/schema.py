@@ -110,6 +110,11 @@ class Schema:
             raise ValueError(
                 f"Schema.fields: unknown field(s) {sorted(unknown)}; known: {sorted(_EXTRACTORS)}."
             )
+        known = {"name_year": 2, "name_pair": 1, "birth_date": 1, "phone": 1, "identity": 1, "place_year": 1}
+        known |= {"name_place": 2, "street_city": 1}
+        for kind in set(self.blocking):
+            if self.blocking.count(kind) > known.get(kind, 0):
+                raise ValueError(f"Schema.blocking: {kind!r} unknown or repeated too often; known: {known}.")
         bad = set(self.hardening) - {"rule90", "permute"}
         if bad:
             raise ValueError(f"Schema.hardening: unknown step(s) {sorted(bad)}; known: rule90, permute.")
