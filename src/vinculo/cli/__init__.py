@@ -18,7 +18,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import audit, backup, cases, estimate, glotip, htcds, linkage, report, web
+    from . import audit, backup, cases, estimate, glotip, htcds, linkage, pprl, report, web
 
     for command in (
         web.serve,
@@ -38,6 +38,8 @@ def _register() -> None:
         backup.restore,
         linkage.link,
         linkage.dedupe,
+        pprl.encode,
+        pprl.match,
     ):
         main.add_command(command)
 

@@ -1,0 +1,318 @@
+"""Link several agencies' encodings at the platform: blocking, Dice, a multi-party greedy solver.
+
+1. Candidate pairs: records that share a keyed blocking key, for every pair of sources and within
+   each source (duplicates).
+2. Dice similarity of the candidates' hardened CLKs (:mod:`vinculo.linkage.pprl.kernel`).
+3. Greedy solver over all pairs at or above the threshold, best first (the greedy multi-party
+   solver of the literature, e.g. anonlink's, extended to within-source duplicates). A pair
+   across sources joins the clusters of its two records unless both already hold a record of the
+   same source — so a cluster keeps at most one record per source (the 1:1 assignment,
+   generalised to many parties). A within-source pair (a duplicate; it has its own, stricter
+   threshold, see :mod:`~vinculo.linkage.pprl.scores`) only joins a lone record to a cluster,
+   never two clusters. And any merge needs support: at least half of the record pairs across the
+   two clusters must reach their threshold, so chains A-B-C-D of different persons,
+   each step plausible, do not form one cluster.
+4. Clusters are numbered by :func:`vinculo.linkage.clusters.cluster` when that module is installed
+   (the trusted mode's numbering), else by an equivalent local union-find.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from vinculo.errors import VinculoError
+from vinculo.linkage.model import LinkResult, ScoredPair
+from vinculo.linkage.pprl._errors import input_error
+from vinculo.linkage.pprl.fileformat import EncodedSource
+from vinculo.linkage.pprl.kernel import block_pairs, dice_pairs
+from vinculo.linkage.pprl.scores import FALLBACK_THRESHOLD, fit_prior, fit_scores
+
+__all__ = ["REVIEW_WIDTH", "match_encodings"]
+
+#: Pairs in ``[threshold - REVIEW_WIDTH, threshold)`` are listed for clerical review.
+REVIEW_WIDTH = 0.05
+
+
+def _check(files: Sequence[EncodedSource]) -> None:
+    if len(files) < 2:
+        what = files[0].file if files else "no file"
+        raise input_error(
+            what,
+            "linkage.pprl.one_source",
+            f"linking needs the encodings of at least two sources; got {len(files)}.",
+            "Give one .enc file per agency (two or more).",
+        )
+    first = files[0]
+    seen: dict[str, str] = {}
+    for f in files:
+        if f.schema.fingerprint != first.schema.fingerprint:
+            raise input_error(
+                f.file,
+                "linkage.pprl.schema_mismatch",
+                f"encoded with another schema than {first.file}.",
+                "Every agency must encode with the same vinculo version and schema.",
+            )
+        if f.secret_check != first.secret_check:
+            raise input_error(
+                f.file,
+                "linkage.pprl.secret_mismatch",
+                f"encoded with another secret than {first.file}.",
+                "Every agency must encode with the same shared secret file; encode again with it.",
+            )
+        if f.name in seen:
+            raise input_error(
+                f.file,
+                "linkage.pprl.duplicate_source",
+                f"its source name {f.name!r} is also the source name in {seen[f.name]}.",
+                "Give each agency's input file its own name before encoding (the name becomes the source).",
+            )
+        seen[f.name] = f.file
+
+
+def _local_cluster(
+    records: Sequence[tuple[str, str]], links: Sequence[ScoredPair]
+) -> dict[tuple[str, str], int]:
+    parent = {r: r for r in records}
+
+    def find(x: tuple[str, str]) -> tuple[str, str]:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for p in links:
+        a, b = find(p.left), find(p.right)
+        if a != b:
+            parent[b] = a
+    ids: dict[tuple[str, str], int] = {}
+    out: dict[tuple[str, str], int] = {}
+    for r in records:
+        out[r] = ids.setdefault(find(r), len(ids))
+    return out
+
+
+def _number(records: Sequence[tuple[str, str]], links: Sequence[ScoredPair]) -> dict[tuple[str, str], int]:
+    try:
+        from vinculo.linkage import clusters  # type: ignore[attr-defined, unused-ignore]
+    except ImportError:
+        return _local_cluster(records, links)
+    result: dict[tuple[str, str], int] = clusters.cluster(records, links, 0.0)
+    return result
+
+
+def match_encodings(
+    files: Sequence[EncodedSource],
+    *,
+    threshold: float | None = None,
+    progress: Callable[[str, float], None] | None = None,
+) -> LinkResult:
+    """Clusters of records that are the same person, from encodings only (mode ``"pprl"``).
+
+    Parameters
+    ----------
+    files : sequence of EncodedSource
+        As :func:`~vinculo.linkage.pprl.fileformat.read_encodings` returns them; two or more, all
+        with the same schema and secret, in input order (the capture-history columns).
+    threshold : float, optional
+        Dice at and above which records of different sources are linked. By default it is where
+        the match probability fitted from the scores reaches 1/2 (:mod:`~vinculo.linkage.pprl.scores`).
+        Within-source pairs link only where their own (stricter) probability reaches 1/2 as well.
+    progress : callable, optional
+        Called as ``progress(stage, fraction)``.
+
+    Returns
+    -------
+    LinkResult
+        ``pairs`` hold the Dice (``similarity``) and the fitted match probability (``probability``)
+        of every candidate pair at or above ``review_band[0]``.
+    """
+    _check(files)
+    if threshold is not None and not 0.0 < float(threshold) <= 1.0:
+        raise VinculoError(
+            f"threshold {threshold} is outside (0, 1].",
+            code="linkage.pprl.bad_threshold",
+            fix="Give a Dice similarity between 0 and 1, e.g. 0.7, or leave it out.",
+        )
+    n_files = len(files)
+    tasks = [(i, j) for i in range(n_files) for j in range(i, n_files)]
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray, bool]] = []
+    skipped = 0
+    offsets = np.cumsum([0] + [len(f) for f in files])
+    for t, (i, j) in enumerate(tasks):
+        a, b = files[i], files[j]
+        left, right, skip = block_pairs(a.tokens, None if i == j else b.tokens)
+        skipped += skip
+        if len(left):
+            dice = dice_pairs(a.clks, b.clks, left, right)
+            found.append((left + offsets[i], right + offsets[j], dice, i == j))
+        if progress is not None:
+            progress("compare", (t + 1) / len(tasks))
+    cross = np.concatenate([d for _, _, d, w in found if not w] or [np.empty(0, np.float32)])
+    within = np.concatenate([d for _, _, d, w in found if w] or [np.empty(0, np.float32)])
+    most = sum(min(len(files[i]), len(files[j])) for i, j in tasks if i != j)
+    model = fit_scores(cross, max_prior=min(1.0, most / max(1, len(cross))))
+    within_prior = fit_prior(model, within) if model is not None else 0.0
+    if model is not None:
+        fitted = model.threshold()
+        # Duplicates within a source are far rarer than matches across sources (their own prior);
+        # none is linked when the model expects less than one among the candidates.
+        within_fitted = model.threshold(within_prior) if within_prior * len(within) >= 1.0 else float("inf")
+    else:
+        fitted = within_fitted = FALLBACK_THRESHOLD
+    cross_t = fitted if threshold is None else float(threshold)
+    within_t = max(cross_t, within_fitted)
+    if not np.isfinite(cross_t):
+        cross_t = FALLBACK_THRESHOLD
+    low = max(0.0, cross_t - REVIEW_WIDTH)
+
+    records = [(f.name, rid) for f in files for rid in f.ids]
+    source_of = np.repeat(np.arange(n_files), [len(f) for f in files])
+    lefts, rights, dices, probs, link_at = [], [], [], [], []
+    for left, right, dice, is_within in found:
+        keep = dice >= (max(low, within_t - REVIEW_WIDTH) if is_within else low)
+        lefts.append(left[keep])
+        rights.append(right[keep])
+        dices.append(dice[keep])
+        if model is not None:
+            probs.append(model.posterior(dice[keep], within_prior if is_within else None))
+        else:
+            probs.append(dice[keep].astype(np.float64))
+        link_at.append(np.full(int(keep.sum()), within_t if is_within else cross_t))
+    if dices:
+        left_all, right_all = np.concatenate(lefts), np.concatenate(rights)
+        dice_all, prob_all, at_all = np.concatenate(dices), np.concatenate(probs), np.concatenate(link_at)
+    else:
+        left_all = right_all = np.empty(0, dtype=np.int64)
+        dice_all, prob_all, at_all = np.empty(0, np.float32), np.empty(0), np.empty(0)
+    order = np.lexsort((right_all, left_all, -dice_all))
+    left_all, right_all, dice_all, prob_all, at_all = (
+        left_all[order],
+        right_all[order],
+        dice_all[order],
+        prob_all[order],
+        at_all[order],
+    )
+    links, refused = _solve(records, source_of, left_all, right_all, dice_all, dice_all >= at_all)
+    if progress is not None:
+        progress("cluster", 1.0)
+    clusters = _number(records, links)
+    pairs = tuple(
+        ScoredPair(records[a], records[b], probability=p, similarity=d)
+        for a, b, d, p in zip(
+            left_all.tolist(),
+            right_all.tolist(),
+            dice_all.astype(np.float64).tolist(),
+            prob_all.tolist(),
+            strict=True,
+        )
+    )
+    return LinkResult(
+        sources=tuple(f.name for f in files),
+        clusters=clusters,
+        pairs=pairs,
+        threshold=cross_t,
+        review_band=(low, cross_t),
+        mode="pprl",
+        parameters={
+            "schema_fingerprint": files[0].schema.fingerprint,
+            "similarity": "dice",
+            "threshold": cross_t,
+            "threshold_fitted": fitted if np.isfinite(fitted) else None,
+            "within_source_threshold": within_t if np.isfinite(within_t) else None,
+            "score_model": model.to_dict() if model is not None else None,
+            "within_source_prior": within_prior,
+            "blocking": list(files[0].schema.blocking),
+            "candidate_pairs": int(len(cross) + len(within)),
+            "skipped_blocks": skipped,
+            "links": len(links),
+            "solver": "greedy multi-party: best first, one record per source per cluster, "
+            "except through a within-source link",
+            "cannot_link": _cannot_link(
+                records, clusters, refused, source_of, left_all, right_all, dice_all, within_t
+            ),
+        },
+    )
+
+
+def _cannot_link(
+    records: Sequence[tuple[str, str]],
+    clusters: dict[tuple[str, str], int],
+    refused: Sequence[tuple[int, int]],
+    source_of: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    dice: np.ndarray,
+    within_t: float,
+) -> list[list[str]]:
+    """Pairs that scored high enough to link but must stay apart, as ``[s1, r1, s2, r2]``.
+
+    The solver's refusals and the within-source pairs under the within-source threshold, kept only
+    when their records did end in different clusters: single linkage with these cannot-link pairs
+    (:func:`vinculo.linkage.clusters.cluster`) then gives back exactly the solver's clusters.
+    """
+    candidates = list(refused) + [
+        (a, b)
+        for a, b, d in zip(left.tolist(), right.tolist(), dice.tolist(), strict=True)
+        if source_of[a] == source_of[b] and d < within_t
+    ]
+    return [[*records[a], *records[b]] for a, b in candidates if clusters[records[a]] != clusters[records[b]]]
+
+
+def _solve(
+    records: Sequence[tuple[str, str]],
+    source_of: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    score: np.ndarray,
+    linkable: np.ndarray,
+) -> tuple[list[ScoredPair], list[tuple[int, int]]]:
+    """The greedy multi-party solver (see the module docstring).
+
+    ``left, right, score`` are all kept pairs (at or above the review band), best first;
+    ``linkable`` marks those at or above their threshold. Returns the accepted links and the
+    refused ones (kept as cannot-link pairs, so re-clustering agrees).
+    """
+    n = len(records)
+    parent = list(range(n))
+    sources: list[set[int]] = [{int(source_of[i])} for i in range(n)]
+    members: list[list[int]] = [[i] for i in range(n)]
+    close = set(zip(left[linkable].tolist(), right[linkable].tolist(), strict=True))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def supported(xs: list[int], ys: list[int]) -> bool:
+        """At least half the record pairs across the two clusters score at or above their threshold."""
+        hits = sum(1 for x in xs for y in ys if (min(x, y), max(x, y)) in close)
+        return 2 * hits >= len(xs) * len(ys)
+
+    accepted: list[ScoredPair] = []
+    refused: list[tuple[int, int]] = []
+    for a, b, s in zip(
+        left[linkable].tolist(), right[linkable].tolist(), score[linkable].tolist(), strict=True
+    ):
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            continue
+        shared = sources[ra] & sources[rb]
+        if source_of[a] == source_of[b]:
+            # A duplicate within a source joins a lone record to a cluster, never two clusters.
+            ok = min(len(members[ra]), len(members[rb])) == 1 and shared == {int(source_of[a])}
+        else:
+            ok = not shared
+        if not ok or not supported(members[ra], members[rb]):
+            refused.append((a, b))
+            continue
+        if len(members[ra]) < len(members[rb]):
+            ra, rb = rb, ra
+        parent[rb] = ra
+        sources[ra] |= sources[rb]
+        members[ra].extend(members[rb])
+        members[rb] = []
+        accepted.append(ScoredPair(records[a], records[b], probability=s, similarity=s))
+    return accepted, refused
