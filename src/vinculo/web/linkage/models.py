@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vinculo.web.core.models import OwnedRecord
 
@@ -81,7 +82,7 @@ class ParticipantStatus(models.TextChoices):
     INVITED = "invited", _("Invited")
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
-    CONTRIBUTED = "contributed", _("Contributed")
+    CONTRIBUTED = "contributed", pgettext_lazy("linkage participant", "Contributed")
 
 
 class Participant(models.Model):

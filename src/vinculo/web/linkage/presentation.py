@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .charts import overlap_table, upset_chart
 from .models import Exercise, LinkedRecord, LinkPair, Mode
@@ -21,6 +22,16 @@ REVIEW_FIELDS = (
 )
 
 
+def _threshold_label(key: str) -> str:
+    """The stored key of a sensitivity row ("stricter", "chosen", "looser") as shown to the user."""
+    labels = {
+        "stricter": pgettext("linkage threshold", "stricter"),
+        "chosen": pgettext("linkage threshold", "chosen"),
+        "looser": pgettext("linkage threshold", "looser"),
+    }
+    return labels.get(key, key)
+
+
 def result_context(exercise: Exercise) -> dict[str, Any]:
     summary = exercise.summary or {}
     sources = list(summary.get("sources") or [])
@@ -35,7 +46,7 @@ def result_context(exercise: Exercise) -> dict[str, Any]:
         "histories": [[row[s] for s in sources] + [row["count"]] for row in histories],
         "sensitivity": [
             {
-                "label": item["label"],
+                "label": _threshold_label(str(item["label"])),
                 "threshold": item["threshold"],
                 "n_clusters": item["n_clusters"],
                 "rows": [[row[s] for s in sources] + [row["count"]] for row in item["histories"]],
