@@ -100,7 +100,7 @@ class Schema:
         "name_place",
         "street_city",
     )
-    version: str = "vinculo-pprl-features-1"
+    version: str = "vinculo-pprl-features-2"
 
     def __post_init__(self) -> None:
         if self.length % 64 or self.length <= 0 or self.length > 65536:
@@ -220,8 +220,11 @@ def record_values(p: Person) -> tuple[str, ...]:
 
     A field's features depend on this value only (see :func:`value_features`).
     """
-    given = p.given_canonical or p.given
-    family = p.family_canonical or p.family
+    # A name's written form and its variant key both: the key makes variant spellings meet
+    # (Mohammed/Muhammad), the written form keeps a typo close to the name it misspells (the key of
+    # a misspelt name may be another key altogether).
+    given = tuple(dict.fromkeys((*p.given, *p.given_canonical)))
+    family = tuple(dict.fromkeys((*p.family, *p.family_canonical)))
     day, month = p.birth_day, p.birth_month
     daymonth = ""
     if day is not None and month is not None:
