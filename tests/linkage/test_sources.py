@@ -185,3 +185,17 @@ def test_read_source_gives_a_source_or_a_vinculo_error_never_a_traceback(
         assert exc.code.startswith(("linkage.", "readers."))
     else:
         assert len({p.record_id for p in src.persons}) == len(src)
+
+
+def test_the_reader_limits_are_the_callers_and_default_to_national_scale() -> None:
+    from vinculo.errors import VinculoError
+    from vinculo.linkage.sources import LINKAGE_READER, read_source
+    from vinculo.readers import ReaderSettings
+
+    data = b"id,prs_FirstName\n" + b"".join(b"%d,Ana\n" % i for i in range(40))
+    assert len(read_source(data, id_column="id", file_name="a.csv")) == 40
+    with pytest.raises(VinculoError) as info:
+        read_source(data, id_column="id", file_name="a.csv", settings=ReaderSettings(max_bytes=64))
+    assert info.value.code == "readers.file_too_large"
+    # A register of a million persons (about 120 MB of CSV) is more than one upload's limit.
+    assert LINKAGE_READER.max_bytes >= 1024**3 and LINKAGE_READER.max_rows >= 5_000_000

@@ -24,7 +24,10 @@ from vinculo.linkage.normalise import PERSON_FIELDS, STRATA_FIELDS, YEAR_COLUMNS
 from vinculo.readers import Formula, ReaderSettings, Table, read_table
 from vinculo.readers._base import load_bytes
 
-__all__ = ["read_source"]
+__all__ = ["LINKAGE_READER", "read_source"]
+
+#: The readers' limits for linkage inputs: a national-scale list is larger than one upload.
+LINKAGE_READER = ReaderSettings(max_bytes=2 * 1024**3, max_rows=10_000_000)
 
 _HEADER_SEARCH_ROWS = 20
 _MAX_LISTED = 10
@@ -107,6 +110,7 @@ def read_source(
     mapping: str | Path | ColumnMapping | None = None,
     name: str | None = None,
     file_name: str | None = None,
+    settings: ReaderSettings | None = None,
 ) -> Source:
     """Read one agency's file of persons.
 
@@ -123,6 +127,9 @@ def read_source(
         The source name; by default the file's name without extension.
     file_name : str, optional
         The file name shown in messages (for bytes; default ``name`` or ``"<upload>"``).
+    settings : ReaderSettings, optional
+        Size and row limits (default :data:`LINKAGE_READER`: files of a national register, up to
+        2 GiB and 10,000,000 rows; an upload to the platform has the platform's own, smaller limits).
 
     Raises
     ------
@@ -149,9 +156,10 @@ def read_source(
         col_mapping = mapping
     else:
         col_mapping = load_mapping(mapping)
-    raw, _ = load_bytes(data, file, ReaderSettings())
+    reader = settings or LINKAGE_READER
+    raw, _ = load_bytes(data, file, reader)
     _check_mixed_encoding(raw, file)
-    table = read_table(raw, name=file, prefer_sheet=looks_like_header)
+    table = read_table(raw, name=file, settings=reader, prefer_sheet=looks_like_header)
     return _read(table, file, source_name, id_column, col_mapping)
 
 
