@@ -18,6 +18,9 @@ command -v fc-list >/dev/null 2>&1 || system_missing+=(fontconfig)
 have_font_for en || system_missing+=(fonts-dejavu-core)
 have_font_for ar || system_missing+=(fonts-dejavu-core)
 have_font_for zh-cn || system_missing+=(fonts-noto-cjk)
+# Record linkage at national scale runs splink on Spark (local mode), which needs a Java 17+ runtime.
+java_ok() { command -v java >/dev/null 2>&1 && java -version 2>&1 | grep -Eq 'version "(1[7-9]|[2-9][0-9])'; }
+java_ok || system_missing+=(default-jre-headless)
 if [ ${#system_missing[@]} -gt 0 ] && [ -z "${VINCULO_SKIP_SYSTEM_PACKAGES:-}" ]; then
   readarray -t system_missing < <(printf '%s\n' "${system_missing[@]}" | sort -u)
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -27,8 +30,8 @@ if [ ${#system_missing[@]} -gt 0 ] && [ -z "${VINCULO_SKIP_SYSTEM_PACKAGES:-}" ]
   else
     echo "vinculo needs these system packages (Debian/Ubuntu names): ${system_missing[*]}" >&2
     echo "Install them, e.g. sudo apt-get install ${system_missing[*]}, and retry." >&2
-    echo "(On other systems: Pango, HarfBuzz with its subset library, and fonts for Latin, Arabic and Chinese.)" >&2
-    echo "Set VINCULO_SKIP_SYSTEM_PACKAGES=1 to go on without them: PDF reports will then fail." >&2
+    echo "(On other systems: Pango, HarfBuzz with its subset library, fonts for Latin, Arabic and Chinese, Java 17+.)" >&2
+    echo "Set VINCULO_SKIP_SYSTEM_PACKAGES=1 to go on without them: PDF reports and the Spark engine will then fail." >&2
     exit 1
   fi
 fi
