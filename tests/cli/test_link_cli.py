@@ -156,6 +156,7 @@ def test_a_missing_id_column_names_the_file_and_writes_nothing(files, tmp_path) 
     result = CliRunner().invoke(main, ["link", *map(str, paths[:2]), "--id", "case_no", "--out", str(out)])
     assert result.exit_code == 2
     assert "linkage.missing_id_column" in result.output and "police.csv" in result.output
+    assert "Pass the name of the column" in result.output  # and says what to do
     assert "Traceback" not in result.output
     assert list(tmp_path.iterdir()) == []
 

@@ -60,7 +60,10 @@ class _Failed(click.ClickException):
     exit_code = 1
 
     def __init__(self, error: VinculoError) -> None:
-        super().__init__(format_issues(error.issues) if error.issues else f"{error.code}: {error}")
+        text = format_issues(error.issues) if error.issues else f"{error.code}: {error}"
+        if error.issues and error.fix and not any(issue.fix for issue in error.issues):
+            text += f"\n{error.fix}"  # what to do, said once for all the issues
+        super().__init__(text)
         self.error = error
 
 
