@@ -2,18 +2,13 @@
 
 The web layer is tested with a small stand-in for ``vinculo.linkage.trusted.link`` (placed here, in the
 tests only): persons with the same names and birth date are a match (0.99), the same names with another
-birth year an uncertain pair (0.6). Clustering and capture histories come from
-``vinculo.linkage.clusters`` and ``vinculo.linkage.histories`` when they are installed; until then
-from the stand-ins below, which follow their contract.
+birth year an uncertain pair (0.6), so the web tests do not wait for the engine. Clustering and
+capture histories are the real ``vinculo.linkage.clusters`` and ``vinculo.linkage.histories``.
 """
 
 from __future__ import annotations
 
-import importlib
-import sys
-import types
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,50 +38,6 @@ PARTNER_ROWS = [
 ]  # fmt: skip
 #: Every identifier of the two files: never shown outside the owning organisation's data managers.
 NAMES = sorted({v for row in OWNER_ROWS + PARTNER_ROWS for v in row[1:4]})
-
-
-def _union_find_cluster(
-    records: Sequence[tuple[str, str]],
-    pairs: Iterable[ScoredPair],
-    threshold: float,
-    *,
-    cannot_link: Iterable[Any] = (),
-) -> dict[tuple[str, str], int]:
-    parent = {r: r for r in records}
-
-    def find(x: tuple[str, str]) -> tuple[str, str]:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    apart = [set(c) for c in cannot_link]
-    for pair in pairs:
-        if pair.probability >= threshold:
-            a, b = find(pair.left), find(pair.right)
-            members = {r for r in records if find(r) in (a, b)}
-            if not any(c <= members for c in apart):
-                parent[a] = b
-    ids: dict[tuple[str, str], int] = {}
-    return {r: ids.setdefault(find(r), len(ids)) for r in records}
-
-
-def _histories_rows(result: LinkResult) -> list[dict[str, Any]]:
-    members: dict[int, set[str]] = {}
-    for (source, _record), cid in result.clusters.items():
-        members.setdefault(cid, set()).add(source)
-    counts = Counter(tuple(int(s in m) for s in result.sources) for m in members.values())
-    return [{**dict(zip(result.sources, key, strict=True)), "count": n} for key, n in sorted(counts.items())]
-
-
-def _install(name: str, **functions: Callable[..., Any]) -> Any:
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        module = types.ModuleType(name)
-        for key, value in functions.items():
-            setattr(module, key, value)
-        return module
 
 
 def exact_link(
@@ -123,10 +74,6 @@ def exact_link(
 
 @pytest.fixture(autouse=True)
 def linker(monkeypatch: pytest.MonkeyPatch) -> Callable[..., LinkResult]:
-    clusters = _install("vinculo.linkage.clusters", cluster=_union_find_cluster)
-    histories = _install("vinculo.linkage.histories", histories_rows=_histories_rows)
-    monkeypatch.setitem(sys.modules, "vinculo.linkage.clusters", clusters)
-    monkeypatch.setitem(sys.modules, "vinculo.linkage.histories", histories)
     monkeypatch.setattr(services, "_link", lambda: exact_link)
     return exact_link
 

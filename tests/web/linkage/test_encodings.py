@@ -3,8 +3,6 @@ not one is refused with a message naming it, storing nothing."""
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -73,26 +71,6 @@ def test_an_encodings_file_that_is_not_one_is_refused(
     assert _upload(lw, exercise, b"").json()["code"] == "linkage.empty"  # type: ignore[attr-defined]
     response = lw.client("owner_manager").post(f"/api/linkage/{exercise.pk}/contributions/cases")
     assert response.status_code == 400 and response.json()["code"] == "linkage.wrong_contribution"
-
-
-@pytest.mark.skipif(
-    importlib.util.find_spec("vinculo.linkage.pprl") is None, reason="vinculo.linkage.pprl not merged"
-)
-def test_a_case_file_is_not_an_encodings_file(lw: LinkageWorld) -> None:
-    exercise = _pprl_exercise(lw)
-    response = _upload(lw, exercise, b"record_id,prs_FirstName\nR1,Zenobia\n", "police.csv")
-    assert response.status_code == 400  # type: ignore[attr-defined]
-    assert "police.csv" in response.json()["error"]  # type: ignore[attr-defined]
-
-
-@pytest.mark.skipif(
-    importlib.util.find_spec("vinculo.linkage.pprl") is not None, reason="vinculo.linkage.pprl present"
-)
-def test_without_the_pprl_module_uploads_get_a_clear_error(lw: LinkageWorld) -> None:
-    exercise = _pprl_exercise(lw)
-    response = _upload(lw, exercise, b"anything")
-    assert response.status_code == 400  # type: ignore[attr-defined]
-    assert response.json()["code"] == "linkage.not_available"  # type: ignore[attr-defined]
 
 
 def test_bad_exercise_settings_are_refused_with_the_field(lw: LinkageWorld) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import importlib
 import io
 import re
 from collections import defaultdict
@@ -32,43 +31,29 @@ ENCODINGS_DEFAULT_THRESHOLD = 0.8
 STRATA_FIELDS = ("prs_Gender", "vic_TypeOfExploitation", "cas_IncomingReferralDate", "vic_AgeWhenTrafficked")
 
 
-def _unavailable(part: str, exc: ImportError) -> VinculoError:
-    return VinculoError(
-        f"This installation of the platform cannot link records yet: {part} is missing ({exc.name}).",
-        code="linkage.not_available",
-        fix="Install vinculo with the [linkage] extra, or ask the platform's administrator to upgrade.",
-    )
-
-
 def _link() -> Callable[..., LinkResult]:
-    try:
-        from vinculo.linkage.trusted import link
-    except ImportError as exc:
-        raise _unavailable("trusted linkage (vinculo.linkage.trusted)", exc) from exc
+    """The trusted linker (a function, so the tests can put a fast stand-in for the engine)."""
+    from vinculo.linkage.trusted import link  # splink and DuckDB load only when an exercise runs
+
     return link
 
 
 def _cluster() -> Callable[..., dict[tuple[str, str], int]]:
-    try:
-        from vinculo.linkage.clusters import cluster
-    except ImportError as exc:
-        raise _unavailable("clustering (vinculo.linkage.clusters)", exc) from exc
+    from vinculo.linkage.clusters import cluster
+
     return cluster
 
 
 def _histories_rows() -> Callable[[LinkResult], list[dict[str, Any]]]:
-    try:
-        from vinculo.linkage.histories import histories_rows
-    except ImportError as exc:
-        raise _unavailable("capture histories (vinculo.linkage.histories)", exc) from exc
+    from vinculo.linkage.histories import histories_rows
+
     return histories_rows
 
 
 def _pprl() -> Any:
-    try:
-        return importlib.import_module("vinculo.linkage.pprl")
-    except ImportError as exc:
-        raise _unavailable("privacy-preserving linkage (vinculo.linkage.pprl)", exc) from exc
+    from vinculo.linkage import pprl
+
+    return pprl
 
 
 def source_name_for(short_name: str, taken: Iterable[str]) -> str:
