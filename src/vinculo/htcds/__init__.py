@@ -8,13 +8,22 @@ Fields, types and code lists are loaded from the standard's own files shipped in
 - :func:`validate_records` -- check plain dicts; returns every :class:`~vinculo.errors.Issue`.
 - :func:`read_submission` / :func:`open_submission` -- read a CSV, XLSX, JSON or KoBo/ODK
   export into typed records (:class:`ParsedSubmission`), streaming.
-- :func:`load_mapping` -- a CSV or JSON mapping file for other layouts.
+- :func:`load_mapping` -- a CSV or JSON mapping file for other layouts; :func:`plan_columns`,
+  :func:`looks_like_header` and :func:`is_label_row` -- how a file's header row is matched to
+  the fields (for other readers of case files, such as :mod:`vinculo.linkage.sources`).
 - :mod:`vinculo.htcds.synthetic` -- clearly labelled synthetic records and writers.
 """
 
 from __future__ import annotations
 
-from vinculo.htcds._columns import ColumnMapping, ColumnPlan, load_mapping
+from vinculo.htcds._columns import (
+    ColumnMapping,
+    ColumnPlan,
+    is_label_row,
+    load_mapping,
+    looks_like_header,
+    plan_columns,
+)
 from vinculo.htcds._convert import parse_date
 from vinculo.htcds._fields import Entity, FieldCatalogue, FieldSpec, FieldType, field_catalogue
 from vinculo.htcds._submission import (
@@ -44,9 +53,12 @@ __all__ = [
     "SubmissionSettings",
     "ValidationSettings",
     "field_catalogue",
+    "is_label_row",
     "load_mapping",
+    "looks_like_header",
     "open_submission",
     "parse_date",
+    "plan_columns",
     "read_submission",
     "require_valid",
     "validate_records",

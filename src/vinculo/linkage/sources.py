@@ -17,12 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from vinculo.errors import Issue, Location, VinculoError
-from vinculo.htcds import ColumnMapping, load_mapping
-from vinculo.htcds._columns import is_label_row, looks_like_header, plan_columns
+from vinculo.htcds import ColumnMapping, is_label_row, load_mapping, looks_like_header, plan_columns
 from vinculo.linkage.model import Person, Source
 from vinculo.linkage.normalise import PERSON_FIELDS, STRATA_FIELDS, YEAR_COLUMNS, normalise_person
-from vinculo.readers import Formula, ReaderSettings, Table, read_table
-from vinculo.readers._base import load_bytes
+from vinculo.readers import Formula, ReaderSettings, Table, load_bytes, read_table
 
 __all__ = ["LINKAGE_READER", "read_source"]
 

@@ -31,6 +31,7 @@ __all__ = [
     "column_letter",
     "decode_text",
     "detect_format",
+    "load_bytes",
     "parse_json",
     "read_table",
 ]

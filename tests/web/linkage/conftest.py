@@ -69,6 +69,7 @@ def exact_link(
         pairs=tuple(pairs),
         threshold=chosen,
         review_band=(0.5, chosen),
+        strata={(p.source, p.record_id): dict(p.strata) for p in persons},
     )
 
 

@@ -658,6 +658,21 @@ def _no_rotation_progress(stage: str, done: int, total: int) -> None:
 
 RotationProgress = Callable[[str, int, int], None]
 
+#: Encrypted columns of other areas that key rotation re-encrypts too, registered by their app's
+#: ``ready()`` (see :func:`register_encrypted`): (model, fields, whole files?, name in the counts).
+_ENCRYPTED_ELSEWHERE: list[tuple[Any, tuple[str, ...], bool, str]] = []
+
+
+def register_encrypted(model: Any, fields: tuple[str, ...], *, files: bool, name: str) -> None:
+    """Have :func:`rotate_keys` re-encrypt ``fields`` of ``model`` (key-ring tokens or sealed files).
+
+    ``files=True`` for columns holding whole files (``seal_bytes``): those go ``file_batch`` rows per
+    transaction. ``name`` is the key under which the rows are counted.
+    """
+    entry = (model, fields, files, name)
+    if entry not in _ENCRYPTED_ELSEWHERE:
+        _ENCRYPTED_ELSEWHERE.append(entry)
+
 
 def rotate_keys(
     *,
@@ -669,14 +684,16 @@ def rotate_keys(
 ) -> dict[str, int]:
     """Re-encrypt every protected value with the newest configured key, in batches.
 
-    Case records (identifiers and the file's record id) and earlier versions go ``batch`` rows per
-    transaction; stored files (uploads, mapping files, quarantine files, up to the upload limit
+    Case records (identifiers and the file's record id), earlier versions and the encrypted columns
+    other areas register (:func:`register_encrypted`: linkage exercises' encodings files and record
+    ids) go ``batch`` rows per transaction; stored files (uploads, mapping files, quarantine files, up to the upload limit
     each) ``file_batch`` at a time, so memory stays bounded by one batch. Safe to interrupt and to
     run again: values already under the newest key are skipped (counted in ``already``). Blind
     indexes and content hashes use a key derived from SECRET_KEY, so they do not change.
     """
     ring = ring or keyring()
     counts = {"records": 0, "versions": 0, "files": 0, "already": 0}
+    counts.update({name: 0 for *_, name in _ENCRYPTED_ELSEWHERE})
     audit(
         AuditAction.UPDATE,
         actor=actor,
@@ -689,6 +706,8 @@ def rotate_keys(
     _rotate_table(
         SubmissionContent, ("upload", "mapping", "quarantine"), ring, file_batch, progress, counts, "files"
     )
+    for model, fields, files, name in _ENCRYPTED_ELSEWHERE:
+        _rotate_table(model, fields, ring, file_batch if files else batch, progress, counts, name)
     audit(
         AuditAction.UPDATE,
         actor=actor,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import warnings
+
+from vinculo.errors import SparseDataWarning
 from vinculo.web.jobs.models import Job
 from vinculo.web.jobs.runner import Progress
 
@@ -15,11 +18,15 @@ def run_estimate(job: Job, progress: Progress) -> None:
 
     record = Estimate.objects.get(job=job)
     settings = settings_from_dict(record.settings)
-    if record.stratum_column:
-        strata = strata_from_text(record.source_csv, record.source_name, record.stratum_column)
-        combined = estimate_strata(strata, settings, progress=progress)
-        Estimate.objects.filter(pk=record.pk).update(result=combined.to_dict())
-        return
-    histories = histories_from_text(record.source_csv, record.source_name)
-    result = run(histories, settings, progress=progress)
+    # A sparse stratum is noted in the result (its ``warnings``, shown with it): the warning itself
+    # must not stop the job, whatever the process's warning filters.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SparseDataWarning)
+        if record.stratum_column:
+            strata = strata_from_text(record.source_csv, record.source_name, record.stratum_column)
+            combined = estimate_strata(strata, settings, progress=progress)
+            Estimate.objects.filter(pk=record.pk).update(result=combined.to_dict())
+            return
+        histories = histories_from_text(record.source_csv, record.source_name)
+        result = run(histories, settings, progress=progress)
     Estimate.objects.filter(pk=record.pk).update(result=result.to_dict())

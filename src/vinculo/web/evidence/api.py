@@ -196,7 +196,27 @@ def _years_ok(year: int, f: FigureFilters | FlowFilters) -> bool:
     return (f.year_from is None or year >= f.year_from) and (f.year_to is None or year <= f.year_to)
 
 
-@router.get("/figures", response=dict[str, Any], summary="Figures with filters, as JSON, CSV or XLSX")
+#: The OpenAPI description of a table answered as JSON, or as CSV/XLSX with ``format=csv|xlsx``.
+_TABLE_FORMATS: dict[str, Any] = {
+    "responses": {
+        200: {
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                    "schema": {"type": "string", "format": "binary"}
+                },
+            }
+        }
+    }
+}
+
+
+@router.get(
+    "/figures",
+    response=dict[str, Any],
+    summary="Figures with filters, as JSON, CSV or XLSX",
+    openapi_extra=_TABLE_FORMATS,
+)
 def figures(request: HttpRequest, filters: Query[FigureFilters]) -> Any:
     rel, loaded = _loaded(filters.release)
     ds = loaded.dataset
@@ -272,7 +292,12 @@ def figures(request: HttpRequest, filters: Query[FigureFilters]) -> Any:
     )
 
 
-@router.get("/flows", response=dict[str, Any], summary="Citizenship flows with filters, as JSON, CSV or XLSX")
+@router.get(
+    "/flows",
+    response=dict[str, Any],
+    summary="Citizenship flows with filters, as JSON, CSV or XLSX",
+    openapi_extra=_TABLE_FORMATS,
+)
 def flows(request: HttpRequest, filters: Query[FlowFilters]) -> Any:
     rel, loaded = _loaded(filters.release)
     ds = loaded.dataset

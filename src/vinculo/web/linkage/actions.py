@@ -295,25 +295,58 @@ def decide_pair(
     return pair
 
 
-def open_estimate(*, actor: User, exercise: Exercise, request: HttpRequest | None = None) -> Any:
-    """Queue an estimate (estimates area) from the exercise's capture histories, owned by the coordinator."""
+def open_estimate(
+    *, actor: User, exercise: Exercise, stratum: str = "", request: HttpRequest | None = None
+) -> Any:
+    """Queue an estimate (estimates area) from the exercise's capture histories, owned by the coordinator.
+
+    With ``stratum`` (one of the keys the exercise's summary has strata for: ``sex``, ``age_group``,
+    ``exploitation``, ``year``), each stratum is estimated on its own and the estimates are summed.
+    """
     from vinculo.web.estimates.actions import create_estimate
 
     if exercise.status != ExerciseStatus.DONE or not exercise.summary.get("histories"):
         raise _refuse(
             "The exercise has no capture histories yet.", "linkage.not_linked", "Run the exercise first."
         )
+    available = list((exercise.summary.get("strata") or {}).keys())
+    if stratum and stratum not in available:
+        raise _refuse(
+            f"stratum: the exercise's records carry no {stratum!r} values"
+            + (f" (available: {', '.join(available)})." if available else "."),
+            "linkage.bad_stratum",
+            "Choose one of the available strata, or none for one estimate of the whole population."
+            if available
+            else "Open the estimate without strata: this exercise's records carry no strata values.",
+        )
+    if stratum:
+        sources = list(exercise.summary.get("sources") or [])
+        rows = exercise.summary["strata"][stratum]
+        overlap = {r[stratum] for r in rows if sum(int(r[x]) for x in sources) >= 2}
+        lonely = sorted({str(r[stratum]) for r in rows} - overlap)
+        if lonely:
+            raise _refuse(
+                f"stratum: in {', '.join(repr(v) for v in lonely)} of {stratum!r} no person is on two lists, "
+                "so the number of victims no list has cannot be estimated there.",
+                "linkage.stratum_not_identifiable",
+                "Choose another stratum, or none for one estimate of the whole population.",
+            )
     with transaction.atomic():
         estimate = create_estimate(
             actor=actor,
             title=f"{exercise.title} (linkage exercise {exercise.pk})"[:200],
             source_name=f"linkage-{exercise.pk}.csv",
-            source_text=services.histories_csv(exercise.summary),
+            source_text=services.histories_csv(exercise.summary, by=stratum),
             settings=dict(ESTIMATE_SETTINGS),
             sensitivity=Sensitivity.RESTRICTED,
+            stratum_column=stratum,
             request=request,
         )
         audit(
-            AuditAction.UPDATE, request=request, actor=actor, obj=exercise, details={"estimate": estimate.pk}
+            AuditAction.UPDATE,
+            request=request,
+            actor=actor,
+            obj=exercise,
+            details={"estimate": estimate.pk, "stratum": stratum or None},
         )
     return estimate

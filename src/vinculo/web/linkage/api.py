@@ -117,6 +117,9 @@ class DecisionIn(Schema):
     decision: Literal["match", "non_match", ""]
 
 
+Stratum = Literal["", "sex", "age_group", "exploitation", "year"]
+
+
 class EstimateCreated(Schema):
     estimate: int
 
@@ -349,12 +352,23 @@ def decide(
     response={202: EstimateCreated},
     summary="Open an estimate (estimates area) from the exercise's capture histories",
 )
-def estimate(request: HttpRequest, exercise_id: ObjectId) -> Status[dict[str, int]]:
+def estimate(
+    request: HttpRequest,
+    exercise_id: ObjectId,
+    stratum: Stratum = "",
+) -> Status[dict[str, int]]:
+    """``?stratum=sex`` (or ``age_group``, ``exploitation``, ``year``): each stratum is estimated on
+    its own and the estimates summed; only strata the exercise's records carry values of."""
     exercise = _visible(request, exercise_id)
     if not (
         access.access_can_manage_exercise(request.user, exercise)
         and platform_access.access_can_create(request.user)
     ):
         raise HttpError(403, "Only the coordinating organisation's data managers open the estimate.")
-    record = actions.open_estimate(actor=_user(request), exercise=exercise, request=request)
+    record = actions.open_estimate(
+        actor=_user(request),
+        exercise=exercise,
+        stratum=stratum,
+        request=request,
+    )
     return Status(202, {"estimate": record.pk})

@@ -9,12 +9,18 @@ class LinkageConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
+        from vinculo.web.cases.actions import register_encrypted
         from vinculo.web.core.areas import Area, register
         from vinculo.web.jobs import runner
 
         from .jobs import run_linkage
+        from .models import LinkedRecord, Participant
 
         runner.register("linkage", run_linkage)
+        # Key rotation (manage.py rotate_keys) re-encrypts the stored encodings files and the
+        # encrypted record ids of PPRL results with the case data.
+        register_encrypted(Participant, ("encodings",), files=True, name="encodings files")
+        register_encrypted(LinkedRecord, ("record_token",), files=False, name="linked record ids")
         register(
             Area(
                 "linkage:list",

@@ -84,6 +84,8 @@ def _store(exercise: Exercise, participants: list[Participant], result: Any) -> 
         for (source, record_id), cluster_id in result.clusters.items():
             participant = by_source[source]
             row = LinkedRecord(exercise=exercise, participant=participant, cluster_id=cluster_id)
+            strata = result.strata.get((source, record_id)) or {}
+            row.strata = {k: str(v) for k, v in strata.items() if k in services.STRATA_KEYS and v}
             if exercise.mode == Mode.TRUSTED:
                 row.case_id = int(record_id)
             else:

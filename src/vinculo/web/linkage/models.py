@@ -132,6 +132,10 @@ class LinkedRecord(models.Model):
     cluster_id = models.PositiveIntegerField()
     # How many other lists (organisations) have a record in the same cluster.
     n_other_sources = models.PositiveSmallIntegerField(default=0)
+    # Trusted mode: the record's strata values (sex, age group, form of exploitation, year of
+    # identification) for stratified capture histories; PPRL records have none (an encodings file
+    # carries nothing of the person).
+    strata = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["cluster_id", "pk"]

@@ -32,6 +32,17 @@ def _threshold_label(key: str) -> str:
     return labels.get(key, key)
 
 
+def strata_label(key: str) -> str:
+    """A strata key of the summary as shown to the user."""
+    labels = {
+        "sex": _("Sex"),
+        "age_group": _("Age group (under 18, 18 and over)"),
+        "exploitation": _("Form of exploitation"),
+        "year": _("Year of identification"),
+    }
+    return labels.get(key, key)
+
+
 def result_context(exercise: Exercise) -> dict[str, Any]:
     summary = exercise.summary or {}
     sources = list(summary.get("sources") or [])
@@ -44,6 +55,14 @@ def result_context(exercise: Exercise) -> dict[str, Any]:
         "sources": sources,
         "sizes": [(s, summary["sizes"].get(s, 0), summary.get("left_out", {}).get(s, 0)) for s in sources],
         "histories": [[row[s] for s in sources] + [row["count"]] for row in histories],
+        "strata": [
+            {
+                "key": key,
+                "label": strata_label(key),
+                "rows": [[row[key]] + [row[s] for s in sources] + [row["count"]] for row in rows],
+            }
+            for key, rows in (summary.get("strata") or {}).items()
+        ],
         "sensitivity": [
             {
                 "label": _threshold_label(str(item["label"])),

@@ -29,6 +29,9 @@ ENCODINGS_DEFAULT_THRESHOLD = 0.8
 
 # The non-person values passed with the identifiers: what the strata of the histories are made from.
 STRATA_FIELDS = ("prs_Gender", "vic_TypeOfExploitation", "cas_IncomingReferralDate", "vic_AgeWhenTrafficked")
+#: The strata keys the linker derives from them (:attr:`vinculo.linkage.model.Person.strata`), in the
+#: order they are offered for a stratified estimate.
+STRATA_KEYS = ("sex", "age_group", "exploitation", "year")
 
 
 def _link() -> Callable[..., LinkResult]:
@@ -44,7 +47,7 @@ def _cluster() -> Callable[..., dict[tuple[str, str], int]]:
     return cluster
 
 
-def _histories_rows() -> Callable[[LinkResult], list[dict[str, Any]]]:
+def _histories_rows() -> Callable[..., list[dict[str, Any]]]:
     from vinculo.linkage.histories import histories_rows
 
     return histories_rows
@@ -213,14 +216,38 @@ def histories_for(sources: Sequence[str], clusters: Mapping[tuple[str, str], int
     return [{name: int(row[name]) for name in (*sources, "count")} for row in rows]
 
 
+def strata_histories(
+    sources: Sequence[str],
+    clusters: Mapping[tuple[str, str], int],
+    strata: Mapping[tuple[str, str], Mapping[str, str]],
+) -> dict[str, list[dict[str, Any]]]:
+    """Capture histories per stratum, for each strata key that at least one record has a value of.
+
+    Each row has the stratum (under the key's name), the 0/1 columns and ``count``; a person whose
+    records carry no value of the key is in stratum ``unknown`` (:mod:`vinculo.linkage.histories`).
+    """
+    present = [k for k in STRATA_KEYS if any(values.get(k) for values in strata.values())]
+    if not present:
+        return {}
+    result = LinkResult(sources=tuple(sources), clusters=dict(clusters), strata=dict(strata))
+    out: dict[str, list[dict[str, Any]]] = {}
+    for key in present:
+        rows = _histories_rows()(result, by=key)
+        out[key] = [{key: str(row[key]), **{n: int(row[n]) for n in (*sources, "count")}} for row in rows]
+    return out
+
+
 def summarise(exercise: Exercise) -> dict[str, Any]:
     """The counts the result page shows (no record, no identifier): sizes, histories, sensitivity."""
     participants = [p for p in exercise.participants.all() if p.records.exists()]
     sources = [p.source_name for p in participants]
     names = {p.pk: p.source_name for p in participants}
-    records = list(LinkedRecord.objects.filter(exercise=exercise).only("pk", "participant_id", "cluster_id"))
+    records = list(
+        LinkedRecord.objects.filter(exercise=exercise).only("pk", "participant_id", "cluster_id", "strata")
+    )
     keys = _keyed(records, names)
     current = {keys[r.pk]: r.cluster_id for r in records}
+    strata = {keys[r.pk]: r.strata for r in records if r.strata}
     threshold = exercise.threshold_used if exercise.threshold_used is not None else 0.0
     band_low = exercise.band_low if exercise.band_low is not None else threshold
     band_high = exercise.band_high if exercise.band_high is not None else threshold
@@ -249,6 +276,7 @@ def summarise(exercise: Exercise) -> dict[str, Any]:
         "n_records": len(records),
         "n_clusters": len(set(current.values())),
         "histories": sensitivity[1]["histories"],
+        "strata": strata_histories(sources, current, strata),
         "sensitivity": sensitivity,
         "n_uncertain": pairs.count(),
         "n_uncertain_within": within.count(),
@@ -256,11 +284,19 @@ def summarise(exercise: Exercise) -> dict[str, Any]:
     }
 
 
-def histories_csv(summary: Mapping[str, Any]) -> str:
-    """The capture-history table as the estimates area reads it (no all-zero row)."""
+def histories_csv(summary: Mapping[str, Any], by: str = "") -> str:
+    """The capture-history table as the estimates area reads it (no all-zero row).
+
+    With ``by`` (a key of ``summary["strata"]``), the first column holds the stratum.
+    """
     sources = list(summary.get("sources") or [])
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
+    if by:
+        writer.writerow([by, *sources, "count"])
+        for row in (summary.get("strata") or {}).get(by) or []:
+            writer.writerow([row[by]] + [row[s] for s in sources] + [row["count"]])
+        return out.getvalue()
     writer.writerow([*sources, "count"])
     for row in summary.get("histories") or []:
         writer.writerow([row[s] for s in sources] + [row["count"]])

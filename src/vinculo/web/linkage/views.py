@@ -280,7 +280,12 @@ def exercise_estimate(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         raise Http404
     try:
-        estimate = actions.open_estimate(actor=_user(request), exercise=exercise, request=request)
+        estimate = actions.open_estimate(
+            actor=_user(request),
+            exercise=exercise,
+            stratum=str(request.POST.get("stratum", "")).strip(),
+            request=request,
+        )
     except VinculoError as exc:
         messages.error(request, str(exc))
         return redirect("linkage:detail", pk=pk)

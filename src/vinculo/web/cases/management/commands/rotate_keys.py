@@ -11,7 +11,8 @@ from vinculo.errors import VinculoError
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt case identifiers, record ids, stored uploads and quarantine files with the first key of "
+        "Re-encrypt case identifiers, record ids, stored uploads and quarantine files, and linkage exercises' "
+        "encodings files and record ids, with the first key of "
         "VINCULO_ENCRYPTION_KEYS. Put the new key first, keep the old ones, run this, then drop the old keys. "
         "Works in batches, each committed on its own: if it is interrupted, run it again and it carries on."
     )
@@ -42,8 +43,13 @@ class Command(BaseCommand):
                 f"{exc} Everything rotated so far is committed and readable; fix the keys and run the "
                 "command again to carry on."
             ) from exc
+        others = "".join(
+            f", {n} {name}"
+            for name, n in counts.items()
+            if name not in ("records", "versions", "files", "already")
+        )
         self.stdout.write(
-            f"Re-encrypted {counts['records']} case record(s), {counts['versions']} earlier version(s) "
-            f"and {counts['files']} stored file(s) with the newest key"
+            f"Re-encrypted {counts['records']} case record(s), {counts['versions']} earlier version(s), "
+            f"{counts['files']} stored file(s){others} with the newest key"
             f" ({counts['already']} value(s) were already under it)."
         )
