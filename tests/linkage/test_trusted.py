@@ -297,3 +297,36 @@ def test_without_birth_dates_the_names_are_still_trained_and_linked() -> None:
     true_pairs = {frozenset((a, b)) for a, b in itertools.combinations(truth, 2) if truth[a] == truth[b]}
     tp = len(predicted & true_pairs)
     assert tp / len(predicted) >= 0.97 and tp / len(true_pairs) >= 0.7
+
+
+def test_namesakes_born_years_apart_are_kept_apart_but_a_keying_error_in_the_year_is_not() -> None:
+    people = population(150, seed=9)
+    rows, truth = sources(people, seed=10, shares={"a": 0.7, "b": 0.6})
+    # Half the persons carry an identity number: pairs that share one are the anchors from which
+    # the weight of a birth-year gap is estimated.
+    for name, source_rows in rows.items():
+        for r in source_rows:
+            person = str(truth[(name, r["record_id"])])
+            if sum(map(ord, person)) % 2 == 0:
+                r["prs_IdentityNumber"] = f"ID{person}"
+    same = {"prs_FirstName": "Ivan", "prs_SecondName": "Petrenko", "prs_Gender": "Male"}
+    same |= {"prs_MailingCity": "Kharkiv", "prs_Citizenship": "UA"}
+    rows["a"].append({"record_id": "x1", **same, "prs_Birthdate": "1970-05-12"})
+    rows["b"].append({"record_id": "x2", **same, "prs_Birthdate": "1990-03-02"})
+    rows["b"].append({"record_id": "x3", **same, "prs_Birthdate": "1979-05-12"})  # one digit off x1
+    rows["b"].append({"record_id": "x4", **same, "prs_Birthdate": ""})  # could be either
+    result = link([_source("a", rows["a"]), _source("b", rows["b"])])
+    c = result.clusters
+    assert c[("a", "x1")] == c[("b", "x3")]
+    assert c[("b", "x2")] != c[("a", "x1")]
+    cannot = {frozenset(((a, b), (x, y))) for a, b, x, y in result.parameters["cannot_link"]}  # type: ignore[attr-defined]
+    assert frozenset((("a", "x1"), ("b", "x2"))) in cannot
+    gap = result.parameters["birth_gap_weights"]["birth years more than 5 apart"]  # type: ignore[index]
+    comps = {c["name"]: c for c in result.parameters["comparisons"]}  # type: ignore[attr-defined]
+    em = next(
+        lv["weight"] for lv in comps["birth_date"]["levels"] if lv["label"] == "birth years more than 5 apart"
+    )
+    assert gap < em  # the anchors show a gap is rarer for one person than EM over namesakes says
+    # Without the guard the same names, sex and city outweigh the birth dates and all four merge.
+    unguarded = link([_source("a", rows["a"]), _source("b", rows["b"])], split_chains=False).clusters
+    assert unguarded[("a", "x1")] == unguarded[("b", "x2")]
