@@ -451,43 +451,59 @@ def _gap_weights(table: Any, params: dict[str, object]) -> dict[str, float]:
     """Match weights of the birth-year gap levels estimated from *anchor* pairs: records that
     share an identity number or an e-mail address (placeholders are already blanked), which are
     nearly always one person. EM over blocked pairs learns the m of a gap partly from namesakes
-    (same names, other persons), which understates how rare a gap is; the anchors show it
+    (same names, other persons), which can understate how rare a gap is; the anchors show it
     directly. m per level is (count + 1/2) / (anchors + 1), against the level's estimated u.
-    Empty when fewer than :data:`ANCHOR_MIN_PAIRS` anchors have both birth years."""
+
+    A level is returned only when EM's m lies above the upper end of the anchors' 95 % (Wilson)
+    interval, i.e. the anchors show that EM understated the gap; empty when fewer than
+    :data:`ANCHOR_MIN_PAIRS` anchors have both birth years."""
     import duckdb
 
-    u_of: dict[str, float] = {}
+    em_of: dict[str, tuple[float, float]] = {}
     for comp in params.get("comparisons", ()):  # type: ignore[attr-defined]
         if comp["name"] == "birth_date":
             for level in comp["levels"]:
-                if level["u"] and level["label"] in model.BIRTH_GAP_LEVELS:
-                    u_of[str(level["label"])] = float(level["u"])
-    if len(u_of) < len(model.BIRTH_GAP_LEVELS):
+                if level["u"] and level["m"] and level["label"] in model.BIRTH_GAP_LEVELS:
+                    em_of[str(level["label"])] = (float(level["m"]), float(level["u"]))
+    if len(em_of) < len(model.BIRTH_GAP_LEVELS):
         return {}
     con = duckdb.connect()
     try:
         con.register("t", table.select(["unique_id", "birth_year", "identity_number", "email"]))
+        # Two equi-joins (an OR in the join condition would compare every pair of records).
         n, mid, far = con.execute(
             """
-            WITH a AS (
-                SELECT l.birth_year AS yl, r.birth_year AS yr FROM t l JOIN t r
-                  ON l.unique_id < r.unique_id
-                 AND (l.identity_number = r.identity_number OR l.email = r.email)
+            WITH p AS (
+                SELECT l.unique_id AS a, r.unique_id AS b, l.birth_year AS yl, r.birth_year AS yr
+                FROM t l JOIN t r ON l.identity_number = r.identity_number AND l.unique_id < r.unique_id
+                WHERE l.birth_year IS NOT NULL AND r.birth_year IS NOT NULL
+                UNION
+                SELECT l.unique_id, r.unique_id, l.birth_year, r.birth_year
+                FROM t l JOIN t r ON l.email = r.email AND l.unique_id < r.unique_id
                 WHERE l.birth_year IS NOT NULL AND r.birth_year IS NOT NULL
             )
             SELECT count(*), count(*) FILTER (abs(yl - yr) BETWEEN 2 AND 5),
-                   count(*) FILTER (abs(yl - yr) > 5) FROM a
+                   count(*) FILTER (abs(yl - yr) > 5) FROM p
             """
         ).fetchone() or (0, 0, 0)
     finally:
         con.close()
     if n < ANCHOR_MIN_PAIRS:
         return {}
-    mid_label, far_label = model.BIRTH_GAP_LEVELS
-    return {
-        mid_label: math.log2((mid + 0.5) / (n + 1) / u_of[mid_label]),
-        far_label: math.log2((far + 0.5) / (n + 1) / u_of[far_label]),
-    }
+    out: dict[str, float] = {}
+    for label, k in zip(model.BIRTH_GAP_LEVELS, (mid, far), strict=True):
+        m_em, u = em_of[label]
+        if m_em > _wilson_upper(k, n):
+            out[label] = math.log2((k + 0.5) / (n + 1) / u)
+    return out
+
+
+def _wilson_upper(k: int, n: int, z: float = 1.96) -> float:
+    """Upper end of the Wilson score interval of a proportion k/n."""
+    p = k / n
+    centre = p + z * z / (2 * n)
+    spread = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (centre + spread) / (1 + z * z / n)
 
 
 def _gap_outweighed(
