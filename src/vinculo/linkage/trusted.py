@@ -431,8 +431,13 @@ def _other_births(
         con.register("m", t)
         rows = con.execute(
             f"""
-            SELECT a.uid, b.uid FROM m a JOIN m b ON a.cid = b.cid AND a.uid < b.uid
-            WHERE a.y IS NOT NULL AND b.y IS NOT NULL AND abs(a.y - b.y) >= {BIRTH_YEARS_APART}
+            WITH spread AS (  -- only clusters whose known birth years are apart at all
+                SELECT cid FROM m GROUP BY cid HAVING max(y) - min(y) >= {BIRTH_YEARS_APART}
+            ), k AS (
+                SELECT m.* FROM m JOIN spread USING (cid) WHERE m.y IS NOT NULL
+            )
+            SELECT a.uid, b.uid FROM k a JOIN k b ON a.cid = b.cid AND a.uid < b.uid
+            WHERE abs(a.y - b.y) >= {BIRTH_YEARS_APART}
               AND NOT coalesce(damerau_levenshtein(a.dob, b.dob) <= 1, FALSE)
               AND NOT coalesce(a.idn = b.idn, FALSE)
             """  # noqa: S608 - constants only
