@@ -297,3 +297,94 @@ def test_without_birth_dates_the_names_are_still_trained_and_linked() -> None:
     true_pairs = {frozenset((a, b)) for a, b in itertools.combinations(truth, 2) if truth[a] == truth[b]}
     tp = len(predicted & true_pairs)
     assert tp / len(predicted) >= 0.97 and tp / len(true_pairs) >= 0.7
+
+
+def _gap_people() -> tuple[list, list[tuple[str, str]]]:
+    from vinculo.linkage.model import Person
+
+    persons = []
+    for i in range(40):  # anchors: two records sharing an identity number, one birth year
+        for side in ("a", "b"):
+            persons.append(
+                Person(
+                    source=side,
+                    record_id=f"p{i}",
+                    given=(f"g{i}",),
+                    birth_year=1980 + i % 20,
+                    identity_number=f"ID{i}",
+                )
+            )
+    names = {"given": ("ivan",), "family": ("petrenko",)}
+    persons += [
+        Person(source="a", record_id="x1", birth_year=1970, birth_month=5, birth_day=12, **names),
+        Person(source="b", record_id="x2", birth_year=1990, birth_month=3, birth_day=2, **names),
+        Person(source="b", record_id="x3", birth_year=1979, birth_month=5, birth_day=12, **names),
+    ]
+    return persons, [(p.source, p.record_id) for p in persons]
+
+
+def _gap_params(m: float) -> dict[str, object]:
+    levels = [
+        {"label": "birth years 2-5 apart", "m": m, "u": 0.17},
+        {"label": "birth years more than 5 apart", "m": m, "u": 0.77},
+    ]
+    return {"comparisons": [{"name": "birth_date", "levels": levels}]}
+
+
+def test_anchor_pairs_correct_a_birth_year_gap_that_em_understated_and_only_then() -> None:
+    from vinculo.linkage import _trusted_model as model
+    from vinculo.linkage.trusted import _arrow_table, _gap_weights
+
+    persons, _ = _gap_people()
+    table = _arrow_table(model.record_table(persons))
+    weights = _gap_weights(table, _gap_params(0.17))  # EM: 17 % of matches have a gap
+    assert set(weights) == set(model.BIRTH_GAP_LEVELS)
+    # 40 anchors, none with a gap: m = 0.5 / 41 against u
+    assert math.isclose(weights["birth years more than 5 apart"], math.log2(0.5 / 41 / 0.77))
+    assert _gap_weights(table, _gap_params(0.001)) == {}  # EM agrees with the anchors: no change
+    assert _gap_weights(_arrow_table(model.record_table(persons[-3:])), _gap_params(0.17)) == {}  # no anchors
+
+
+def test_records_born_years_apart_are_cannot_link_unless_a_keying_error_or_their_evidence_explains_it() -> (
+    None
+):
+    from vinculo.linkage import _trusted_model as model
+    from vinculo.linkage.model import ScoredPair
+    from vinculo.linkage.trusted import _arrow_table, _cannot_link, _gap_outweighed
+
+    persons, keys = _gap_people()
+    table = _arrow_table(model.record_table(persons))
+    x1, x2, x3 = len(keys) - 3, len(keys) - 2, len(keys) - 1
+    tentative = {k: (0 if i >= x1 else i + 1) for i, k in enumerate(keys)}  # x1, x2, x3 chained
+    cannot = _cannot_link(table, tentative, keys, set(), birth_gaps=True)
+    assert {frozenset(p) for p in cannot} == {
+        frozenset((keys[x1], keys[x2])),
+        frozenset((keys[x2], keys[x3])),  # 1979-05-12 and 1970-05-12 are one keying error apart
+    }
+    assert _cannot_link(table, tentative, keys, set(), birth_gaps=False) == []
+    gap = {"birth years more than 5 apart": -7.0}
+    strong = ScoredPair(
+        keys[x1],
+        keys[x2],
+        0.999,
+        weights=(
+            ("prior", "", -10.0),
+            ("street", "", 30.0),
+            ("birth_date", "birth years more than 5 apart", -2.0),
+        ),
+    )
+    weak = ScoredPair(
+        keys[x1],
+        keys[x2],
+        0.95,
+        weights=(
+            ("prior", "", -10.0),
+            ("given_name", "", 16.0),
+            ("birth_date", "birth years more than 5 apart", -2.0),
+        ),
+    )
+    assert _gap_outweighed({(x1, x2): strong}, gap, 0.9)(x1, x2)  # 13 bits even at -7 for the gap
+    assert not _gap_outweighed({(x1, x2): weak}, gap, 0.9)(x1, x2)  # 4 bits at EM's -2, -1 at -7
+    assert not _gap_outweighed({}, gap, 0.9)(x1, x2)  # never scored: no evidence of its own
+    kept = _cannot_link(table, tentative, keys, set(), _gap_outweighed({(x1, x2): strong}, gap, 0.9), True)
+    assert {frozenset(p) for p in kept} == {frozenset((keys[x2], keys[x3]))}

@@ -15,6 +15,7 @@ from typing import Any
 from vinculo.linkage.model import Person
 
 __all__ = [
+    "BIRTH_GAP_LEVELS",
     "GIVEN_FUZZY",
     "PLACEHOLDER_MIN_COUNT",
     "blocking_rules",
@@ -36,6 +37,9 @@ PLACE_CLOSE = 0.9
 SWAP_IN_GIVEN = "names swapped (weighed in the given name)"
 #: Jaro-Winkler similarity of each name to the other record's other name for a swapped order.
 SWAP_CLOSE = 0.9
+
+#: The birth-date levels of two known birth years 2 or more apart (see ``trusted._gap_weights``).
+BIRTH_GAP_LEVELS = ("birth years 2-5 apart", "birth years more than 5 apart")
 
 #: A phone, identity number or e-mail shared by this many records (or more) is a placeholder
 #: ("000000", "unknown@...") rather than a person's: it is ignored for that field.
@@ -260,9 +264,9 @@ def comparisons(present: frozenset[str]) -> list[Any]:
                 "abs(birth_year_l - birth_year_r) <= 1", "birth years one apart", base_dialect_str="duckdb"
             ),
             cll.CustomLevel(
-                "abs(birth_year_l - birth_year_r) <= 5", "birth years 2-5 apart", base_dialect_str="duckdb"
+                "abs(birth_year_l - birth_year_r) <= 5", BIRTH_GAP_LEVELS[0], base_dialect_str="duckdb"
             ),
-            cll.ElseLevel().configure(label_for_charts="birth years more than 5 apart"),
+            cll.ElseLevel().configure(label_for_charts=BIRTH_GAP_LEVELS[1]),
         ]
         out.append(
             cl.CustomComparison(

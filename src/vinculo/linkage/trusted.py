@@ -11,7 +11,9 @@ The model (see ``docs/linkage/trusted.md``):
 * Pairs with a match probability of at least :data:`DEFAULT_THRESHOLD` link; clusters are their
   connected components, with a guard against chaining: two records whose given names and birth
   dates clearly differ are not joined through a vague record (no given name or birth year) unless
-  they match directly.
+  they match directly; and two records whose birth years are 2 or more apart are not joined
+  unless their own evidence outweighs the gap as weighed from anchor pairs (records sharing an
+  identity number or e-mail), see :func:`_gap_weights`.
 """
 
 from __future__ import annotations
@@ -56,6 +58,9 @@ U_SMOOTHING = 1e-6
 #: The assumed recall of the deterministic rules used to estimate lambda.
 LAMBDA_RECALL = 0.7
 SEED = 20261210
+#: Two records whose known birth years are this far apart (with no keying error to explain it)
+#: are not clustered together.
+BIRTH_YEARS_APART = 2
 
 Progress = Callable[[str, float], None]
 Key = tuple[str, str]
@@ -343,7 +348,12 @@ def _finite(value: Any) -> float:
 
 
 def _cannot_link(
-    table: Any, tentative: dict[Key, int], keys: list[Key], linked: set[tuple[int, int]]
+    table: Any,
+    tentative: dict[Key, int],
+    keys: list[Key],
+    linked: set[tuple[int, int]],
+    gap_outweighed: Callable[[int, int], bool] = lambda _a, _b: False,
+    birth_gaps: bool = False,
 ) -> list[tuple[Key, Key]]:
     """Pairs in one tentative cluster (of 3 or more records, with a record lacking the given name or
     the birth year) whose given names clearly differ, whose birth dates differ (other years, or
@@ -364,7 +374,7 @@ def _cannot_link(
     vague = {cids[i] for i, v in enumerate(vague_rows.to_pylist()) if v and sizes[cids[i]] >= 3}
     members = [i for i, c in enumerate(cids) if c in vague]
     if not members:
-        return []
+        return _other_births(table, cids, sizes, keys, gap_outweighed) if birth_gaps else []
     picked = table.select(["given_name", "given_tokens", "given_ph", "name_key", "dob", "birth_year"]).take(
         pa.array(members, pa.int64())
     )
@@ -390,7 +400,136 @@ def _cannot_link(
         ).fetchall()
     finally:
         con.close()
-    return [(keys[a], keys[b]) for a, b in rows if (a, b) not in linked]
+    out = [(keys[a], keys[b]) for a, b in rows if (a, b) not in linked]
+    return out + (_other_births(table, cids, sizes, keys, gap_outweighed) if birth_gaps else [])
+
+
+def _other_births(
+    table: Any,
+    cids: list[int],
+    sizes: dict[int, int],
+    keys: list[Key],
+    gap_outweighed: Callable[[int, int], bool],
+) -> list[tuple[Key, Key]]:
+    """Pairs in one tentative cluster whose birth years are both known and at least
+    :data:`BIRTH_YEARS_APART` apart, where no keying error explains the gap (full dates one edit
+    apart, a transposition included), no identity number is shared and the pair's own evidence
+    does not outweigh the gap (``gap_outweighed``, see :func:`_gap_outweighed`)."""
+    import duckdb
+    import pyarrow as pa
+
+    members = [i for i, c in enumerate(cids) if sizes[c] >= 2]
+    if not members:
+        return []
+    picked = table.select(["dob", "birth_year", "identity_number"]).take(pa.array(members, pa.int64()))
+    t = picked.rename_columns(["dob", "y", "idn"])
+    t = t.append_column("uid", pa.array(members, pa.int64())).append_column(
+        "cid", pa.array([cids[i] for i in members], pa.int64())
+    )
+    con = duckdb.connect()
+    try:
+        con.register("m", t)
+        rows = con.execute(
+            f"""
+            WITH spread AS (  -- only clusters whose known birth years are apart at all
+                SELECT cid FROM m GROUP BY cid HAVING max(y) - min(y) >= {BIRTH_YEARS_APART}
+            ), k AS (
+                SELECT m.* FROM m JOIN spread USING (cid) WHERE m.y IS NOT NULL
+            )
+            SELECT a.uid, b.uid FROM k a JOIN k b ON a.cid = b.cid AND a.uid < b.uid
+            WHERE abs(a.y - b.y) >= {BIRTH_YEARS_APART}
+              AND NOT coalesce(damerau_levenshtein(a.dob, b.dob) <= 1, FALSE)
+              AND NOT coalesce(a.idn = b.idn, FALSE)
+            """  # noqa: S608 - constants only
+        ).fetchall()
+    finally:
+        con.close()
+    return [(keys[a], keys[b]) for a, b in rows if not gap_outweighed(a, b)]
+
+
+#: Pairs sharing a personal identifier (identity number or e-mail) with both birth years known
+#: needed to estimate how often one person's birth years differ (:func:`_gap_weights`).
+ANCHOR_MIN_PAIRS = 30
+
+
+def _gap_weights(table: Any, params: dict[str, object]) -> dict[str, float]:
+    """Match weights of the birth-year gap levels estimated from *anchor* pairs: records that
+    share an identity number or an e-mail address (placeholders are already blanked), which are
+    nearly always one person. EM over blocked pairs learns the m of a gap partly from namesakes
+    (same names, other persons), which can understate how rare a gap is; the anchors show it
+    directly. m per level is (count + 1/2) / (anchors + 1), against the level's estimated u.
+
+    A level is returned only when EM's m lies above the upper end of the anchors' 95 % (Wilson)
+    interval, i.e. the anchors show that EM understated the gap; empty when fewer than
+    :data:`ANCHOR_MIN_PAIRS` anchors have both birth years."""
+    import duckdb
+
+    em_of: dict[str, tuple[float, float]] = {}
+    for comp in params.get("comparisons", ()):  # type: ignore[attr-defined]
+        if comp["name"] == "birth_date":
+            for level in comp["levels"]:
+                if level["u"] and level["m"] and level["label"] in model.BIRTH_GAP_LEVELS:
+                    em_of[str(level["label"])] = (float(level["m"]), float(level["u"]))
+    if len(em_of) < len(model.BIRTH_GAP_LEVELS):
+        return {}
+    con = duckdb.connect()
+    try:
+        con.register("t", table.select(["unique_id", "birth_year", "identity_number", "email"]))
+        # Two equi-joins (an OR in the join condition would compare every pair of records).
+        n, mid, far = con.execute(
+            """
+            WITH p AS (
+                SELECT l.unique_id AS a, r.unique_id AS b, l.birth_year AS yl, r.birth_year AS yr
+                FROM t l JOIN t r ON l.identity_number = r.identity_number AND l.unique_id < r.unique_id
+                WHERE l.birth_year IS NOT NULL AND r.birth_year IS NOT NULL
+                UNION
+                SELECT l.unique_id, r.unique_id, l.birth_year, r.birth_year
+                FROM t l JOIN t r ON l.email = r.email AND l.unique_id < r.unique_id
+                WHERE l.birth_year IS NOT NULL AND r.birth_year IS NOT NULL
+            )
+            SELECT count(*), count(*) FILTER (abs(yl - yr) BETWEEN 2 AND 5),
+                   count(*) FILTER (abs(yl - yr) > 5) FROM p
+            """
+        ).fetchone() or (0, 0, 0)
+    finally:
+        con.close()
+    if n < ANCHOR_MIN_PAIRS:
+        return {}
+    out: dict[str, float] = {}
+    for label, k in zip(model.BIRTH_GAP_LEVELS, (mid, far), strict=True):
+        m_em, u = em_of[label]
+        if m_em > _wilson_upper(k, n):
+            out[label] = math.log2((k + 0.5) / (n + 1) / u)
+    return out
+
+
+def _wilson_upper(k: int, n: int, z: float = 1.96) -> float:
+    """Upper end of the Wilson score interval of a proportion k/n."""
+    p = k / n
+    centre = p + z * z / (2 * n)
+    spread = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (centre + spread) / (1 + z * z / n)
+
+
+def _gap_outweighed(
+    scored: dict[tuple[int, int], ScoredPair], gap_weights: dict[str, float], threshold: float
+) -> Callable[[int, int], bool]:
+    """Whether a pair (input indices, smaller first) whose birth years are apart still links when
+    its birth-date level is weighed as the anchors show (:func:`_gap_weights`). A pair that was
+    not scored has no evidence of its own: it does not."""
+
+    def outweighed(a: int, b: int) -> bool:
+        pair = scored.get((a, b))
+        if pair is None:
+            return False
+        total = 0.0
+        for name, label, weight in pair.weights:
+            if name == "birth_date" and label in gap_weights:
+                weight = min(weight, gap_weights[label])
+            total += weight
+        return bool(1.0 / (1.0 + 2.0 ** (-total)) >= threshold)
+
+    return outweighed
 
 
 def link(
@@ -417,7 +556,9 @@ def link(
     split_chains : bool
         Refuse to join, through other records, two records that look like siblings (given names
         and birth dates clearly differ) and did not match directly, when the cluster was joined
-        through a vague record (one without a given name or birth year). On by default.
+        through a vague record (one without a given name or birth year); and refuse to cluster
+        two records whose birth years are apart when anchor pairs show the gap outweighs their
+        own evidence (:func:`_gap_weights`). On by default.
 
     Returns
     -------
@@ -474,13 +615,18 @@ def link(
             ) from err
     report("clustering", 0.9)
     index = {k: i for i, k in enumerate(keys)}
-    linked: set[tuple[int, int]] = set()
+    scored: dict[tuple[int, int], ScoredPair] = {}
     for p in pairs:
-        if p.probability >= t:
-            a, b = index[p.left], index[p.right]
-            linked.add((min(a, b), max(a, b)))
+        a, b = index[p.left], index[p.right]
+        scored[(min(a, b), max(a, b))] = p
+    linked = {ab for ab, p in scored.items() if p.probability >= t}
     tentative = cluster(keys, pairs, t)
-    cannot = _cannot_link(table, tentative, keys, linked) if split_chains else []
+    gap_weights = _gap_weights(table, params) if split_chains else {}
+    outweighed = _gap_outweighed(scored, gap_weights, t)
+    cannot = (
+        _cannot_link(table, tentative, keys, linked, outweighed, bool(gap_weights)) if split_chains else []
+    )
+    params["birth_gap_weights"] = {k: round(v, 4) for k, v in gap_weights.items()}
     clusters = cluster(keys, pairs, t, cannot_link=cannot) if cannot else tentative
     params["cannot_link"] = [[a[0], a[1], b[0], b[1]] for a, b in cannot]
     params["seconds"] = round(time.perf_counter() - started, 3)
