@@ -74,6 +74,7 @@ def test_pairs_report_progress_and_accept_any_integer_index(backend: str) -> Non
     rng = np.random.default_rng(2)
     a, b = _filters(rng, 50, 16), _filters(rng, 40, 16)
     left, right = rng.integers(0, 50, 5000).astype(np.int32), rng.integers(0, 40, 5000).astype(np.uint32)
+    a.flags.writeable = False  # as read from an .enc file
     seen: list[float] = []
     pairs = kernel.dice_pairs(a, b, left, right, progress=seen.append)
     assert np.array_equal(pairs, kernel.dice_dense(a, b)[left, right])

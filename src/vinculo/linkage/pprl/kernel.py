@@ -73,11 +73,17 @@ def _threaded(
 
 
 def _words(clks: np.ndarray) -> np.ndarray:
-    return np.ascontiguousarray(clks, dtype=np.uint64)
+    return _one_type(np.ascontiguousarray(clks, dtype=np.uint64))
 
 
 def _index(ix: np.ndarray) -> np.ndarray:
-    return np.ascontiguousarray(ix, dtype=np.int64)
+    return _one_type(np.ascontiguousarray(ix, dtype=np.int64))
+
+
+def _one_type(array: np.ndarray) -> np.ndarray:
+    """A writeable array: numba types read-only arrays (filters read from a file) apart, which
+    would mean a second compilation."""
+    return array if array.flags.writeable else array.copy()
 
 
 _CHUNK = 32768
