@@ -347,9 +347,10 @@ def _key_column(column: Sequence[str], token_of: Callable[[str], int]) -> np.nda
     return table[np.fromiter(map(row.__getitem__, column), dtype=np.intp, count=len(column))]
 
 
-#: Below this many records one process is faster than starting others (forking costs 20-100 ms;
-#: encoding about 40 ms per 1,000 records of CPU time).
-_PARALLEL_FROM = 4_000
+#: Below this many records one process is faster than starting others. (Measured at 5,000 and
+#: 20,000 records on a machine without a free core: two processes took 1.5x the CPU time — each
+#: hashes its own distinct values, and the forked copy pays copy-on-write — and more wall time.)
+_PARALLEL_FROM = 20_000
 
 
 def _encode_part(
