@@ -407,6 +407,100 @@ def source_pair_table(rows: Sequence[Row], truth: Mapping[Key, str]) -> list[str
     return lines
 
 
+def _speed_job(job: Mapping[str, object], env: Mapping[str, str]) -> dict[str, Any]:
+    """One measurement of bench/_pprl_kernel_speed.py in a fresh process of this venv."""
+    script = Path(__file__).with_name("_pprl_kernel_speed.py")
+    proc = subprocess.run(
+        [sys.executable, str(script)],
+        input=json.dumps(job),
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **env},
+    )
+    if proc.returncode:
+        raise RuntimeError((proc.stderr.strip().splitlines() or ["?"])[-1])
+    answer: dict[str, Any] = json.loads(proc.stdout)
+    return answer
+
+
+def vinculo_kernel_speed(
+    work: Path, febrl_file: Path, size: int = 10_000, pairs: int = 100_000_000
+) -> list[str]:
+    """vinculo's Dice kernel (compiled and numpy, 1 and 2 workers) and encoder, each in a fresh process."""
+    import numpy as np
+
+    from vinculo.linkage.pprl.encode import encode_persons
+    from vinculo.linkage.sources import read_source
+
+    folder = work / "kernel"
+    data = synthetic.generate(size * 13 // 10, seed=7)  # about 1.6 records per person: 2 x size records
+    rows = _one_file(data.sources, 2 * size)
+    (csv_path,) = write_sources({"kernel": rows}, folder)
+    people = read_source(csv_path, id_column="record_id").persons
+    clks, _ = encode_persons(people, os.urandom(32))
+    clk_file = folder / "clks.npy"
+    np.save(clk_file, clks)
+    half = len(clks) // 2
+    cache = folder / "numba-cache"
+    job = {"mode": "kernel", "clks": str(clk_file), "pairs": pairs, "repeats": 3}
+    runs = {}
+    # First a fresh cache directory (compiles), then the same one (loads the compiled code).
+    for label, env in (
+        ("numba, 2 workers, empty cache", {"NUMBA_CACHE_DIR": str(cache), "VINCULO_PPRL_KERNEL": ""}),
+        (
+            "numba, 2 workers",
+            {"NUMBA_CACHE_DIR": str(cache), "VINCULO_PPRL_KERNEL": "", "VINCULO_PPRL_WORKERS": "2"},
+        ),
+        (
+            "numba, 1 worker",
+            {"NUMBA_CACHE_DIR": str(cache), "VINCULO_PPRL_KERNEL": "", "VINCULO_PPRL_WORKERS": "1"},
+        ),
+        ("numpy, 2 workers", {"VINCULO_PPRL_KERNEL": "numpy", "VINCULO_PPRL_WORKERS": "2"}),
+        ("numpy, 1 worker", {"VINCULO_PPRL_KERNEL": "numpy", "VINCULO_PPRL_WORKERS": "1"}),
+    ):
+        try:
+            runs[label] = _speed_job(job, env)
+        except RuntimeError as exc:
+            runs[label] = {"error": str(exc)}
+    lines = [
+        "",
+        f"vinculo's Dice kernel on real encodings ({half:,} x {half:,} records of the multi-script set, "
+        f"seed 7, {clks.shape[1] * 64} bits), each configuration in a fresh process, best of 3; "
+        f"load average {os.getloadavg()[0]:.1f} when it ran:",
+        "",
+        f"| kernel | backend | dense {half:,} x {half:,}: comparisons/s (per CPU second) | {pairs:,} blocked pairs: pairs/s (per CPU second) | import (s) | first call (s) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for label, r in runs.items():
+        if "error" in r:
+            lines.append(f"| {label} | failed: {r['error'][:120]} | | | | |")
+            continue
+        lines.append(
+            f"| {label} | {r['backend']} | {r['dense_comparisons'] / r['dense_s']:.3g} "
+            f"({r['dense_comparisons'] / max(r['dense_cpu_s'], 1e-9):.3g}) | "
+            f"{r['pairs'] / r['pairs_s']:.3g} ({r['pairs'] / max(r['pairs_cpu_s'], 1e-9):.3g}) | "
+            f"{r['import_s']:.2f} | {r['first_call_s']:.2f} |"
+        )
+    lines.append(
+        "\n*Import*: the kernel module and numba. *First call*: compiling the kernel into an empty numba "
+        "cache, or loading it from the cache (every later process). *Per CPU second*: comparisons per "
+        "second of CPU time used (threads and worker processes included): on a machine shared with other "
+        "jobs, the wall-clock rate with 2 workers can fall far below twice this. "
+        "Target: >= 4e8 comparisons/s on 2 cores."
+    )
+    try:
+        r = _speed_job({"mode": "encode", "file": str(febrl_file), "repeats": 3}, {})
+        cell = f"{1000 * r['encode_s'] / r['records']:.4f} s ({1000 * r['encode_cpu_s'] / r['records']:.4f} CPU s)"
+    except RuntimeError as exc:
+        cell = f"failed ({str(exc)[:80]})"
+    lines.append(
+        "\nvinculo's encoder in-process (`encode_persons`, records already read and normalised, as clkhash's "
+        f"figure above takes prepared strings; one process below 20,000 records), per 1,000 FEBRL4 records: {cell}."
+    )
+    return lines
+
+
 def part_pprl_speed(python: str, work: Path) -> list[str]:
     lines = ["", "### PPRL kernels", ""]
     why = reference_python(python)
@@ -428,6 +522,7 @@ def part_pprl_speed(python: str, work: Path) -> list[str]:
             f"{_ref_version(python, 'sys')} (in their own venv; anonlink imports `pkg_resources`, so that venv also "
             "needs `setuptools<81`).",
         ]
+    lines += vinculo_kernel_speed(work, paths[0])
     why_v = vinculo_available("encode")
     if why_v:
         lines.append(f"\n`vinculo encode`: {why_v}.")
@@ -449,7 +544,8 @@ def part_pprl_speed(python: str, work: Path) -> list[str]:
             ]
         )
         lines.append(
-            "\n`vinculo encode` of the same 5,000 records through the CLI (process start included): "
+            "\n`vinculo encode` of the same 5,000 records through the CLI (process start, reading and "
+            "normalising the file included): "
             + (
                 f"{r.seconds:.2f} s ({r.seconds / 5:.3f} s per 1,000)."
                 if r.ok

@@ -1,7 +1,8 @@
 """Work on every core with forked worker processes.
 
 ``np.bitwise_count`` and numpy's reductions hold the GIL (measured: two threads run no faster than
-one), so the Dice kernel and the encoder share work out over processes. Workers are forked: they
+one), so the numpy Dice kernel and the encoder share work out over processes (the compiled kernel
+releases the GIL and uses threads instead). Workers are forked: they
 inherit the inputs (a module global set just before the fork) without copying or pickling them,
 and send back only their results. Forking is only safe while this process runs no other thread
 and only where ``fork`` exists; elsewhere the work runs here, in order.
@@ -24,7 +25,11 @@ _STATE: tuple[Callable[..., Any], tuple[Any, ...]] | None = None
 
 
 def workers() -> int:
-    """Worker processes to use: the cores, at most 8."""
+    """Workers (processes or threads) to use: the cores, at most 8; ``VINCULO_PPRL_WORKERS`` sets
+    another number (e.g. 1 on a machine shared with other jobs)."""
+    wanted = os.environ.get("VINCULO_PPRL_WORKERS", "").strip()
+    if wanted.isdigit() and int(wanted) > 0:
+        return min(64, int(wanted))
     return max(1, min(8, os.cpu_count() or 1))
 
 

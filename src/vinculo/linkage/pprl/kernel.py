@@ -1,24 +1,99 @@
 """The Dice kernel on packed bits, and candidate pairs from keyed blocking keys.
 
-CLKs are ``n x w`` arrays of uint64. ``|a AND b|`` is ``np.bitwise_count`` (numpy >= 2) summed over
-the words; Dice is ``2 |a AND b| / (|a| + |b|)``. Large jobs are split over forked worker
-processes, one per core (:mod:`vinculo.linkage.pprl._parallel`: ``np.bitwise_count`` holds the GIL,
-so threads would not help).
+CLKs are ``n x w`` arrays of uint64; Dice is ``2 |a AND b| / (|a| + |b|)`` (0 when both are empty),
+as float32. Each filter's popcount is computed once; per pair only ``|a AND b|`` is counted.
+
+Two implementations give the same numbers:
+
+* **compiled** (numba, :mod:`vinculo.linkage.pprl._native`): one pass over the words of each pair
+  with the CPU's popcount; the functions release the GIL, so large jobs run on one thread per core
+  over shared inputs. Used for jobs of :data:`_NATIVE_FROM` pairs or more whenever numba imports
+  (smaller jobs take less time in numpy than importing numba does).
+* **numpy** (``np.bitwise_count``, numpy >= 2): the fallback where numba does not import, or when
+  ``VINCULO_PPRL_KERNEL=numpy`` is set. ``np.bitwise_count`` holds the GIL, so large jobs are split
+  over forked worker processes instead (:mod:`vinculo.linkage.pprl._parallel`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from types import ModuleType
+from typing import Any
 
 import numpy as np
 
 from vinculo.linkage.pprl._parallel import can_fork, forked_map, shared_array, workers
 
-__all__ = ["block_pairs", "dice_dense", "dice_pairs", "popcounts"]
+__all__ = ["backend", "block_pairs", "dice_dense", "dice_pairs", "popcounts"]
+
+_NATIVE: ModuleType | None = None
+_NATIVE_TRIED = False
+
+
+def _native() -> ModuleType | None:
+    """The compiled kernel, or ``None`` (numba missing or ``VINCULO_PPRL_KERNEL=numpy``).
+
+    Imported on first use: numba takes a moment to import, which ``vinculo encode`` need not pay.
+    """
+    global _NATIVE, _NATIVE_TRIED
+    if os.environ.get("VINCULO_PPRL_KERNEL", "").strip().lower() == "numpy":
+        return None
+    if not _NATIVE_TRIED:
+        _NATIVE_TRIED = True
+        module: ModuleType | None
+        try:
+            from vinculo.linkage.pprl import _native as module
+        except ImportError:
+            module = None
+        _NATIVE = module
+    return _NATIVE
+
+
+def backend() -> str:
+    """``"numba"`` or ``"numpy"``: the implementation large jobs use here."""
+    return "numpy" if _native() is None else "numba"
+
+
+def _threaded(
+    func: Callable[[int, int], None], bounds: Sequence[tuple[int, int]], done: Callable[[int], None] | None
+) -> None:
+    """``func(start, stop)`` for every range, on one thread per core (the compiled code drops the GIL)."""
+    if len(bounds) < 2 or workers() < 2:
+        for i, (start, stop) in enumerate(bounds):
+            func(start, stop)
+            if done is not None:
+                done(i + 1)
+        return
+    with ThreadPoolExecutor(min(workers(), len(bounds))) as pool:
+        for i, _ in enumerate(pool.map(lambda r: func(*r), bounds)):
+            if done is not None:
+                done(i + 1)
+
+
+def _words(clks: np.ndarray) -> np.ndarray:
+    return _one_type(np.ascontiguousarray(clks, dtype=np.uint64))
+
+
+def _index(ix: np.ndarray) -> np.ndarray:
+    return _one_type(np.ascontiguousarray(ix, dtype=np.int64))
+
+
+def _one_type(array: np.ndarray) -> np.ndarray:
+    """A writeable array: numba types read-only arrays (filters read from a file) apart, which
+    would mean a second compilation."""
+    return array if array.flags.writeable else array.copy()
+
 
 _CHUNK = 32768
-#: Pairs (dice_pairs) or comparisons (dice_dense) from which the work is shared out over processes.
+#: Pairs (dice_pairs) or comparisons (dice_dense) from which the numpy kernel shares the work out
+#: over processes, and the compiled kernel over threads (threads cost far less to start).
 _PARALLEL_FROM = 2_000_000
+_THREADS_FROM = 200_000
+#: Pairs or comparisons from which the compiled kernel is used: below, numpy finishes in less time
+#: than importing numba and loading the compiled code take (about a second; the results are equal).
+_NATIVE_FROM = 5_000_000
 
 
 _LO = np.uint64(0x00FF00FF00FF00FF)
@@ -42,7 +117,7 @@ def _row_bits(words: np.ndarray) -> np.ndarray:
 
 
 def popcounts(clks: np.ndarray) -> np.ndarray:
-    """Number of set bits of each row."""
+    """Number of set bits of each row (int64)."""
     return _row_bits(np.ascontiguousarray(clks))
 
 
@@ -78,6 +153,9 @@ def dice_pairs(
     progress: Callable[[float], None] | None = None,
 ) -> np.ndarray:
     """Dice of ``a[left[i]]`` and ``b[right[i]]`` for every i (float32)."""
+    native = _native() if len(left) >= _NATIVE_FROM else None
+    if native is not None:
+        return _native_pairs(native, a, b, left, right, progress)
     pa, pb = popcounts(a), popcounts(b)
     n = len(left)
     parallel = n >= _PARALLEL_FROM and can_fork()
@@ -86,6 +164,31 @@ def dice_pairs(
     done = None if progress is None else (lambda k: progress(k / len(parts)))
     forked_map(_pairs_part, (a, b, pa, pb, left, right, out), parts, done=done)
     return np.array(out) if parallel else out
+
+
+def _native_pairs(
+    native: Any,
+    a: np.ndarray,
+    b: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    progress: Callable[[float], None] | None,
+) -> np.ndarray:
+    wa, wb = _words(a), _words(b)
+    if wa.ndim != 2 or wb.ndim != 2 or wa.shape[1] != wb.shape[1]:
+        raise ValueError("dice_pairs: a and b must be 2-D filters of the same length.")
+    pa, pb = popcounts(wa), popcounts(wb)
+    li, ri = _index(left), _index(right)
+    n = len(li)
+    if len(li) != len(ri):
+        raise ValueError("dice_pairs: left and right must have the same length.")
+    if n and (li.min() < 0 or li.max() >= len(wa) or ri.min() < 0 or ri.max() >= len(wb)):
+        raise IndexError("dice_pairs: a pair index is out of range.")
+    out = np.empty(n, dtype=np.float32)
+    parts = _split(n, 4 * workers() if n >= _THREADS_FROM else 1)
+    done = None if progress is None else (lambda k: progress(k / len(parts)))
+    _threaded(lambda s, e: native.pair_range(wa, wb, pa, pb, li, ri, out, s, e), parts, done)
+    return out
 
 
 def _dense_part(
@@ -113,9 +216,20 @@ def _dense_part(
 def dice_dense(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """All-against-all Dice (``len(a) x len(b)``, float32): the kernel the benchmark times.
 
-    ``b`` is transposed to word-major order so each step is one long vectorised pass; rows of
-    ``a`` are shared out over forked worker processes (writing into shared memory) for large jobs.
+    Compiled: rows of ``a`` shared out over threads. numpy: ``b`` is transposed to word-major order
+    so each step is one long vectorised pass; rows of ``a`` are shared out over forked worker
+    processes (writing into shared memory) for large jobs.
     """
+    native = _native() if len(a) * len(b) >= _NATIVE_FROM else None
+    if native is not None:
+        wa, wb = _words(a), _words(b)
+        if wa.ndim != 2 or wb.ndim != 2 or wa.shape[1] != wb.shape[1]:
+            raise ValueError("dice_dense: a and b must be 2-D filters of the same length.")
+        pa_n, pb_n = popcounts(wa), popcounts(wb)
+        dense = np.empty((len(wa), len(wb)), dtype=np.float32)
+        rows = _split(len(wa), 4 * workers() if len(wa) * len(wb) >= _THREADS_FROM else 1)
+        _threaded(lambda s, e: native.dense_rows(wa, wb, pa_n, pb_n, dense, s, e), rows, None)
+        return dense
     pa, pb = popcounts(a), popcounts(b)
     bt = np.ascontiguousarray(b.T)
     parallel = len(a) * len(b) >= _PARALLEL_FROM and can_fork()
