@@ -297,3 +297,26 @@ def test_without_birth_dates_the_names_are_still_trained_and_linked() -> None:
     true_pairs = {frozenset((a, b)) for a, b in itertools.combinations(truth, 2) if truth[a] == truth[b]}
     tp = len(predicted & true_pairs)
     assert tp / len(predicted) >= 0.97 and tp / len(true_pairs) >= 0.7
+
+
+def test_a_tight_pair_budget_splits_big_blocks_says_so_and_still_links(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from vinculo.linkage import _blocking
+
+    people = population(150, seed=81)
+    rows, truth = sources(people, seed=82, shares={"a": 0.7, "b": 0.6})
+    srcs = [_source(n, r) for n, r in rows.items()]
+    loose = link(srcs)
+    assert loose.parameters["blocking_tightened"] == []
+    assert len(loose.parameters["blocking"]) == len(loose.parameters["blocking_rules"])  # type: ignore[arg-type]
+    monkeypatch.setattr(_blocking, "PAIRS_FLOOR", 0.0)
+    monkeypatch.setattr(_blocking, "PAIRS_PER_RECORD", 1.0)
+    tight = link(srcs)
+    notes = tight.parameters["blocking_tightened"]
+    assert notes and all("split by" in str(n) for n in notes)  # type: ignore[union-attr]
+    assert len(tight.parameters["blocking_rules"]) == len(loose.parameters["blocking_rules"])  # type: ignore[arg-type]
+    predicted = _pairs(dict(tight.clusters))
+    true_pairs = {frozenset((a, b)) for a, b in itertools.combinations(truth, 2) if truth[a] == truth[b]}
+    tp = len(predicted & true_pairs)
+    assert tp / len(predicted) >= 0.9 and tp / len(true_pairs) >= 0.7

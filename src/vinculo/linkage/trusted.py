@@ -258,6 +258,7 @@ def _parameters(
         "comparisons": comps,
         "blocking_rules": [r.text for r in planned],
         "blocking": [r.note() for r in planned],
+        "blocking_tightened": [r.note() for r in planned if r.key_column is not None],
         "em_rules": [" & ".join(r) for r in model.em_rules(present)],
         "lambda_rules": [" & ".join(r) for r in model.lambda_rules(present)],
         "lambda_recall": LAMBDA_RECALL,
