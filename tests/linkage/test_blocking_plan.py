@@ -81,3 +81,19 @@ def test_share_is_water_filling() -> None:
     assert _blocking._share([10, 20, 30], 100) == float("inf")
     assert _blocking._share([10, 100, 1000], 210) == pytest.approx(100)
     assert _blocking._share([10, 100, 1000], 160) == pytest.approx(75)
+
+
+def test_refined_totals_in_one_pass_equal_one_count_per_field() -> None:
+    import duckdb
+
+    table = _table().append_column("sex", pa.array([None if i % 7 == 0 else "mf"[i % 2] for i in range(500)]))
+    con = duckdb.connect()
+    con.register("t", table)
+    fields = ["birth_year", "given_initial", "sex"]
+    cond = "family_name IS NOT NULL AND city IS NOT NULL"
+    totals = _blocking._refined_totals(con, ["family_name", "city"], fields, cond)
+    for f in fields:
+        assert totals[f] == _blocking._scalar(
+            con, _blocking._pairs_sql(["family_name", "city", f], ["family_name", "city"])
+        )
+    assert totals["sex"] > totals["given_initial"] > 0

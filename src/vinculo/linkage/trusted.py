@@ -58,6 +58,8 @@ U_SMOOTHING = 1e-6
 #: The assumed recall of the deterministic rules used to estimate lambda.
 LAMBDA_RECALL = 0.7
 SEED = 20261210
+#: DuckDB's working memory; beyond it joins and sorts spill to a temporary folder.
+DUCKDB_MEMORY_LIMIT = "2GB"
 
 Progress = Callable[[str, float], None]
 Key = tuple[str, str]
@@ -113,9 +115,16 @@ def _check(sources: Sequence[Source]) -> list[Person]:
 
 def _db_api(engine: str, spark: Any) -> Any:
     if engine == "duckdb":
+        import duckdb
         from splink import DuckDBAPI
 
-        return DuckDBAPI()
+        # A bounded memory with spilling to a scratch folder: DuckDB's default (80 % of the RAM)
+        # lets the training and scoring of a national register crowd out everything else.
+        config: dict[str, str | bool | int | float | list[str]] = {
+            "memory_limit": DUCKDB_MEMORY_LIMIT,
+            "temp_directory": _scratch_dir("vinculo-duckdb-"),
+        }
+        return DuckDBAPI(connection=duckdb.connect(config=config))
     if engine == "spark":
         try:
             from splink import SparkAPI
