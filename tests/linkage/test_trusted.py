@@ -388,3 +388,26 @@ def test_records_born_years_apart_are_cannot_link_unless_a_keying_error_or_their
     assert not _gap_outweighed({}, gap, 0.9)(x1, x2)  # never scored: no evidence of its own
     kept = _cannot_link(table, tentative, keys, set(), _gap_outweighed({(x1, x2): strong}, gap, 0.9), True)
     assert {frozenset(p) for p in kept} == {frozenset((keys[x2], keys[x3]))}
+
+
+def test_a_tight_pair_budget_splits_big_blocks_says_so_and_still_links(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from vinculo.linkage import _blocking
+
+    people = population(150, seed=81)
+    rows, truth = sources(people, seed=82, shares={"a": 0.7, "b": 0.6})
+    srcs = [_source(n, r) for n, r in rows.items()]
+    loose = link(srcs)
+    assert loose.parameters["blocking_tightened"] == []
+    assert len(loose.parameters["blocking"]) == len(loose.parameters["blocking_rules"])  # type: ignore[arg-type]
+    monkeypatch.setattr(_blocking, "PAIRS_FLOOR", 0.0)
+    monkeypatch.setattr(_blocking, "PAIRS_PER_RECORD", 1.0)
+    tight = link(srcs)
+    notes = tight.parameters["blocking_tightened"]
+    assert notes and all("split by" in str(n) for n in notes)  # type: ignore[union-attr]
+    assert len(tight.parameters["blocking_rules"]) == len(loose.parameters["blocking_rules"])  # type: ignore[arg-type]
+    predicted = _pairs(dict(tight.clusters))
+    true_pairs = {frozenset((a, b)) for a, b in itertools.combinations(truth, 2) if truth[a] == truth[b]}
+    tp = len(predicted & true_pairs)
+    assert tp / len(predicted) >= 0.9 and tp / len(true_pairs) >= 0.7

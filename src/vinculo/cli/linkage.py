@@ -212,7 +212,12 @@ def _summary(result: LinkResult, out: Path, histories: Path | None, seconds: flo
         "out": str(out),
         "histories": str(histories) if histories is not None else None,
         "seconds": round(seconds, 2),
+        "notes": [str(n) for n in _as_list(result.parameters.get("blocking_tightened"))],
     }
+
+
+def _as_list(value: object) -> list[object]:
+    return list(value) if isinstance(value, (list, tuple)) else []
 
 
 def _print_summary(summary: dict[str, Any]) -> None:
@@ -229,6 +234,8 @@ def _print_summary(summary: dict[str, Any]) -> None:
         click.echo(f"  {s['name']:<{width}}  {s['records']:>9,} record(s)  {s['clusters']:>9,} person(s)")
     for o in summary["overlap"]:
         click.echo(f"  {o['sources'][0]} & {o['sources'][1]}: {o['clusters']:,} person(s) on both")
+    for note in summary.get("notes", []):
+        click.echo(f"Note: blocking rule {note}.")
     click.echo(
         f"Clusters written to {summary['out']}"
         + (f", histories to {summary['histories']}." if summary["histories"] else ".")

@@ -32,7 +32,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from vinculo.errors import VinculoError
+from vinculo.linkage import _blocking
 from vinculo.linkage import _trusted_model as model
+from vinculo.linkage._blocking import PlannedRule
 from vinculo.linkage.clusters import cluster
 from vinculo.linkage.model import LinkResult, Person, ScoredPair, Source
 
@@ -61,6 +63,8 @@ SEED = 20261210
 #: Two records whose known birth years are this far apart (with no keying error to explain it)
 #: are not clustered together.
 BIRTH_YEARS_APART = 2
+#: DuckDB's working memory; beyond it joins and sorts spill to a temporary folder.
+DUCKDB_MEMORY_LIMIT = "2GB"
 
 Progress = Callable[[str, float], None]
 Key = tuple[str, str]
@@ -116,9 +120,16 @@ def _check(sources: Sequence[Source]) -> list[Person]:
 
 def _db_api(engine: str, spark: Any) -> Any:
     if engine == "duckdb":
+        import duckdb
         from splink import DuckDBAPI
 
-        return DuckDBAPI()
+        # A bounded memory with spilling to a scratch folder: DuckDB's default (80 % of the RAM)
+        # lets the training and scoring of a national register crowd out everything else.
+        config: dict[str, str | bool | int | float | list[str]] = {
+            "memory_limit": DUCKDB_MEMORY_LIMIT,
+            "temp_directory": _scratch_dir("vinculo-duckdb-"),
+        }
+        return DuckDBAPI(connection=duckdb.connect(config=config))
     if engine == "spark":
         try:
             from splink import SparkAPI
@@ -188,24 +199,28 @@ def _rules(rules: Sequence[tuple[str, ...]]) -> list[Any]:
     return [block_on(*r) for r in rules]
 
 
-def _prediction_rules(present: frozenset[str]) -> list[Any]:
+def _prediction_rules(planned: Sequence[PlannedRule]) -> list[Any]:
     from splink import block_on
 
-    return [block_on(*cols) if sql is None else sql for cols, sql in model.blocking_rules(present)]
+    out: list[Any] = []
+    for rule in planned:
+        if rule.key_column is not None:
+            out.append(block_on(rule.key_column))
+        elif rule.sql is None:
+            out.append(block_on(*rule.columns))
+        else:
+            out.append(rule.sql)
+    return out
 
 
-def _rule_text(cols: tuple[str, ...], sql: str | None) -> str:
-    return sql if sql is not None else " & ".join(cols)
-
-
-def _settings(present: frozenset[str]) -> Any:
+def _settings(present: frozenset[str], planned: Sequence[PlannedRule]) -> Any:
     from splink import SettingsCreator
 
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
         comparisons=model.comparisons(present),
-        blocking_rules_to_generate_predictions=_prediction_rules(present),
+        blocking_rules_to_generate_predictions=_prediction_rules(planned),
         retain_intermediate_calculation_columns=True,
         retain_matching_columns=True,
         additional_columns_to_retain=[],
@@ -230,7 +245,9 @@ def _levels(model_dict: dict[str, Any]) -> dict[str, dict[int, tuple[str, float 
     return out
 
 
-def _parameters(model_dict: dict[str, Any], present: frozenset[str], engine: str) -> dict[str, object]:
+def _parameters(
+    model_dict: dict[str, Any], present: frozenset[str], engine: str, planned: Sequence[PlannedRule]
+) -> dict[str, object]:
     lam = float(model_dict["probability_two_random_records_match"])
     comps = []
     for comp in model_dict["comparisons"]:
@@ -253,7 +270,9 @@ def _parameters(model_dict: dict[str, Any], present: frozenset[str], engine: str
         "lambda": lam,
         "prior_weight": math.log2(lam / (1 - lam)) if 0 < lam < 1 else None,
         "comparisons": comps,
-        "blocking_rules": [_rule_text(c, q) for c, q in model.blocking_rules(present)],
+        "blocking_rules": [r.text for r in planned],
+        "blocking": [r.note() for r in planned],
+        "blocking_tightened": [r.note() for r in planned if r.key_column is not None],
         "em_rules": [" & ".join(r) for r in model.em_rules(present)],
         "lambda_rules": [" & ".join(r) for r in model.lambda_rules(present)],
         "lambda_recall": LAMBDA_RECALL,
@@ -671,9 +690,11 @@ def _run_splink(
 ) -> tuple[list[ScoredPair], dict[str, object]]:
     from splink import Linker
 
+    report("counting candidate pairs per blocking rule", 0.05)
+    table, planned = _blocking.plan(table, model.blocking_rules(present), present)
     db_api = _db_api(engine, spark)
     frame = db_api.register(table)  # Arrow: DuckDB reads it in place, Spark 4 converts it
-    linker = Linker(frame, _settings(present), log_level=None)
+    linker = Linker(frame, _settings(present, planned), log_level=None)
     _train(linker, present, n, report)
     report("scoring pairs", 0.6)
     model_dict = _smooth(linker.misc.save_model_to_json())
@@ -690,18 +711,46 @@ def _run_splink(
         f"SELECT {', '.join(columns)} FROM {predictions.physical_name}",  # noqa: S608 - our column names
         output_type="splink_df",
     )
-    rows = selected.as_pyarrow_table().to_pylist()
+    arrow = selected.as_pyarrow_table()
     selected.drop_table_from_database_and_remove_from_cache()
-    cache: dict[Any, tuple[tuple[str, str, float], ...]] = {}
-    scored: list[tuple[int, int, ScoredPair]] = []
-    for row in rows:
-        a, b = int(row["unique_id_l"]), int(row["unique_id_r"])
-        if a > b:
-            a, b = b, a
-        pair = ScoredPair(
-            keys[a], keys[b], float(row["match_probability"]), weights=_weights_of(row, levels, prior, cache)
-        )
-        scored.append((a, b, pair))
+    scored = _scored_pairs(arrow, columns, keys, levels, prior)
+    del arrow
     predictions.drop_table_from_database_and_remove_from_cache()
-    scored.sort(key=lambda x: (x[0], x[1]))  # the engine's order varies between runs
-    return [p for _a, _b, p in scored], _parameters(model_dict, present, engine)
+    params = _parameters(model_dict, present, engine, planned)
+    params["blocking_budget"] = int(_blocking.budget_for(n))
+    return scored, params
+
+
+def _scored_pairs(
+    arrow: Any,
+    columns: Sequence[str],
+    keys: list[Key],
+    levels: dict[str, dict[int, tuple[str, float | None]]],
+    prior: float,
+) -> list[ScoredPair]:
+    """The scored pairs, ordered by record index (the engine's order varies between runs), read
+    from the Arrow table of predictions batch by batch and column by column (a dict per pair
+    would cost kilobytes each on millions of pairs); identical waterfalls are built once."""
+    import pyarrow.compute as pc
+
+    left = pc.min_element_wise(arrow.column("unique_id_l"), arrow.column("unique_id_r"))
+    right = pc.max_element_wise(arrow.column("unique_id_l"), arrow.column("unique_id_r"))
+    arrow = arrow.set_column(0, "unique_id_l", left).set_column(1, "unique_id_r", right)
+    arrow = arrow.sort_by([("unique_id_l", "ascending"), ("unique_id_r", "ascending")])
+    detail = list(columns[3:])
+    cache: dict[Any, tuple[tuple[str, str, float], ...]] = {}
+    rows_cache: dict[Any, tuple[tuple[str, str, float], ...]] = {}
+    out: list[ScoredPair] = []
+    for batch in arrow.to_batches(max_chunksize=65536):
+        ids_l = batch.column(0).to_pylist()
+        ids_r = batch.column(1).to_pylist()
+        probs = batch.column(2).to_pylist()
+        values = [batch.column(c).to_pylist() for c in detail]
+        for i, (a, b, p) in enumerate(zip(ids_l, ids_r, probs, strict=True)):
+            key = tuple(v[i] for v in values)
+            weights = rows_cache.get(key)
+            if weights is None:
+                weights = _weights_of(dict(zip(detail, key, strict=True)), levels, prior, cache)
+                rows_cache[key] = weights
+            out.append(ScoredPair(keys[a], keys[b], float(p), weights=weights))
+    return out
