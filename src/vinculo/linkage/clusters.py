@@ -141,7 +141,12 @@ def cluster(
             if any(uf.find(x) == other for x in small):
                 continue
         root = uf.union(ra, rb)
-        merged = (ca or set()) | (cb or set())
+        # The smaller set joins the larger in place (no copy of a large cluster's set per union).
+        if ca and cb:
+            merged = ca if len(ca) >= len(cb) else cb
+            merged |= cb if merged is ca else ca
+        else:
+            merged = ca or cb or set()
         conflicts.pop(ra, None)
         conflicts.pop(rb, None)
         if merged:
