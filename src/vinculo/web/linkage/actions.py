@@ -309,7 +309,9 @@ def open_estimate(
         raise _refuse(
             "The exercise has no capture histories yet.", "linkage.not_linked", "Run the exercise first."
         )
-    available = list((exercise.summary.get("strata") or {}).keys())
+    # In the order of STRATA_KEYS (PostgreSQL's jsonb does not keep a dict's key order).
+    stored = exercise.summary.get("strata") or {}
+    available = [k for k in services.STRATA_KEYS if k in stored]
     if stratum and stratum not in available:
         raise _refuse(
             f"stratum: the exercise's records carry no {stratum!r} values"

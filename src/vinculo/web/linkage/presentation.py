@@ -9,6 +9,7 @@ from django.utils.translation import pgettext
 
 from .charts import overlap_table, upset_chart
 from .models import Exercise, LinkedRecord, LinkPair, Mode
+from .services import STRATA_KEYS
 
 #: The identifiers shown side by side in clerical review (to the data managers owning both records).
 REVIEW_FIELDS = (
@@ -61,7 +62,8 @@ def result_context(exercise: Exercise) -> dict[str, Any]:
                 "label": strata_label(key),
                 "rows": [[row[key]] + [row[s] for s in sources] + [row["count"]] for row in rows],
             }
-            for key, rows in (summary.get("strata") or {}).items()
+            for key in STRATA_KEYS
+            if (rows := (summary.get("strata") or {}).get(key))
         ],
         "sensitivity": [
             {
