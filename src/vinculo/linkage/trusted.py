@@ -366,6 +366,28 @@ def _finite(value: Any) -> float:
     return x if math.isfinite(x) else 0.0
 
 
+def _pairs_within(
+    table: Any, members: list[int], cids: list[int], columns: dict[str, str], sql: str
+) -> list[tuple[int, int]]:
+    """Run ``sql`` (a self-join of the view ``m``) over the records ``members`` of the record table:
+    ``m`` holds ``columns`` (record-table column -> short name), ``uid`` (the record's position)
+    and ``cid`` (its tentative cluster); returns the ``(uid, uid)`` rows."""
+    import duckdb
+    import pyarrow as pa
+
+    positions = pa.array(members, pa.int64())
+    t = table.select(list(columns)).take(positions).rename_columns(list(columns.values()))
+    t = t.append_column("uid", positions).append_column(
+        "cid", pa.array([cids[i] for i in members], pa.int64())
+    )
+    con = duckdb.connect()
+    try:
+        con.register("m", t)
+        return [(int(a), int(b)) for a, b in con.execute(sql).fetchall()]
+    finally:
+        con.close()
+
+
 def _cannot_link(
     table: Any,
     tentative: dict[Key, int],
@@ -379,8 +401,6 @@ def _cannot_link(
     full dates that are neither one character apart nor day and month swapped) and that did not
     match directly: such a pair looks like two siblings, and the chain of weaker links that joined
     them is not trusted."""
-    import duckdb
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     cids = [tentative[k] for k in keys]
@@ -394,18 +414,19 @@ def _cannot_link(
     members = [i for i, c in enumerate(cids) if c in vague]
     if not members:
         return _other_births(table, cids, sizes, keys, gap_outweighed) if birth_gaps else []
-    picked = table.select(["given_name", "given_tokens", "given_ph", "name_key", "dob", "birth_year"]).take(
-        pa.array(members, pa.int64())
-    )
-    t = picked.rename_columns(["g", "gt", "gp", "nk", "dob", "y"])
-    t = t.append_column("uid", pa.array(members, pa.int64())).append_column(
-        "cid", pa.array([cids[i] for i in members], pa.int64())
-    )
-    con = duckdb.connect()
-    try:
-        con.register("m", t)
-        rows = con.execute(
-            f"""
+    rows = _pairs_within(
+        table,
+        members,
+        cids,
+        {
+            "given_name": "g",
+            "given_tokens": "gt",
+            "given_ph": "gp",
+            "name_key": "nk",
+            "dob": "dob",
+            "birth_year": "y",
+        },
+        f"""
             SELECT a.uid, b.uid FROM m a JOIN m b ON a.cid = b.cid AND a.uid < b.uid
             WHERE a.g IS NOT NULL AND b.g IS NOT NULL AND a.g <> b.g
               AND coalesce(a.nk, '') <> coalesce(b.nk, '-')
@@ -415,10 +436,8 @@ def _cannot_link(
               AND NOT ((length(a.g) = 1 OR length(b.g) = 1) AND a.g[1] = b.g[1])
               AND (a.y <> b.y OR (levenshtein(a.dob, b.dob) > 1
                    AND a.dob[6:7] || a.dob[9:10] <> b.dob[9:10] || b.dob[6:7]))
-            """  # noqa: S608 - constants only
-        ).fetchall()
-    finally:
-        con.close()
+            """,  # noqa: S608 - constants only
+    )
     out = [(keys[a], keys[b]) for a, b in rows if (a, b) not in linked]
     return out + (_other_births(table, cids, sizes, keys, gap_outweighed) if birth_gaps else [])
 
@@ -434,22 +453,16 @@ def _other_births(
     :data:`BIRTH_YEARS_APART` apart, where no keying error explains the gap (full dates one edit
     apart, a transposition included), no identity number is shared and the pair's own evidence
     does not outweigh the gap (``gap_outweighed``, see :func:`_gap_outweighed`)."""
-    import duckdb
-    import pyarrow as pa
 
     members = [i for i, c in enumerate(cids) if sizes[c] >= 2]
     if not members:
         return []
-    picked = table.select(["dob", "birth_year", "identity_number"]).take(pa.array(members, pa.int64()))
-    t = picked.rename_columns(["dob", "y", "idn"])
-    t = t.append_column("uid", pa.array(members, pa.int64())).append_column(
-        "cid", pa.array([cids[i] for i in members], pa.int64())
-    )
-    con = duckdb.connect()
-    try:
-        con.register("m", t)
-        rows = con.execute(
-            f"""
+    rows = _pairs_within(
+        table,
+        members,
+        cids,
+        {"dob": "dob", "birth_year": "y", "identity_number": "idn"},
+        f"""
             WITH spread AS (  -- only clusters whose known birth years are apart at all
                 SELECT cid FROM m GROUP BY cid HAVING max(y) - min(y) >= {BIRTH_YEARS_APART}
             ), k AS (
@@ -459,10 +472,8 @@ def _other_births(
             WHERE abs(a.y - b.y) >= {BIRTH_YEARS_APART}
               AND NOT coalesce(damerau_levenshtein(a.dob, b.dob) <= 1, FALSE)
               AND NOT coalesce(a.idn = b.idn, FALSE)
-            """  # noqa: S608 - constants only
-        ).fetchall()
-    finally:
-        con.close()
+            """,  # noqa: S608 - constants only
+    )
     return [(keys[a], keys[b]) for a, b in rows if not gap_outweighed(a, b)]
 
 
