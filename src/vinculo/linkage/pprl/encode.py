@@ -17,9 +17,9 @@ phonetic code of a name with the birth year, ...): the platform sees equal keys,
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable, Sequence
-from functools import partial
+from collections.abc import Callable, Hashable, Sequence
 from hashlib import blake2b
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +30,9 @@ from vinculo.linkage.pprl._errors import input_error
 from vinculo.linkage.pprl._parallel import can_fork, forked_map, workers
 from vinculo.linkage.pprl.schema import (
     DEFAULT_SCHEMA,
-    FIELD_INDEX,
     FIELDS,
     Schema,
-    record_values,
+    _sound,
     soundex,
     value_features,
 )
@@ -143,7 +142,8 @@ def _blocking_values(person: Person) -> tuple[str, ...]:
 
 
 class _Encoder:
-    """Caches each field value's bits (names and dates repeat a lot), keyed by the secret."""
+    """The keyed hashing of one encoding run: field values' bits (cached per token and feature,
+    since names and dates repeat a lot) and blocking keys."""
 
     def __init__(self, secret: bytes, schema: Schema) -> None:
         self.schema = schema
@@ -154,17 +154,19 @@ class _Encoder:
         self._block_state = blake2b(key=self.block_key, digest_size=8)
         self._states: dict[tuple[bytes, int], Any] = {}
         used: dict[str, int] = {}
-        self.slots: list[tuple[int, str, dict[str, int]]] = []
-        self.token_caches: dict[str, dict[str, int]] = {}
+        #: Each blocking slot of the schema: (kind, occurrence) of :data:`BLOCKING_KEYS`.
+        self.slots: list[tuple[str, int]] = []
         for kind in schema.blocking:
-            at = BLOCKING_KEYS.index((kind, used.get(kind, 0)))
+            self.slots.append((kind, used.get(kind, 0)))
             used[kind] = used.get(kind, 0) + 1
-            self.slots.append((at, kind, self.token_caches.setdefault(kind, {})))
         self.feature_cache: dict[str, dict[str, int]] = {}
-        self.mask = (1 << self.length) - 1
         self.rule90 = "rule90" in schema.hardening
         self.caches: dict[str, dict[str, int]] = {f.name: {} for f in schema.fields}
-        self.active = [(FIELD_INDEX[f.name], f.name, self.caches[f.name]) for f in schema.fields]
+        #: The schema's fields grouped by the record attributes their values come from.
+        self.groups: dict[str, list[tuple[str, Callable[[Any], str]]]] = {}
+        for f in schema.fields:
+            for group, value_of in _FIELD_PARTS[f.name]:
+                self.groups.setdefault(group, []).append((f.name, value_of))
 
     def feature_bits(self, key: bytes, k: int, feature: str) -> int:
         """The ``k`` positions of one feature: 16-bit words of a keyed BLAKE2b-512 of it."""
@@ -190,30 +192,9 @@ class _Encoder:
         h.update(data)
         return h.digest()
 
-    def clk(self, person: Person) -> int:
-        """One record's filter as an int (bit i = position i), record by record: the plain
-        construction that :func:`_encode_range` computes column by column (a test compares them)."""
-        bits = 0
-        values = record_values(person)
-        for index, name, cache in self.active:
-            value = values[index]
-            if value:
-                cached = cache.get(value)
-                if cached is None:
-                    cached = self.field_bits(name, value)
-                    if len(cache) < _CACHE_LIMIT:
-                        cache[value] = cached
-                bits |= cached
-        if self.rule90:
-            n = self.length
-            left = ((bits << 1) | (bits >> (n - 1))) & self.mask
-            right = (bits >> 1) | ((bits & 1) << (n - 1))
-            bits = left ^ right
-        return bits
-
     def field_bits(self, name: str, value: str) -> int:
-        """The bits of one field's value. Token fields are cached per token (names repeat as
-        tokens far more than as whole names), other fields per feature."""
+        """The bits of one field's value (bit i = position i). Token fields are cached per token
+        (names repeat as tokens far more than as whole names), other fields per feature."""
         if FIELDS[name] == "tokens" and " " in value:
             out = 0
             cache = self.caches[name]
@@ -231,32 +212,262 @@ class _Encoder:
         for feature in value_features(name, value):
             bits = features.get(feature)
             if bits is None:
-                bits = features[feature] = self.feature_bits(key, k, feature)
+                bits = self.feature_bits(key, k, feature)
+                if len(features) < _CACHE_LIMIT:
+                    features[feature] = bits
             out |= bits
         return out
 
-    def block_token(self, kind: str, cache: dict[str, int], value: str) -> int:
-        """The keyed blocking key of one non-empty value: a BLAKE2b-64 MAC, never 0."""
-        cached = cache.get(value)
-        if cached is None:
-            h = self._block_state.copy()  # = blake2b(data, key=self.block_key, digest_size=8)
-            h.update((kind + "\x1f" + value).encode())
-            cached = int.from_bytes(h.digest(), "little") or 1
-            if len(cache) < _CACHE_LIMIT:
-                cache[value] = cached
-        return cached
+    def block_tokens(self, kind: str, values: Sequence[str]) -> np.ndarray:
+        """The keyed blocking key of each value: a BLAKE2b-64 MAC of ``kind + "\\x1f" + value``
+        (never 0), 0 for ``""``."""
+        prefix = (kind + "\x1f").encode()
+        copy = self._block_state.copy  # = blake2b(data, key=self.block_key, digest_size=8)
+        digests = []
+        for value in values:
+            if value:
+                h = copy()
+                h.update(prefix + value.encode())
+                digest = h.digest()
+                digests.append(_ONE if digest == _ZERO else digest)
+            else:
+                digests.append(_ZERO)
+        return np.frombuffer(b"".join(digests), dtype="<u8").astype(np.uint64)
 
-    def tokens(self, person: Person) -> list[int]:
-        """One record's blocking keys, record by record (the reference :func:`_encode_range` equals)."""
-        values = _blocking_values(person)
-        return [
-            self.block_token(kind, cache, values[at]) if values[at] else 0 for at, kind, cache in self.slots
-        ]
+
+_ZERO = bytes(8)
+_ONE = (1).to_bytes(8, "little")
 
 
 def _permutation(secret: bytes, schema: Schema) -> np.ndarray:
     seed = int.from_bytes(subkey(secret, "permutation", schema), "little")
     return np.random.Generator(np.random.PCG64(seed)).permutation(schema.length)
+
+
+# Column by column. Each field value and each blocking component is a function of one *group* of
+# a record's attributes (its given names, its birth year, its street, ...). A chunk's records are
+# read group by group in C (``attrgetter``) and factorised: the values are computed once per
+# distinct key of the group (names, dates and places repeat a lot), never once per record; numpy
+# then gathers each record's row. These functions restate :func:`~vinculo.linkage.pprl.schema.record_values`
+# and :func:`_blocking_values` per group; a test compares the bits with the record-by-record
+# construction on several hundred varied records.
+
+#: How each group's key is read from a record.
+_GROUPS: dict[str, Callable[[Person], Hashable]] = {
+    "given": attrgetter("given", "given_canonical"),
+    "family": attrgetter("family", "family_canonical"),
+    "year": attrgetter("birth_year"),
+    "day_month": attrgetter("birth_day", "birth_month"),
+    **{
+        name: attrgetter(name)
+        for name in (
+            "sex",
+            "city",
+            "postcode",
+            "street",
+            "state",
+            "citizenship",
+            "phone",
+            "identity_number",
+            "email",
+        )
+    },
+}
+
+NameKey = tuple[tuple[str, ...], tuple[str, ...]]
+DayMonth = tuple[int | None, int | None]
+
+
+def _name_tokens(key: NameKey) -> str:
+    """The written tokens then the canonical ones, once each (``record_values``' ``given``)."""
+    return " ".join(dict.fromkeys((*key[0], *key[1])))
+
+
+def _name_sounds(key: NameKey) -> str:
+    return " ".join(sorted({_sound(t) for t in (*key[0], *key[1])} - {""}))
+
+
+def _number(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def _month(key: DayMonth) -> str:
+    return _number(key[1])
+
+
+def _day(key: DayMonth) -> str:
+    return _number(key[0])
+
+
+def _daymonth(key: DayMonth) -> str:
+    day, month = key
+    if day is None or month is None:
+        return ""
+    return f"{day}/{month}" if day <= month else f"{month}/{day}"
+
+
+def _phone(phone: str) -> str:
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return digits[-9:] if len(digits) >= 6 else ""
+
+
+def _same(value: str) -> str:
+    return value
+
+
+#: Each field's value as the OR of parts, each a function of one group's key: the names field (the
+#: bigrams of all name tokens as one set) is the given names' part OR the family names' part, as a
+#: Bloom filter of a union is the OR of the filters.
+_FIELD_PARTS: dict[str, tuple[tuple[str, Callable[[Any], str]], ...]] = {
+    "names": (("given", _name_tokens), ("family", _name_tokens)),
+    "given": (("given", _name_tokens),),
+    "family": (("family", _name_tokens),),
+    "names_sound": (("given", _name_sounds), ("family", _name_sounds)),
+    "birth_year": (("year", _number),),
+    "birth_month": (("day_month", _month),),
+    "birth_day": (("day_month", _day),),
+    "birth_daymonth": (("day_month", _daymonth),),
+    "phone": (("phone", _phone),),
+    **{name: ((name, _same),) for name in ("sex", "city", "postcode", "street", "state", "citizenship")},
+    **{name: ((name, _same),) for name in ("identity_number", "email")},
+}
+assert set(_FIELD_PARTS) == set(FIELDS)
+
+
+def _first_code(key: NameKey) -> str:
+    """Soundex of the first canonical token (of the first written one without canonical tokens)."""
+    tokens = key[1] or key[0]
+    return _sx(tokens[0]) if tokens else ""
+
+
+def _date_pair(key: DayMonth) -> str:
+    day, month = key
+    if day is None or month is None:
+        return ""
+    a, b = sorted((day, month))
+    return f"{a}|{b}"
+
+
+def _identity(value: str) -> str:
+    return value if len(value) >= 4 else ""
+
+
+def _city_code(city: str) -> str:
+    return _sx(city.replace(" ", "")) if city else ""
+
+
+def _street_code(street: str) -> str:
+    return _sx(next((t for t in street.split() if not t.isdigit()), "")) if street else ""
+
+
+def _joined(parts: Sequence[str]) -> str:
+    return "|".join(parts) if all(parts) else ""
+
+
+def _unordered(parts: Sequence[str]) -> str:
+    return "|".join(sorted(parts)) if all(parts) else ""
+
+
+Component = tuple[str, Callable[[Any], str]]
+#: Each blocking key of :data:`BLOCKING_KEYS`: its components and how they join (``""``: none).
+_KEY_PARTS: dict[tuple[str, int], tuple[tuple[Component, ...], Callable[[Sequence[str]], str]]] = {
+    ("name_year", 0): ((("given", _first_code), ("year", _number)), _joined),
+    ("name_year", 1): ((("family", _first_code), ("year", _number)), _joined),
+    ("name_pair", 0): ((("given", _first_code), ("family", _first_code)), _unordered),
+    ("birth_date", 0): ((("year", _number), ("day_month", _date_pair)), _joined),
+    ("phone", 0): ((("phone", _phone),), _joined),
+    ("identity", 0): ((("identity_number", _identity),), _joined),
+    ("place_year", 0): ((("postcode", _same), ("year", _number)), _joined),
+    ("name_place", 0): ((("given", _first_code), ("postcode", _same)), _joined),
+    ("name_place", 1): ((("family", _first_code), ("postcode", _same)), _joined),
+    ("street_city", 0): ((("street", _street_code), ("city", _city_code)), _joined),
+}
+assert set(_KEY_PARTS) == set(BLOCKING_KEYS)
+
+
+def _factorise(items: Sequence[Hashable]) -> tuple[list[Any], np.ndarray]:
+    """The distinct items in order of appearance and each item's number among them (all in C)."""
+    distinct = list(dict.fromkeys(items))
+    number = dict(zip(distinct, range(len(distinct)), strict=True))
+    return distinct, np.fromiter(map(number.__getitem__, items), dtype=np.intp, count=len(items))
+
+
+class _Columns:
+    """One chunk of records, factorised group by group (computed when first asked for)."""
+
+    def __init__(self, persons: Sequence[Person]) -> None:
+        self.persons = persons
+        self._groups: dict[str, tuple[list[Any], np.ndarray]] = {}
+        self._components: dict[Component, tuple[list[str], np.ndarray]] = {}
+
+    def group(self, name: str) -> tuple[list[Any], np.ndarray]:
+        """The group's distinct keys and each record's key number."""
+        found = self._groups.get(name)
+        if found is None:
+            found = self._groups[name] = _factorise(list(map(_GROUPS[name], self.persons)))
+        return found
+
+    def component(self, part: Component) -> tuple[list[str], np.ndarray]:
+        """A blocking component's distinct values (``""`` first) and each record's value number."""
+        found = self._components.get(part)
+        if found is None:
+            keys, ids = self.group(part[0])
+            values, of_key = _factorise(["", *map(part[1], keys)])
+            found = self._components[part] = (values, of_key[1:][ids])
+        return found
+
+
+def _or_fields(encoder: _Encoder, columns: _Columns, out: np.ndarray) -> None:
+    """ORs into ``out`` each record's raw filter: per group, one row of bits per distinct key (the
+    OR of the schema's fields taken from that group), gathered for every record."""
+    for group, parts in encoder.groups.items():
+        keys, ids = columns.group(group)
+        rows = []
+        for key in keys:
+            bits = 0
+            for name, value_of in parts:
+                value = value_of(key)
+                if value:
+                    bits |= encoder.field_bits(name, value)
+            rows.append(bits.to_bytes(encoder.nbytes, "little"))
+        table = np.frombuffer(b"".join(rows), dtype="<u8").reshape(len(keys), -1)
+        out |= table.take(ids, axis=0)
+
+
+def _block_column(encoder: _Encoder, columns: _Columns, kind: str, occurrence: int) -> np.ndarray:
+    """Each record's keyed blocking key of one slot (0 where a component is empty)."""
+    parts, join = _KEY_PARTS[kind, occurrence]
+    components = [columns.component(part) for part in parts]
+    if len(components) == 1:
+        values, ids = components[0]
+        column: np.ndarray = encoder.block_tokens(kind, values)[ids]
+        return column
+    (first, a), (second, b) = components
+    size = len(second)
+    combined, ids = np.unique(a.astype(np.int64) * size + b, return_inverse=True)
+    values = [join((first[c // size], second[c % size])) for c in combined.tolist()]
+    return encoder.block_tokens(kind, values)[ids.reshape(-1)]
+
+
+def _harden(clks: np.ndarray, secret: bytes, schema: Schema) -> np.ndarray:
+    """Rule 90 then the keyed permutation, on all filters at once."""
+    if "rule90" in schema.hardening:
+        # Each bit becomes the XOR of its two neighbours (cyclic): bit i of the filter is bit i % 64
+        # of word i // 64 (little-endian), so the neighbours cross into the adjacent words.
+        one, top = np.uint64(1), np.uint64(63)
+        left = (clks << one) | (np.roll(clks, 1, axis=1) >> top)
+        right = (clks >> one) | (np.roll(clks, -1, axis=1) << top)
+        clks = left ^ right
+    if "permute" in schema.hardening:
+        # Bit j of the hardened filter is bit perm[j] of the raw one (np.take: a gather along the
+        # rows, many times faster than fancy indexing of the columns).
+        perm = _permutation(secret, schema)
+        for c0 in range(0, len(clks), 8192):
+            block = clks[c0 : c0 + 8192]
+            bits = np.unpackbits(np.ascontiguousarray(block).view(np.uint8), axis=1, bitorder="little")
+            packed = np.packbits(np.take(bits, perm, axis=1), axis=1, bitorder="little")
+            clks[c0 : c0 + 8192] = np.ascontiguousarray(packed).view("<u8")
+    return clks
 
 
 def _encode_range(
@@ -267,84 +478,28 @@ def _encode_range(
     stop: int,
     progress: Callable[[str, float], None] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The hardened filters and the blocking keys of ``persons[start:stop]``.
-
-    Column by column rather than record by record: each distinct value of a field is hashed once
-    (its bits are built by :meth:`_Encoder.field_bits`, cached per token and feature) and becomes
-    one row of a table of filters; each record's filter is then the OR of its values' rows, and
-    rule 90 runs on the words, all in numpy. The bits equal :meth:`_Encoder.clk`'s record by record
-    (a test compares them).
-    """
+    """The hardened filters and the blocking keys of ``persons[start:stop]``, column by column
+    (see :class:`_Columns`), in chunks of :data:`_ROWS_AT_ONCE` records."""
     encoder = _Encoder(secret, schema)
     n = stop - start
-    words = schema.length // 64
-    clks: np.ndarray = np.zeros((n, words), dtype=np.uint64)
+    clks: np.ndarray = np.zeros((n, schema.length // 64), dtype=np.uint64)
     tokens: np.ndarray = np.zeros((n, len(schema.blocking)), dtype=np.uint64)
     for c0 in range(start, stop, _ROWS_AT_ONCE):
         c1 = min(stop, c0 + _ROWS_AT_ONCE)
-        chunk = persons[c0:c1]
-        out = clks[c0 - start : c1 - start]
-        values = list(zip(*[record_values(p) for p in chunk], strict=True))
-        for index, name, _ in encoder.active:
-            table, ids = _value_table(values[index], partial(encoder.field_bits, name), encoder.nbytes)
-            if ids is not None:
-                out |= table[ids]
+        columns = _Columns(persons[c0:c1])
+        _or_fields(encoder, columns, clks[c0 - start : c1 - start])
         keys = tokens[c0 - start : c1 - start]
-        blocks = list(zip(*[_blocking_values(p) for p in chunk], strict=True))
-        for slot, (at, kind, cache) in enumerate(encoder.slots):
-            keys[:, slot] = _key_column(blocks[at], partial(encoder.block_token, kind, cache))
+        for slot, (kind, occurrence) in enumerate(encoder.slots):
+            keys[:, slot] = _block_column(encoder, columns, kind, occurrence)
         if progress is not None:
             progress("encode", (c1 - start) / max(n, 1))
-    if encoder.rule90 and n:
-        # Each bit becomes the XOR of its two neighbours (cyclic): bit i of the filter is bit i % 64
-        # of word i // 64 (little-endian), so the neighbours cross into the adjacent words.
-        one, top = np.uint64(1), np.uint64(63)
-        left = (clks << one) | (np.roll(clks, 1, axis=1) >> top)
-        right = (clks >> one) | (np.roll(clks, -1, axis=1) << top)
-        clks = left ^ right
-    if "permute" in schema.hardening and n:
-        # Bit j of the hardened filter is bit perm[j] of the raw one.
-        perm = _permutation(secret, schema)
-        for c0 in range(0, n, 8192):
-            block = clks[c0 : c0 + 8192]
-            bits = np.unpackbits(np.ascontiguousarray(block).view(np.uint8), axis=1, bitorder="little")
-            packed = np.packbits(bits[:, perm], axis=1, bitorder="little")
-            clks[c0 : c0 + 8192] = np.ascontiguousarray(packed).view("<u8")
+    if n:
+        clks = _harden(clks, secret, schema)
     return clks, tokens
 
 
-#: Records whose values are tabulated at once (bounds the memory of the per-field tables).
+#: Records taken column by column at once (bounds the memory of the per-group tables).
 _ROWS_AT_ONCE = 65_536
-
-
-def _value_table(
-    column: Sequence[str], bits_of: Callable[[str], int], nbytes: int
-) -> tuple[np.ndarray, np.ndarray | None]:
-    """The filter of each distinct non-empty value (rows of uint64) and each record's row;
-    ``ids=None`` when every value is empty (nothing to set)."""
-    distinct = dict.fromkeys(column)
-    distinct.pop("", None)
-    if not distinct:
-        return np.empty((0, nbytes // 8), dtype=np.uint64), None
-    # Row 0 is the empty value (no bit), rows 1.. the distinct values in order of appearance.
-    row = {value: i for i, value in enumerate(distinct, start=1)}
-    row[""] = 0
-    raw = bytes(nbytes) + b"".join(bits_of(value).to_bytes(nbytes, "little") for value in distinct)
-    table = np.frombuffer(raw, dtype="<u8").reshape(len(distinct) + 1, nbytes // 8).astype(np.uint64)
-    ids = np.fromiter(map(row.__getitem__, column), dtype=np.intp, count=len(column))
-    return table, ids
-
-
-def _key_column(column: Sequence[str], token_of: Callable[[str], int]) -> np.ndarray:
-    """Each record's keyed blocking key for one slot (0 where the value is empty)."""
-    distinct = dict.fromkeys(column)
-    distinct.pop("", None)
-    if not distinct:
-        return np.zeros(len(column), dtype=np.uint64)
-    row = {value: i for i, value in enumerate(distinct, start=1)}
-    row[""] = 0
-    table = np.fromiter((0, *map(token_of, distinct)), dtype=np.uint64, count=len(distinct) + 1)
-    return table[np.fromiter(map(row.__getitem__, column), dtype=np.intp, count=len(column))]
 
 
 #: Below this many records one process is faster than starting others. (Measured at 5,000 and
