@@ -19,7 +19,7 @@ from __future__ import annotations
 import hmac
 from collections.abc import Callable, Hashable, Sequence
 from hashlib import blake2b
-from operator import attrgetter
+from operator import attrgetter, or_
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from vinculo.linkage.pprl.schema import (
     FIELDS,
     Schema,
     _sound,
+    bigrams,
     soundex,
     value_features,
 )
@@ -161,12 +162,18 @@ class _Encoder:
             used[kind] = used.get(kind, 0) + 1
         self.feature_cache: dict[str, dict[str, int]] = {}
         self.rule90 = "rule90" in schema.hardening
-        self.caches: dict[str, dict[str, int]] = {f.name: {} for f in schema.fields}
-        #: The schema's fields grouped by the record attributes their values come from.
-        self.groups: dict[str, list[tuple[str, Callable[[Any], str]]]] = {}
+        #: Per group of record attributes (:data:`_GROUPS`), the schema's fields that take their
+        #: value from it, by the function that makes the value: several fields of one value (the
+        #: names and the given-name fields are both the given names' tokens) are ORed in one pass.
+        #: Entries: (value function, whether the value splits into tokens, fields, token cache).
+        self.groups: dict[str, list[tuple[Callable[[Any], str], bool, tuple[str, ...], dict[str, int]]]] = {}
+        shared: dict[tuple[str, Callable[[Any], str], bool], list[str]] = {}
         for f in schema.fields:
             for group, value_of in _FIELD_PARTS[f.name]:
-                self.groups.setdefault(group, []).append((f.name, value_of))
+                splits = FIELDS[f.name] in ("tokens", "whole_tokens")
+                shared.setdefault((group, value_of, splits), []).append(f.name)
+        for (group, value_of, splits), names in shared.items():
+            self.groups.setdefault(group, []).append((value_of, splits, tuple(names), {}))
 
     def feature_bits(self, key: bytes, k: int, feature: str) -> int:
         """The ``k`` positions of one feature: 16-bit words of a keyed BLAKE2b-512 of it."""
@@ -193,19 +200,8 @@ class _Encoder:
         return h.digest()
 
     def field_bits(self, name: str, value: str) -> int:
-        """The bits of one field's value (bit i = position i). Token fields are cached per token
-        (names repeat as tokens far more than as whole names), other fields per feature."""
-        if FIELDS[name] == "tokens" and " " in value:
-            out = 0
-            cache = self.caches[name]
-            for token in value.split():
-                bits = cache.get(token)
-                if bits is None:
-                    bits = self.field_bits(name, token)
-                    if len(cache) < _CACHE_LIMIT:
-                        cache[token] = bits
-                out |= bits
-            return out
+        """The bits of one field's value (bit i = position i): the OR of its features' bits,
+        cached per feature."""
         key, k = self.field_keys[name]
         features = self.feature_cache.setdefault(name, {})
         out = 0
@@ -218,25 +214,71 @@ class _Encoder:
             out |= bits
         return out
 
-    def block_tokens(self, kind: str, values: Sequence[str]) -> np.ndarray:
-        """The keyed blocking key of each value: a BLAKE2b-64 MAC of ``kind + "\\x1f" + value``
-        (never 0), 0 for ``""``."""
-        prefix = (kind + "\x1f").encode()
-        copy = self._block_state.copy  # = blake2b(data, key=self.block_key, digest_size=8)
-        digests = []
-        for value in values:
+    def value_bits(
+        self, value_of: Callable[[Any], str], splits: bool, names: tuple[str, ...], cache: dict[str, int]
+    ) -> Callable[[Any], int]:
+        """A group key's bits in the fields ``names`` that take their value from ``value_of``.
+
+        A token field's value is the OR of its tokens (features are the tokens' bigrams, or the
+        tokens themselves), so those are cached per token (names and street words repeat far more
+        than whole values): one dictionary look-up per token for all the fields at once.
+        """
+        field_bits = self.field_bits
+
+        def whole(key: Any) -> int:
+            value = value_of(key)
+            bits = 0
             if value:
-                h = copy()
-                h.update(prefix + value.encode())
-                digest = h.digest()
-                digests.append(_ONE if digest == _ZERO else digest)
-            else:
-                digests.append(_ZERO)
-        return np.frombuffer(b"".join(digests), dtype="<u8").astype(np.uint64)
+                for name in names:
+                    bits |= field_bits(name, value)
+            return bits
 
+        # A token's features, field by field (``value_features`` of a one-token value): its
+        # bigrams, taken once for all the fields, or the token itself.
+        specs = [
+            (FIELDS[name] == "tokens", self.feature_cache.setdefault(name, {}), *self.field_keys[name])
+            for name in names
+        ]
+        feature_bits = self.feature_bits
 
-_ZERO = bytes(8)
-_ONE = (1).to_bytes(8, "little")
+        def token_bits(token: str) -> int:
+            grams = bigrams(token)
+            found = 0
+            for by_grams, features, key, k in specs:
+                for feature in grams if by_grams else (token,):
+                    bits = features.get(feature)
+                    if bits is None:
+                        bits = feature_bits(key, k, feature)
+                        if len(features) < _CACHE_LIMIT:
+                            features[feature] = bits
+                    found |= bits
+            return found
+
+        def tokens(key: Any) -> int:
+            bits = 0
+            for token in value_of(key).split():
+                found = cache.get(token)
+                if found is None:
+                    found = token_bits(token)
+                    if len(cache) < _CACHE_LIMIT:
+                        cache[token] = found
+                bits |= found
+            return bits
+
+        return tokens if splits else whole
+
+    def block_tokens(self, messages: Sequence[bytes]) -> np.ndarray:
+        """The keyed blocking key of each message (``kind + "\\x1f" + value``, UTF-8): a BLAKE2b-64
+        MAC, never 0."""
+        copy = self._block_state.copy  # = blake2b(message, key=self.block_key, digest_size=8)
+        digests = []
+        for message in messages:
+            h = copy()
+            h.update(message)
+            digests.append(h.digest())
+        macs = np.frombuffer(b"".join(digests), dtype="<u8").astype(np.uint64)
+        macs[macs == 0] = 1
+        return macs
 
 
 def _permutation(secret: bytes, schema: Schema) -> np.ndarray:
@@ -357,30 +399,27 @@ def _city_code(city: str) -> str:
 
 
 def _street_code(street: str) -> str:
-    return _sx(next((t for t in street.split() if not t.isdigit()), "")) if street else ""
-
-
-def _joined(parts: Sequence[str]) -> str:
-    return "|".join(parts) if all(parts) else ""
-
-
-def _unordered(parts: Sequence[str]) -> str:
-    return "|".join(sorted(parts)) if all(parts) else ""
+    """Soundex of the street's first token that is not a number."""
+    for token in street.split():
+        if not token.isdigit():
+            return _sx(token)
+    return ""
 
 
 Component = tuple[str, Callable[[Any], str]]
-#: Each blocking key of :data:`BLOCKING_KEYS`: its components and how they join (``""``: none).
-_KEY_PARTS: dict[tuple[str, int], tuple[tuple[Component, ...], Callable[[Sequence[str]], str]]] = {
-    ("name_year", 0): ((("given", _first_code), ("year", _number)), _joined),
-    ("name_year", 1): ((("family", _first_code), ("year", _number)), _joined),
-    ("name_pair", 0): ((("given", _first_code), ("family", _first_code)), _unordered),
-    ("birth_date", 0): ((("year", _number), ("day_month", _date_pair)), _joined),
-    ("phone", 0): ((("phone", _phone),), _joined),
-    ("identity", 0): ((("identity_number", _identity),), _joined),
-    ("place_year", 0): ((("postcode", _same), ("year", _number)), _joined),
-    ("name_place", 0): ((("given", _first_code), ("postcode", _same)), _joined),
-    ("name_place", 1): ((("family", _first_code), ("postcode", _same)), _joined),
-    ("street_city", 0): ((("street", _street_code), ("city", _city_code)), _joined),
+#: Each blocking key of :data:`BLOCKING_KEYS`: its components (a key is empty when one is empty),
+#: joined by "|", sorted first when ``unordered``.
+_KEY_PARTS: dict[tuple[str, int], tuple[tuple[Component, ...], bool]] = {
+    ("name_year", 0): ((("given", _first_code), ("year", _number)), False),
+    ("name_year", 1): ((("family", _first_code), ("year", _number)), False),
+    ("name_pair", 0): ((("given", _first_code), ("family", _first_code)), True),
+    ("birth_date", 0): ((("year", _number), ("day_month", _date_pair)), False),
+    ("phone", 0): ((("phone", _phone),), False),
+    ("identity", 0): ((("identity_number", _identity),), False),
+    ("place_year", 0): ((("postcode", _same), ("year", _number)), False),
+    ("name_place", 0): ((("given", _first_code), ("postcode", _same)), False),
+    ("name_place", 1): ((("family", _first_code), ("postcode", _same)), False),
+    ("street_city", 0): ((("street", _street_code), ("city", _city_code)), False),
 }
 assert set(_KEY_PARTS) == set(BLOCKING_KEYS)
 
@@ -422,31 +461,44 @@ def _or_fields(encoder: _Encoder, columns: _Columns, out: np.ndarray) -> None:
     OR of the schema's fields taken from that group), gathered for every record."""
     for group, parts in encoder.groups.items():
         keys, ids = columns.group(group)
-        rows = []
-        for key in keys:
-            bits = 0
-            for name, value_of in parts:
-                value = value_of(key)
-                if value:
-                    bits |= encoder.field_bits(name, value)
-            rows.append(bits.to_bytes(encoder.nbytes, "little"))
-        table = np.frombuffer(b"".join(rows), dtype="<u8").reshape(len(keys), -1)
-        out |= table.take(ids, axis=0)
+        rows: list[int] | None = None
+        for part in parts:
+            bits = list(map(encoder.value_bits(*part), keys))
+            rows = bits if rows is None else list(map(or_, rows, bits))
+        if not rows or not any(rows):
+            continue
+        raw = b"".join([row.to_bytes(encoder.nbytes, "little") for row in rows])
+        out |= np.frombuffer(raw, dtype="<u8").reshape(len(keys), -1).take(ids, axis=0)
 
 
 def _block_column(encoder: _Encoder, columns: _Columns, kind: str, occurrence: int) -> np.ndarray:
-    """Each record's keyed blocking key of one slot (0 where a component is empty)."""
-    parts, join = _KEY_PARTS[kind, occurrence]
+    """Each record's keyed blocking key of one slot (0 where a component is empty): the MAC of
+    each distinct combination of the components' values that occurs, built from their bytes."""
+    parts, unordered = _KEY_PARTS[kind, occurrence]
+    prefix = (kind + "\x1f").encode()
     components = [columns.component(part) for part in parts]
     if len(components) == 1:
         values, ids = components[0]
-        column: np.ndarray = encoder.block_tokens(kind, values)[ids]
+        table = np.zeros(len(values), dtype=np.uint64)  # values[0] is "": key 0
+        table[1:] = encoder.block_tokens([prefix + v.encode() for v in values[1:]])
+        column: np.ndarray = table[ids]
         return column
     (first, a), (second, b) = components
+    keys = np.zeros(len(a), dtype=np.uint64)
+    present = np.flatnonzero((a != 0) & (b != 0))  # number 0 is the empty value
+    if not len(present):
+        return keys
     size = len(second)
-    combined, ids = np.unique(a.astype(np.int64) * size + b, return_inverse=True)
-    values = [join((first[c // size], second[c % size])) for c in combined.tolist()]
-    return encoder.block_tokens(kind, values)[ids.reshape(-1)]
+    combined, inverse = np.unique(a[present].astype(np.int64) * size + b[present], return_inverse=True)
+    pairs = zip(*(x.tolist() for x in np.divmod(combined, size)), strict=True)
+    if unordered:
+        messages = [prefix + "|".join(sorted((first[i], second[j]))).encode() for i, j in pairs]
+    else:
+        heads = [prefix + v.encode() + b"|" for v in first]
+        tails = [v.encode() for v in second]
+        messages = [heads[i] + tails[j] for i, j in pairs]
+    keys[present] = encoder.block_tokens(messages)[inverse.reshape(-1)]
+    return keys
 
 
 def _harden(clks: np.ndarray, secret: bytes, schema: Schema) -> np.ndarray:
