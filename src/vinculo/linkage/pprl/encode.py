@@ -161,6 +161,8 @@ class _Encoder:
             self.slots.append((kind, used.get(kind, 0)))
             used[kind] = used.get(kind, 0) + 1
         self.feature_cache: dict[str, dict[str, int]] = {}
+        #: Features' bits ORed over several fields that share them (names and given names).
+        self.shared_features: dict[tuple[str, ...], dict[str, int]] = {}
         self.rule90 = "rule90" in schema.hardening
         #: Per group of record attributes (:data:`_GROUPS`), the schema's fields that take their
         #: value from it, by the function that makes the value: several fields of one value (the
@@ -199,19 +201,22 @@ class _Encoder:
         h.update(data)
         return h.digest()
 
-    def field_bits(self, name: str, value: str) -> int:
-        """The bits of one field's value (bit i = position i): the OR of its features' bits,
-        cached per feature."""
-        key, k = self.field_keys[name]
+    def feature(self, name: str, feature: str) -> int:
+        """One feature's bits in one field, cached per field."""
         features = self.feature_cache.setdefault(name, {})
+        bits = features.get(feature)
+        if bits is None:
+            key, k = self.field_keys[name]
+            bits = self.feature_bits(key, k, feature)
+            if len(features) < _CACHE_LIMIT:
+                features[feature] = bits
+        return bits
+
+    def field_bits(self, name: str, value: str) -> int:
+        """The bits of one field's value (bit i = position i): the OR of its features' bits."""
         out = 0
         for feature in value_features(name, value):
-            bits = features.get(feature)
-            if bits is None:
-                bits = self.feature_bits(key, k, feature)
-                if len(features) < _CACHE_LIMIT:
-                    features[feature] = bits
-            out |= bits
+            out |= self.feature(name, feature)
         return out
 
     def value_bits(
@@ -221,7 +226,8 @@ class _Encoder:
 
         A token field's value is the OR of its tokens (features are the tokens' bigrams, or the
         tokens themselves), so those are cached per token (names and street words repeat far more
-        than whole values): one dictionary look-up per token for all the fields at once.
+        than whole values) and per feature for all the fields at once: one dictionary look-up per
+        token, and per bigram of a new token, whatever the number of fields.
         """
         field_bits = self.field_bits
 
@@ -233,24 +239,27 @@ class _Encoder:
                     bits |= field_bits(name, value)
             return bits
 
-        # A token's features, field by field (``value_features`` of a one-token value): its
-        # bigrams, taken once for all the fields, or the token itself.
-        specs = [
-            (FIELDS[name] == "tokens", self.feature_cache.setdefault(name, {}), *self.field_keys[name])
-            for name in names
-        ]
-        feature_bits = self.feature_bits
+        # ``value_features`` of a one-token value: its bigrams ("tokens" fields) or the token.
+        specs = []
+        for by_grams in (True, False):
+            chosen = tuple(name for name in names if (FIELDS[name] == "tokens") == by_grams)
+            if chosen:
+                specs.append((by_grams, self.shared_features.setdefault(chosen, {}), chosen))
+        with_grams = any(spec[0] for spec in specs)
+        feature = self.feature
 
         def token_bits(token: str) -> int:
-            grams = bigrams(token)
+            grams = bigrams(token) if with_grams else []
             found = 0
-            for by_grams, features, key, k in specs:
-                for feature in grams if by_grams else (token,):
-                    bits = features.get(feature)
+            for by_grams, features, chosen in specs:
+                for unit in grams if by_grams else (token,):
+                    bits = features.get(unit)
                     if bits is None:
-                        bits = feature_bits(key, k, feature)
+                        bits = 0
+                        for name in chosen:
+                            bits |= feature(name, unit)
                         if len(features) < _CACHE_LIMIT:
-                            features[feature] = bits
+                            features[unit] = bits
                     found |= bits
             return found
 
@@ -501,6 +510,11 @@ def _block_column(encoder: _Encoder, columns: _Columns, kind: str, occurrence: i
     return keys
 
 
+#: Filters permuted at once: their unpacked bits (1 KB each at 1024 bits) stay in the CPU's cache
+#: (measured: 1,024 rows at a time twice as fast as 8,192).
+_PERMUTE_ROWS = 1024
+
+
 def _harden(clks: np.ndarray, secret: bytes, schema: Schema) -> np.ndarray:
     """Rule 90 then the keyed permutation, on all filters at once."""
     if "rule90" in schema.hardening:
@@ -514,11 +528,11 @@ def _harden(clks: np.ndarray, secret: bytes, schema: Schema) -> np.ndarray:
         # Bit j of the hardened filter is bit perm[j] of the raw one (np.take: a gather along the
         # rows, many times faster than fancy indexing of the columns).
         perm = _permutation(secret, schema)
-        for c0 in range(0, len(clks), 8192):
-            block = clks[c0 : c0 + 8192]
+        for c0 in range(0, len(clks), _PERMUTE_ROWS):
+            block = clks[c0 : c0 + _PERMUTE_ROWS]
             bits = np.unpackbits(np.ascontiguousarray(block).view(np.uint8), axis=1, bitorder="little")
             packed = np.packbits(np.take(bits, perm, axis=1), axis=1, bitorder="little")
-            clks[c0 : c0 + 8192] = np.ascontiguousarray(packed).view("<u8")
+            clks[c0 : c0 + _PERMUTE_ROWS] = np.ascontiguousarray(packed).view("<u8")
     return clks
 
 

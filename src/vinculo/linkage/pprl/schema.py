@@ -25,6 +25,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from functools import cached_property
 
 from vinculo.linkage.model import Person
 
@@ -125,9 +126,9 @@ class Schema:
         data["fields"] = [[f.name, f.k] for f in self.fields]
         return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
-        """SHA-256 (hex) of :meth:`to_json`."""
+        """SHA-256 (hex) of :meth:`to_json` (computed once: every derived key names it)."""
         return hashlib.sha256(self.to_json().encode()).hexdigest()
 
     @classmethod
