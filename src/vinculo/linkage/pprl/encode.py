@@ -435,6 +435,8 @@ assert set(_KEY_PARTS) == set(BLOCKING_KEYS)
 
 def _factorise(items: Sequence[Hashable]) -> tuple[list[Any], np.ndarray]:
     """The distinct items in order of appearance and each item's number among them (all in C)."""
+    if items and items.count(items[0]) == len(items):  # e.g. a field nobody fills
+        return [items[0]], np.zeros(len(items), dtype=np.intp)
     distinct = list(dict.fromkeys(items))
     number = dict(zip(distinct, range(len(distinct)), strict=True))
     return distinct, np.fromiter(map(number.__getitem__, items), dtype=np.intp, count=len(items))
