@@ -182,14 +182,18 @@ _EXTRACTORS = FIELDS
 FIELD_INDEX = {name: i for i, name in enumerate(FIELDS)}
 
 
+#: Soundex's digit of each letter (0: vowels and h, w, y, which carry no code).
+_SOUNDEX_DIGITS = {
+    c: d for d, group in enumerate(("aeiouyhw", "bfpv", "cgjkqsxz", "dt", "l", "mn", "r")) for c in group
+}
+
+
 def soundex(token: str) -> str:
     """American Soundex of an ASCII token (letter + 3 digits); ``""`` for a token without letters."""
     letters = [c for c in token if "a" <= c <= "z"]
     if not letters:
         return token
-    code = {
-        c: d for d, group in enumerate(("aeiouyhw", "bfpv", "cgjkqsxz", "dt", "l", "mn", "r")) for c in group
-    }
+    code = _SOUNDEX_DIGITS
     out = letters[0]
     last = code[letters[0]]
     for c in letters[1:]:
