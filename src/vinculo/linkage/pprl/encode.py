@@ -263,12 +263,27 @@ class _Encoder:
                     found |= bits
             return found
 
+        if len(specs) == 1 and with_grams:  # the usual case, "tokens" fields only: a leaner loop
+            features = specs[0][1]
+
+            def gram_bits(token: str) -> int:
+                found = 0
+                for gram in bigrams(token):
+                    bits = features.get(gram)
+                    if bits is None:
+                        return token_bits(token)
+                    found |= bits
+                return found
+
+        else:
+            gram_bits = token_bits
+
         def tokens(key: Any) -> int:
             bits = 0
             for token in value_of(key).split():
                 found = cache.get(token)
                 if found is None:
-                    found = token_bits(token)
+                    found = gram_bits(token)
                     if len(cache) < _CACHE_LIMIT:
                         cache[token] = found
                 bits |= found

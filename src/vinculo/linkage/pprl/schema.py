@@ -26,6 +26,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from functools import cached_property
+from operator import add
 
 from vinculo.linkage.model import Person
 
@@ -145,8 +146,7 @@ class Schema:
 
 def bigrams(text: str) -> list[str]:
     """Padded character bigrams of one token: ``"ana"`` -> ``["_a", "an", "na", "a_"]``."""
-    padded = f"_{text}_"
-    return [padded[i : i + 2] for i in range(len(padded) - 1)]
+    return list(map(add, "_" + text, text + "_"))  # character i of "_text" then of "text_"
 
 
 def _token_bigrams(tokens: Iterable[str]) -> list[str]:
