@@ -336,6 +336,7 @@ def test_column_wise_encoder_sets_exactly_the_bits_of_the_record_by_record_const
         Schema(hardening=()),
         Schema(hardening=("rule90",), length=512),
         Schema(hardening=("permute",), length=1088),
+        Schema(fields=tuple(FieldSpec(f.name, f.k + 30) for f in DEFAULT_SCHEMA.fields)),  # k > 32
     ):
         got = encode_persons(people, SECRET, schema=schema)
         want = _straightforward(people, SECRET, schema)
