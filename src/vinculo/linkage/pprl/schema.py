@@ -25,6 +25,8 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from functools import cached_property
+from operator import add
 
 from vinculo.linkage.model import Person
 
@@ -125,9 +127,9 @@ class Schema:
         data["fields"] = [[f.name, f.k] for f in self.fields]
         return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
-        """SHA-256 (hex) of :meth:`to_json`."""
+        """SHA-256 (hex) of :meth:`to_json` (computed once: every derived key names it)."""
         return hashlib.sha256(self.to_json().encode()).hexdigest()
 
     @classmethod
@@ -144,8 +146,7 @@ class Schema:
 
 def bigrams(text: str) -> list[str]:
     """Padded character bigrams of one token: ``"ana"`` -> ``["_a", "an", "na", "a_"]``."""
-    padded = f"_{text}_"
-    return [padded[i : i + 2] for i in range(len(padded) - 1)]
+    return list(map(add, "_" + text, text + "_"))  # character i of "_text" then of "text_"
 
 
 def _token_bigrams(tokens: Iterable[str]) -> list[str]:
@@ -181,14 +182,18 @@ _EXTRACTORS = FIELDS
 FIELD_INDEX = {name: i for i, name in enumerate(FIELDS)}
 
 
+#: Soundex's digit of each letter (0: vowels and h, w, y, which carry no code).
+_SOUNDEX_DIGITS = {
+    c: d for d, group in enumerate(("aeiouyhw", "bfpv", "cgjkqsxz", "dt", "l", "mn", "r")) for c in group
+}
+
+
 def soundex(token: str) -> str:
     """American Soundex of an ASCII token (letter + 3 digits); ``""`` for a token without letters."""
     letters = [c for c in token if "a" <= c <= "z"]
     if not letters:
         return token
-    code = {
-        c: d for d, group in enumerate(("aeiouyhw", "bfpv", "cgjkqsxz", "dt", "l", "mn", "r")) for c in group
-    }
+    code = _SOUNDEX_DIGITS
     out = letters[0]
     last = code[letters[0]]
     for c in letters[1:]:
