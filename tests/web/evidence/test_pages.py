@@ -129,3 +129,26 @@ def test_category_labels_and_names_are_translated_while_downloads_keep_the_sourc
     assert download.status_code == 200
     header = b"".join(getattr(download, "streaming_content", [download.content])).decode().splitlines()[0]
     assert "Female" in header and female not in header.replace("Female", "")
+
+
+def test_every_state_that_appears_only_as_an_origin_has_a_page_and_a_row_in_the_list(
+    release: GlotipRelease,
+) -> None:
+    client = Client()
+    html = client.get(reverse("evidence:countries")).content.decode()
+    origins = page_tables(html).get("origins")
+    assert origins and len(origins) > 1
+    codes = [row[1] for row in origins[1:]]
+    for code in codes:
+        assert reverse("evidence:country", args=[code]) in html
+        page = client.get(reverse("evidence:country", args=[code]))
+        assert page.status_code == 200, code
+        text = page.content.decode()
+        assert "does not report detections to UNODC" in text
+        tables = page_tables(text)
+        assert len(tables["main_destinations"]) > 1
+        download = client.get(
+            reverse("evidence:download", args=["country", code, "main_destinations", "csv"])
+        )
+        assert download.status_code == 200 and download.content.decode().count("\n") >= 2
+    assert "main_destinations" not in page_tables(html)

@@ -239,7 +239,9 @@ def _main_flows_block(profile: Profile, key: str, names: Mapping[str, str], *, i
         header = [_("Country of detection"), _("Name"), _("Detected victims")]
     rows: list[list[Cell]] = [[code, names.get(code, code), c] for code, c in flows]
     table = Table(key, title, header, rows)
-    description = _("%(title)s, %(name)s. Flows that stay inside the area are left out.") % {
+    description = _(
+        "%(title)s, %(name)s. Victims detected in their own country of citizenship are left out."
+    ) % {
         "title": title,
         "name": area_name(profile),
     }

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vinculo.errors import VinculoError
-from vinculo.evidence import FLOW_CSV_COLUMNS, Count, flow_matrix_rows, main_flows
+from vinculo.evidence import FLOW_CSV_COLUMNS, Count, flow_matrix_rows, main_flows, origin_countries
 from vinculo.web.accounts import access
 from vinculo.web.accounts.models import User
 from vinculo.web.audit.models import AuditAction
@@ -30,7 +30,7 @@ from .forms import ReviewForm, SubmissionForm
 from .models import FigureSubmission, GlotipRelease, SubmissionStatus
 from .services import LoadedRelease, loaded_release, published_submissions, release_by_version
 from .tables import Block, profile_blocks
-from .views_support import country_rows, names_of, region_tree
+from .views_support import country_rows, names_of, origin_rows, region_tree
 
 FLOW_COLUMNS_SHOWN = (
     "year",
@@ -108,8 +108,15 @@ def home(request: HttpRequest) -> HttpResponse:
 def country_list(request: HttpRequest) -> HttpResponse:
     release, loaded = _release(request)
     return render(
-        request, "evidence/countries.html", _context(request, release, loaded, countries=country_rows(loaded))
+        request,
+        "evidence/countries.html",
+        _context(request, release, loaded, countries=country_rows(loaded), origins=origin_rows(loaded)),
     )
+
+
+def _has_page(loaded: LoadedRelease, code: str) -> bool:
+    """A reporting country, or a State that appears in the data only as a country of origin."""
+    return code in loaded.dataset.countries or code in origin_countries(loaded.dataset)
 
 
 def _profile_page(
@@ -164,7 +171,7 @@ def _profile_page(
 def country_profile(request: HttpRequest, iso3: str) -> HttpResponse:
     release, loaded = _release(request)
     code = iso3.upper()
-    if code not in loaded.dataset.countries:
+    if not _has_page(loaded, code):
         raise Http404
     return _profile_page(request, release, loaded, "country", code)
 
@@ -192,7 +199,7 @@ def profile_download(request: HttpRequest, level: str, code: str, key: str, fmt:
     release, loaded = _release(request)
     try:
         if level == "country":
-            if code not in loaded.dataset.countries:
+            if not _has_page(loaded, code):
                 raise Http404
             profile: Any = loaded.country_profile(code)
         elif level in ("region", "subregion", "world"):

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils.translation import get_language
 
-from vinculo.evidence import known_areas
+from vinculo.evidence import Count, citizenship_flows, known_areas, origin_countries
 
 from .labels import country_name
 from .services import LoadedRelease
@@ -72,4 +72,33 @@ def country_rows(loaded: LoadedRelease) -> list[dict[str, Any]]:
             }
         )
     ds.cache[("web", "countries")] = rows
+    return rows
+
+
+def origin_rows(loaded: LoadedRelease) -> list[dict[str, Any]]:
+    """One row per State that does not report but is the citizenship of victims detected elsewhere.
+
+    Their pages show where their citizens were detected; the count is over every year of the export.
+    """
+    cached = loaded.dataset.cache.get(("web", "origins"))
+    if cached is not None:
+        return cached
+    ds = loaded.dataset
+    rows: list[dict[str, Any]] = []
+    for code in sorted(origin_countries(ds) - set(ds.countries)):
+        a = ds.area(code)
+        flows = citizenship_flows(ds, origins=[code])
+        total = sum((f.count for f in flows), Count.zero())
+        rows.append(
+            {
+                "iso3": code,
+                "name": country_name(code, a.name),
+                "region": a.region,
+                "subregion": a.subregion,
+                "countries": len({f.destination for f in flows}),
+                "victims": total.render(),
+            }
+        )
+    rows.sort(key=lambda r: str(r["name"]))
+    ds.cache[("web", "origins")] = rows
     return rows
