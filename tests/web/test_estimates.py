@@ -181,6 +181,32 @@ def test_a_real_dataset_runs_end_to_end_with_stepwise_selection(world: World) ->
     assert record.result["model_terms"] == list(expected.model_terms)
 
 
+def test_the_result_page_says_the_estimate_in_words_and_compares_the_models(world: World) -> None:
+    text = (SHARED / "UKdat_5.csv").read_text()
+    upload(world, text=text, method="bic", ci="wald")
+    runner.run_pending()
+    record = Estimate.objects.get()
+    expected = estimate(read_histories(SHARED / "UKdat_5.csv"), MSESettings(method="bic", ci="wald"))
+    page = (
+        world.client_for("owner_manager").get(reverse("estimates:detail", args=[record.pk])).content.decode()
+    )
+    digits = 3 - len(str(int(expected.estimate)))
+    about = f"{round(expected.estimate, digits):,.0f}"
+    assert f"About {about} victims in all (95% range " in page
+    unlisted = round(100 * expected.dark_figure / expected.estimate)
+    assert f"about {unlisted}% were on no list" in page
+    assert expected.model_terms and expected.candidates
+    for term in expected.model_terms:
+        a, b = term.split(":")
+        assert f"{a} and {b}: a victim on one of these lists" in page
+    assert "Models compared" in page and page.count(">chosen<") == 1
+    assert "Wald interval" in page
+    french = world.client_for("owner_manager")
+    french.cookies["vinculo_language"] = "fr"
+    page_fr = french.get(reverse("estimates:detail", args=[record.pk])).content.decode()
+    assert about.replace(",", "\u202f") in page_fr
+
+
 def test_strata_are_estimated_separately_and_summed(world: World) -> None:
     rows = ["year,A,B,count"]
     for year, scale in (("2021", 1), ("2022", 2)):

@@ -20,7 +20,7 @@ from vinculo.web.audit.record import audit
 from vinculo.web.core.models import Sensitivity
 from vinculo.web.core.views import form_status
 
-from . import actions
+from . import actions, reading
 from .forms import EstimateForm
 from .models import Estimate
 from .plots import result_plots
@@ -98,6 +98,12 @@ def estimate_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "job": record.job,
             "result": result,
             "plots": result_plots(result) if result else [],
+            "headline": reading.headline(result) if result else None,
+            "interval_reading": reading.interval_reading(result) if result else "",
+            "model_reading": reading.model_reading(list(result.get("model_terms") or []), list(record.lists))
+            if result
+            else [],
+            "candidates": reading.candidate_rows(result) if result else [],
             "rates": rates_for(result, record.country.iso3 if record.country else None, record.year),
             "can_change": access.access_can_change(request.user, record),
         },
