@@ -322,3 +322,28 @@ def test_a_table_and_list_files_together_or_a_single_list_file_are_refused(world
     )
     assert nocol.status_code == 400 and "no identifier column" in nocol.content.decode()
     assert Estimate.objects.count() == 0
+
+
+def test_the_form_offers_a_real_example_and_keeps_the_statistics_behind_advanced(world: World) -> None:
+    client = world.client_for("owner_manager")
+    form = client.get(reverse("estimates:create")).content.decode()
+    assert reverse("estimates:example") in form
+    head, _sep, advanced = form.partition('<details class="advanced">')
+    assert advanced, "the statistical settings are grouped"
+    assert 'name="title"' in head and 'name="file"' in head
+    for name in ("method", "ci", "level", "pthresh", "max_order", "nboot", "seed"):
+        assert f'name="{name}"' in advanced.split("</details>")[0] and f'name="{name}"' not in head
+    example = client.get(reverse("estimates:example"))
+    assert example.status_code == 200 and example["Content-Type"].startswith("text/csv")
+    table = read_histories(
+        [
+            dict(zip(rows[0], map(int, r), strict=True))
+            for rows in [[line.split(",") for line in example.content.decode().split()]]
+            for r in rows[1:]
+        ]
+    )
+    assert table.lists == ("LA", "NG", "PFNCA", "GO", "GP") and table.n_observed == 2744
+    # An error in an advanced field opens the group, so it is not hidden.
+    response = upload(world, nboot="5")
+    assert response.status_code == 400
+    assert '<details class="advanced" open>' in response.content.decode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -83,6 +84,16 @@ def estimate_create(request: HttpRequest) -> HttpResponse:
             return redirect("estimates:detail", pk=record.pk)
     status = form_status(request, invalid=bool(problems) or not form.is_valid())
     return render(request, "estimates/form.html", {"form": form, "problems": problems}, status=status)
+
+
+EXAMPLE = Path(__file__).with_name("data") / "example_uk_2013.csv"
+
+
+def example_table(request: HttpRequest) -> HttpResponse:
+    """A real capture-history table to try the form with (UK 2013, five lists; data/README.md)."""
+    response = HttpResponse(EXAMPLE.read_bytes(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="example-uk-2013-five-lists.csv"'
+    return response
 
 
 def estimate_detail(request: HttpRequest, pk: int) -> HttpResponse:
