@@ -152,3 +152,35 @@ def test_every_state_that_appears_only_as_an_origin_has_a_page_and_a_row_in_the_
         )
         assert download.status_code == 200 and download.content.decode().count("\n") >= 2
     assert "main_destinations" not in page_tables(html)
+
+
+def test_the_country_list_is_searchable_filterable_and_sortable_without_script(
+    release: GlotipRelease,
+) -> None:
+    client = Client()
+    url = reverse("evidence:countries")
+    full = page_tables(client.get(url).content.decode())["countries"][1:]
+    found = page_tables(client.get(url, {"q": "IVOIRE"}).content.decode())["countries"][1:]
+    assert [row[1] for row in found] == ["CIV"]
+    assert [
+        row[1] for row in page_tables(client.get(url, {"q": "nld"}).content.decode())["countries"][1:]
+    ] == ["NLD"]
+    europe = page_tables(client.get(url, {"region": "Europe"}).content.decode())["countries"][1:]
+    assert europe and {row[2] for row in europe} == {"Europe"} and len(europe) < len(full)
+    by_victims = page_tables(client.get(url, {"sort": "victims"}).content.decode())["countries"][1:]
+    counts = [
+        int(row[5].lstrip("≥ ").split(" ")[0].replace(",", "")) for row in by_victims if row[5][:1].isdigit()
+    ]
+    assert counts == sorted(counts, reverse=True) and len(by_victims) == len(full)
+    unknown = client.get(url, {"sort": "'; DROP", "region": "Atlantis"})
+    assert unknown.status_code == 200
+    assert len(page_tables(unknown.content.decode())["countries"]) - 1 == len(full)
+    arabic = Client()
+    arabic.cookies["vinculo_language"] = "ar"
+    html = arabic.get(url).content.decode()
+    name = next(row[0] for row in page_tables(html)["countries"][1:] if row[1] == "MAR")
+    assert name != "Morocco"
+    hits = page_tables(arabic.get(url, {"q": name}).content.decode())["countries"][1:]
+    assert [row[1] for row in hits] == ["MAR"]
+    english_hits = page_tables(arabic.get(url, {"q": "morocco"}).content.decode())["countries"][1:]
+    assert [row[1] for row in english_hits] == ["MAR"]

@@ -30,7 +30,7 @@ from .forms import ReviewForm, SubmissionForm
 from .models import FigureSubmission, GlotipRelease, SubmissionStatus
 from .services import LoadedRelease, loaded_release, published_submissions, release_by_version
 from .tables import Block, profile_blocks
-from .views_support import country_rows, names_of, origin_rows, region_tree
+from .views_support import SORTS, country_rows, filter_countries, names_of, origin_rows, region_tree
 
 FLOW_COLUMNS_SHOWN = (
     "year",
@@ -106,11 +106,34 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @cache_public_page
 def country_list(request: HttpRequest) -> HttpResponse:
+    """The country list, searchable (``?q=``), by region (``?region=``) and sortable (``?sort=``) without script."""
     release, loaded = _release(request)
+    query = request.GET.get("q", "")[:100]
+    sort = request.GET.get("sort", "name")
+    sort = sort if sort in SORTS else "name"
+    all_rows = country_rows(loaded)
+    regions = sorted({str(r["region"]) for r in all_rows if r["region"]})
+    region = request.GET.get("region", "")
+    region = region if region in regions else ""
+    chosen = {"query": query, "region": region, "sort": sort}
+    countries = filter_countries(all_rows, **chosen)
+    origins = filter_countries(origin_rows(loaded), **chosen)
     return render(
         request,
         "evidence/countries.html",
-        _context(request, release, loaded, countries=country_rows(loaded), origins=origin_rows(loaded)),
+        _context(
+            request,
+            release,
+            loaded,
+            countries=countries,
+            origins=origins,
+            n_countries=len(all_rows),
+            filtered=bool(query or region),
+            query=query,
+            region=region,
+            regions=regions,
+            sort=sort,
+        ),
     )
 
 

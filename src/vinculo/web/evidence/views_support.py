@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils.translation import get_language
 
-from vinculo.evidence import Count, citizenship_flows, known_areas, origin_countries
+from vinculo.evidence import Count, citizenship_flows, known_areas, normalize_text, origin_countries
 
 from .labels import country_name
 from .services import LoadedRelease
@@ -44,7 +44,8 @@ def region_tree(loaded: LoadedRelease) -> list[dict[str, Any]]:
 
 def country_rows(loaded: LoadedRelease) -> list[dict[str, Any]]:
     """One row per reporting country: name, code, region, latest year with detected victims and that count."""
-    cached = loaded.dataset.cache.get(("web", "countries"))
+    key = ("web", "countries", get_language() or "en")
+    cached = loaded.dataset.cache.get(key)
     if cached is not None:
         return cached
     ds = loaded.dataset
@@ -69,9 +70,12 @@ def country_rows(loaded: LoadedRelease) -> list[dict[str, Any]]:
                 "subregion": a.subregion,
                 "year": latest.year if latest else None,
                 "victims": latest.count.render() if latest else "",
+                "victims_low": latest.count.low if latest else None,
+                "english": a.name,
             }
         )
-    ds.cache[("web", "countries")] = rows
+    rows.sort(key=lambda r: _fold(str(r["name"])))
+    ds.cache[key] = rows
     return rows
 
 
@@ -80,7 +84,8 @@ def origin_rows(loaded: LoadedRelease) -> list[dict[str, Any]]:
 
     Their pages show where their citizens were detected; the count is over every year of the export.
     """
-    cached = loaded.dataset.cache.get(("web", "origins"))
+    key = ("web", "origins", get_language() or "en")
+    cached = loaded.dataset.cache.get(key)
     if cached is not None:
         return cached
     ds = loaded.dataset
@@ -97,8 +102,40 @@ def origin_rows(loaded: LoadedRelease) -> list[dict[str, Any]]:
                 "subregion": a.subregion,
                 "countries": len({f.destination for f in flows}),
                 "victims": total.render(),
+                "victims_low": total.low,
+                "english": a.name,
             }
         )
-    rows.sort(key=lambda r: str(r["name"]))
-    ds.cache[("web", "origins")] = rows
+    rows.sort(key=lambda r: _fold(str(r["name"])))
+    ds.cache[key] = rows
     return rows
+
+
+SORTS = ("name", "code", "region", "year", "victims")
+
+
+def _fold(text: str) -> str:
+    """Case- and accent-free form for searching and sorting ("Côte d'Ivoire" ~ "cote d'ivoire")."""
+    return normalize_text(text)
+
+
+def filter_countries(
+    rows: list[dict[str, Any]], *, query: str = "", region: str = "", sort: str = "name"
+) -> list[dict[str, Any]]:
+    """Rows whose name (in the page's language or in English) or code contains ``query``, in ``region``,
+    sorted by ``sort`` (numbers largest first, rows without a value last)."""
+    q = _fold(query.strip())
+    out = [
+        r
+        for r in rows
+        if (not region or r["region"] == region)
+        and (not q or q in _fold(str(r["name"])) or q in _fold(str(r["english"])) or q in r["iso3"].lower())
+    ]
+    if sort == "code":
+        out.sort(key=lambda r: r["iso3"])
+    elif sort == "region":
+        out.sort(key=lambda r: (str(r["region"]), _fold(str(r["name"]))))
+    elif sort in ("year", "victims"):
+        field = "year" if sort == "year" else "victims_low"
+        out.sort(key=lambda r: (r.get(field) is None, -(r.get(field) or 0), _fold(str(r["name"]))))
+    return out
