@@ -81,12 +81,26 @@ def test_pages_render_in_the_six_languages_with_the_same_data(release: GlotipRel
         html = response.content.decode()
         assert f'lang="{code}"' in html
         tables[code] = {k: [row[1:] for row in v[1:]] for k, v in page_tables(html).items()}
+
+    def digits(cell: str) -> str:
+        # The same count in every language once the grouping signs are taken out.
+        return "".join(ch for ch in cell if ch.isdigit() or ch in "<≥()–")
+
+    grouping = {"en": ",", "fr": "\u202f", "es": ".", "ru": "\xa0", "zh-hans": ",", "ar": ","}
     for code in LANGUAGES:
         assert tables[code].keys() == tables["en"].keys()
         for key in ("trend", "victims_by_sex", "victims_by_form", "justice"):
-            numbers = [[c for c in row if c[:1].isdigit() or c.startswith("<")] for row in tables["en"][key]]
-            got = [[c for c in row if c[:1].isdigit() or c.startswith("<")] for row in tables[code][key]]
+            numbers = [
+                [digits(c) for c in row if c[:1].isdigit() or c.startswith("<")] for row in tables["en"][key]
+            ]
+            got = [
+                [digits(c) for c in row if c[:1].isdigit() or c.startswith("<")] for row in tables[code][key]
+            ]
             assert got == numbers, (code, key)
+        big = [
+            c for row in tables[code]["trend"] for c in row if digits(c).isdigit() and int(digits(c)) >= 1000
+        ]
+        assert big and all(grouping[code] in c for c in big), (code, big[:3])
 
 
 def test_the_home_page_explains_when_nothing_is_imported(db: Any) -> None:
@@ -184,3 +198,18 @@ def test_the_country_list_is_searchable_filterable_and_sortable_without_script(
     assert [row[1] for row in hits] == ["MAR"]
     english_hits = page_tables(arabic.get(url, {"q": "morocco"}).content.decode())["countries"][1:]
     assert [row[1] for row in english_hits] == ["MAR"]
+
+
+def test_chart_labels_are_written_in_the_pages_language(release: GlotipRelease) -> None:
+    import re
+
+    def svg_numbers(language: str) -> list[str]:
+        client = Client()
+        client.cookies["vinculo_language"] = language
+        html = client.get(reverse("evidence:world")).content.decode()
+        svgs = re.findall(r"<svg.*?</svg>", html, flags=re.S)
+        return [t for s in svgs for t in re.findall(r"<text[^>]*>([\d][\d.,\u202f\xa0 ]*\d)</text>", s)]
+
+    english, french = svg_numbers("en"), svg_numbers("fr")
+    assert any("," in t for t in english)
+    assert any("\u202f" in t for t in french) and not any(re.search(r"\d,\d{3}", t) for t in french)

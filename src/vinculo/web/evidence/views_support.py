@@ -10,6 +10,7 @@ from vinculo.evidence import Count, citizenship_flows, known_areas, normalize_te
 
 from .labels import country_name
 from .services import LoadedRelease
+from .tables import count_text
 
 VICTIMS = "Detected trafficking victims"
 
@@ -69,7 +70,7 @@ def country_rows(loaded: LoadedRelease) -> list[dict[str, Any]]:
                 "region": a.region,
                 "subregion": a.subregion,
                 "year": latest.year if latest else None,
-                "victims": latest.count.render() if latest else "",
+                "victims": count_text(latest.count) if latest else "",
                 "victims_low": latest.count.low if latest else None,
                 "english": a.name,
             }
@@ -101,7 +102,7 @@ def origin_rows(loaded: LoadedRelease) -> list[dict[str, Any]]:
                 "region": a.region,
                 "subregion": a.subregion,
                 "countries": len({f.destination for f in flows}),
-                "victims": total.render(),
+                "victims": count_text(total),
                 "victims_low": total.low,
                 "english": a.name,
             }

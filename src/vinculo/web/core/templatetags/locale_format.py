@@ -12,11 +12,13 @@ An empty value renders as an empty string; a value that is not a number is shown
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from typing import Any
 
 from babel.core import Locale, UnknownLocaleError
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, format_percent
 from django import template
 from django.utils.translation import get_language
 
@@ -37,6 +39,8 @@ def babel_locale(language: str | None = None) -> Locale:
 def _decimal(value: Any) -> Decimal | None:
     if value is None or value == "" or isinstance(value, bool):
         return None
+    if isinstance(value, Fraction):
+        return Decimal(value.numerator) / Decimal(value.denominator)
     try:
         return Decimal(str(value))
     except (InvalidOperation, ValueError):
@@ -66,3 +70,25 @@ def money(value: Any, currency: Any = "") -> str:
     if len(code) != 3 or not code.isalpha():
         return number(d, 2)
     return format_currency(d, code, locale=babel_locale())
+
+
+def chart_number(value: float) -> str:
+    """:func:`vinculo.charts.default_format`'s rules in the active language (grouping, decimal sign)."""
+    if not math.isfinite(value):
+        return str(value)
+    locale = babel_locale()
+    magnitude = abs(value)
+    if float(value).is_integer() or magnitude >= 100:
+        return format_decimal(round(value), format="#,##0", locale=locale)
+    if magnitude >= 1:
+        return format_decimal(round(value, 1), format="#,##0.#", locale=locale)
+    return format_decimal(float(f"{value:.2g}"), format="0.##########", locale=locale)
+
+
+def percent(value: Any, digits: int = 1) -> str:
+    """A share (0.25) as the language writes a percentage, with up to ``digits`` decimals."""
+    d = _decimal(value)
+    if d is None:
+        return ""
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "") + "%"
+    return format_percent(d, format=pattern, locale=babel_locale())
