@@ -53,6 +53,19 @@ def test_profile_markdown_and_unknown_country():
     assert bad.exit_code == 1 and "ZZZ" in bad.output
 
 
+def test_profile_of_a_state_known_only_as_an_origin_lists_where_its_citizens_were_detected():
+    from vinculo.evidence import load_glotip, origin_countries
+
+    ds = load_glotip()
+    code = sorted(origin_countries(ds) - set(ds.countries))[0]
+    md = CliRunner().invoke(glotip, ["profile", code, "--format", "md", "--no-rates"])
+    assert md.exit_code == 0, md.output
+    assert "## Main countries where citizens were detected abroad (all years)" in md.output
+    assert "does not report detections to UNODC" in md.output
+    listed = [line[2:5] for line in md.output.splitlines() if line.startswith("- ") and line[5:7] == ": "]
+    assert listed and set(listed) <= set(ds.countries)
+
+
 def test_flows_csv_for_a_region_and_year():
     result = CliRunner().invoke(glotip, ["flows", "--region", "Oceania", "--year", "2021"])
     assert result.exit_code == 0, result.output

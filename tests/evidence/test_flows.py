@@ -1,11 +1,16 @@
 import csv
 import io
 
+import pytest
+
+from vinculo.errors import VinculoError
 from vinculo.evidence import (
+    build_country_profile,
     citizenship_flows,
     flow_matrix_rows,
     flow_shares,
     main_flows,
+    origin_countries,
     sum_counts,
     write_flow_csv,
 )
@@ -111,3 +116,46 @@ def test_the_matrix_csv_never_writes_a_suppressed_cell_as_a_number(dataset):
         if row["value"] == "<5" or "cells <5" in row["value"]:
             assert row["low"] == row["high"] == ""
         assert "Oceania" in (row["origin_region"], row["destination_region"])
+
+
+def test_world_main_origins_rank_every_foreign_victim_not_only_of_non_reporting_states(dataset):
+    ranked = main_flows(dataset, level="world", limit=10)
+    # Most origins of the world's foreign victims are themselves reporting countries; ranking
+    # only the flows from outside the "area" would leave just the States that do not report.
+    assert sum(o in dataset.countries for o, _ in ranked) >= 5
+    for origin, count in ranked[:3]:
+        abroad = [f for f in citizenship_flows(dataset, origins=[origin]) if f.destination != origin]
+        expected = sum_counts(f.count for f in abroad)
+        assert (count.low, count.high) == (expected.low, expected.high)
+
+
+def test_a_region_counts_flows_between_its_countries_but_never_domestic_ones(dataset):
+    members = {c for c, a in dataset.countries.items() if a.region == "Europe"}
+    ranked = dict(main_flows(dataset, level="region", area="Europe", limit=200))
+    assert any(o in members for o in ranked)
+    for origin in list(ranked)[:3]:
+        flows = citizenship_flows(dataset, origins=[origin], destinations=sorted(members))
+        expected = sum_counts(f.count for f in flows if f.destination != origin)
+        assert (ranked[origin].low, ranked[origin].high) == (expected.low, expected.high)
+
+
+def test_a_state_known_only_as_an_origin_gets_a_profile_of_where_its_citizens_were_detected(dataset):
+    only = sorted(origin_countries(dataset) - set(dataset.countries))
+    assert only, "the export names citizenships of States that do not report"
+    for code in only:
+        profile = build_country_profile(dataset, code.lower())
+        assert profile.code == code and not profile.reporting
+        assert profile.sections == {} and profile.name and profile.name != code
+        assert profile.main_destinations
+        flows = citizenship_flows(dataset, origins=[code])
+        assert (
+            {d for d, _ in profile.main_destinations}
+            <= {f.destination for f in flows}
+            <= set(dataset.countries)
+        )
+        assert set(profile.years) == {f.year for f in flows}
+        assert profile.to_dict()["reporting"] is False
+        assert profile.notes[0].startswith(f"{profile.name} does not report")
+    assert build_country_profile(dataset, "NLD").reporting
+    with pytest.raises(VinculoError):
+        build_country_profile(dataset, "ZZZ")

@@ -181,6 +181,32 @@ def test_a_real_dataset_runs_end_to_end_with_stepwise_selection(world: World) ->
     assert record.result["model_terms"] == list(expected.model_terms)
 
 
+def test_the_result_page_says_the_estimate_in_words_and_compares_the_models(world: World) -> None:
+    text = (SHARED / "UKdat_5.csv").read_text()
+    upload(world, text=text, method="bic", ci="wald")
+    runner.run_pending()
+    record = Estimate.objects.get()
+    expected = estimate(read_histories(SHARED / "UKdat_5.csv"), MSESettings(method="bic", ci="wald"))
+    page = (
+        world.client_for("owner_manager").get(reverse("estimates:detail", args=[record.pk])).content.decode()
+    )
+    digits = 3 - len(str(int(expected.estimate)))
+    about = f"{round(expected.estimate, digits):,.0f}"
+    assert f"About {about} victims in all (95% range " in page
+    unlisted = round(100 * expected.dark_figure / expected.estimate)
+    assert f"about {unlisted}% were on no list" in page
+    assert expected.model_terms and expected.candidates
+    for term in expected.model_terms:
+        a, b = term.split(":")
+        assert f"{a} and {b}: a victim on one of these lists" in page
+    assert "Models compared" in page and page.count(">chosen<") == 1
+    assert "Wald interval" in page
+    french = world.client_for("owner_manager")
+    french.cookies["vinculo_language"] = "fr"
+    page_fr = french.get(reverse("estimates:detail", args=[record.pk])).content.decode()
+    assert about.replace(",", "\u202f") in page_fr
+
+
 def test_strata_are_estimated_separately_and_summed(world: World) -> None:
     rows = ["year,A,B,count"]
     for year, scale in (("2021", 1), ("2022", 2)):
@@ -296,3 +322,28 @@ def test_a_table_and_list_files_together_or_a_single_list_file_are_refused(world
     )
     assert nocol.status_code == 400 and "no identifier column" in nocol.content.decode()
     assert Estimate.objects.count() == 0
+
+
+def test_the_form_offers_a_real_example_and_keeps_the_statistics_behind_advanced(world: World) -> None:
+    client = world.client_for("owner_manager")
+    form = client.get(reverse("estimates:create")).content.decode()
+    assert reverse("estimates:example") in form
+    head, _sep, advanced = form.partition('<details class="advanced">')
+    assert advanced, "the statistical settings are grouped"
+    assert 'name="title"' in head and 'name="file"' in head
+    for name in ("method", "ci", "level", "pthresh", "max_order", "nboot", "seed"):
+        assert f'name="{name}"' in advanced.split("</details>")[0] and f'name="{name}"' not in head
+    example = client.get(reverse("estimates:example"))
+    assert example.status_code == 200 and example["Content-Type"].startswith("text/csv")
+    table = read_histories(
+        [
+            dict(zip(rows[0], map(int, r), strict=True))
+            for rows in [[line.split(",") for line in example.content.decode().split()]]
+            for r in rows[1:]
+        ]
+    )
+    assert table.lists == ("LA", "NG", "PFNCA", "GO", "GP") and table.n_observed == 2744
+    # An error in an advanced field opens the group, so it is not hidden.
+    response = upload(world, nboot="5")
+    assert response.status_code == 400
+    assert '<details class="advanced" open>' in response.content.decode()

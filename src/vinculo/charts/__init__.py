@@ -8,7 +8,15 @@ Use :func:`data_table` to show the same data as a table beside the chart.
 
 from vinculo.charts._bar import bar_chart, stacked_bar_chart
 from vinculo.charts._line import HistogramBin, histogram, histogram_bins, line_chart
-from vinculo.charts._svg import PALETTE, SUPPRESSED, ChartValue, Suppressed, default_format, escape_text
+from vinculo.charts._svg import (
+    PALETTE,
+    SUPPRESSED,
+    ChartValue,
+    Suppressed,
+    default_format,
+    escape_text,
+    number_format,
+)
 from vinculo.charts._table import data_table, histogram_table
 
 __all__ = [
@@ -25,5 +33,6 @@ __all__ = [
     "histogram_bins",
     "histogram_table",
     "line_chart",
+    "number_format",
     "stacked_bar_chart",
 ]

@@ -19,6 +19,7 @@ from vinculo.charts._svg import (
     document,
     el,
     escape_text,
+    group,
     no_data_chart,
     numeric,
     text,
@@ -336,7 +337,7 @@ def histogram(
     for b in table:
         x0, x1 = x_scale(b.lower), x_scale(b.upper)
         y = y_scale(float(b.count))
-        tip = f"{value_format(b.lower)} to {value_format(b.upper)}: {b.count:,}"
+        tip = f"{value_format(b.lower)} to {value_format(b.upper)}: {group(b.count)}"
         body.append(
             f"<g><title>{escape_text(tip)}</title>"
             + el("rect", x=x0, y=y, width=max(x1 - x0 - 1, 0.5), height=max(bottom - y, 0.0), fill=color)

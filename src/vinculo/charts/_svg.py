@@ -6,7 +6,9 @@ import hashlib
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Literal
 
@@ -24,8 +26,10 @@ __all__ = [
     "document",
     "el",
     "escape_text",
+    "group",
     "nice_ticks",
     "no_data_chart",
+    "number_format",
     "text",
     "truncate",
 ]
@@ -161,8 +165,39 @@ def truncate(label: str, max_chars: int) -> str:
     return label[: max_chars - 1].rstrip() + "…"
 
 
+#: How the charts drawn in this context write numbers (the web layer sets one per request language).
+_NUMBER_FORMAT: ContextVar[Callable[[float], str] | None] = ContextVar("vinculo_chart_numbers", default=None)
+
+
+@contextmanager
+def number_format(fmt: Callable[[float], str] | None) -> Iterator[None]:
+    """Draw the charts of this block with ``fmt`` as the default number format.
+
+    ``fmt`` follows :func:`default_format`'s rules in another language (grouping and decimal
+    signs); ``None`` restores the built-in English format. Charts given their own
+    ``value_format`` keep it.
+    """
+    token = _NUMBER_FORMAT.set(fmt)
+    try:
+        yield
+    finally:
+        _NUMBER_FORMAT.reset(token)
+
+
+def group(n: int) -> str:
+    """A whole number with the context's grouping (a count in a tooltip or a table)."""
+    fmt = _NUMBER_FORMAT.get()
+    return fmt(float(n)) if fmt is not None else f"{n:,}"
+
+
 def default_format(value: float) -> str:
-    """Format a number for a label: thousands separators, at most 2 significant decimals."""
+    """Format a number for a label: thousands separators, at most 2 significant decimals.
+
+    Inside :func:`number_format`, the context's format is used instead.
+    """
+    fmt = _NUMBER_FORMAT.get()
+    if fmt is not None:
+        return fmt(value)
     if not math.isfinite(value):
         return str(value)
     if float(value).is_integer():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from vinculo.charts._line import histogram_bins
-from vinculo.charts._svg import ChartValue, default_format, value_text
+from vinculo.charts._svg import ChartValue, default_format, group, value_text
 from vinculo.errors import VinculoError
 
 __all__ = ["data_table", "histogram_table"]
@@ -62,5 +62,5 @@ def histogram_table(
     """Rows ``[from, to, count]`` for the bins of :func:`histogram`; the first row is the header."""
     rows = [["From", "To", "Count"]]
     for b in histogram_bins(values, bins):
-        rows.append([value_format(b.lower), value_format(b.upper), f"{b.count:,}"])
+        rows.append([value_format(b.lower), value_format(b.upper), group(b.count)])
     return rows

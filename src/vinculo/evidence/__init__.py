@@ -18,6 +18,7 @@ from vinculo.evidence._flows import (
     flow_matrix_rows,
     flow_shares,
     main_flows,
+    origin_countries,
     write_flow_csv,
 )
 from vinculo.evidence._importer import COLUMNS, ImportResult, parse_glotip_rows, read_glotip
@@ -82,6 +83,7 @@ __all__ = [
     "load_overrides",
     "main_flows",
     "normalize_text",
+    "origin_countries",
     "packaged_export_path",
     "parse_glotip_rows",
     "read_glotip",

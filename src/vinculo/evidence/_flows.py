@@ -36,6 +36,7 @@ __all__ = [
     "flow_matrix_rows",
     "flow_shares",
     "main_flows",
+    "origin_countries",
     "write_flow_csv",
 ]
 
@@ -211,6 +212,23 @@ def flow_shares(
     )
 
 
+def origin_countries(dataset: GlotipDataset, *, indicator: str = VICTIMS) -> frozenset[str]:
+    """ISO3 codes that appear as the citizenship (one country) of a flow, reporting or not.
+
+    Many States of origin do not report detections to UNODC themselves (Eritrea, Somalia...):
+    what is known of them is where their citizens were detected, in the other countries' data.
+    """
+    _by_dest, by_origin = _flow_index(dataset, indicator, "by citizenship")
+    return frozenset(by_origin)
+
+
+def _flow_members(dataset: GlotipDataset, level: Level, area: str | None, indicator: str) -> set[str]:
+    if level == "country" and area is not None and area not in dataset.countries:
+        if area in origin_countries(dataset, indicator=indicator):
+            return {area}
+    return set(area_members(dataset, level, area))
+
+
 def main_flows(
     dataset: GlotipDataset,
     *,
@@ -225,10 +243,15 @@ def main_flows(
     """The largest flows into an area (by origin) or out of it (by country of detection).
 
     Counts are added over ``years`` (all years by default) and sorted by lower bound, then upper
-    bound, then code. Only flows whose origin is one country are ranked. Flows that stay inside
-    the area (domestic) are left out unless ``include_domestic``.
+    bound, then code. Only flows whose origin is one country are ranked. Victims detected in
+    their own country of citizenship (domestic flows) are left out unless ``include_domestic``;
+    flows between two countries of the area count, so that the world's main origins are the
+    main origins of all foreign victims, not only of the States that do not report.
+
+    ``area`` may be a country that does not report to UNODC but appears as an origin
+    (``direction="out_of"`` then gives where its citizens were detected).
     """
-    members = set(area_members(dataset, level, area))
+    members = _flow_members(dataset, level, area, indicator)
     if direction == "into":
         flows = citizenship_flows(dataset, indicator=indicator, years=years, destinations=sorted(members))
     else:
@@ -237,12 +260,11 @@ def main_flows(
     for f in flows:
         if f.origin_kind != "country":
             continue
-        inside = f.origin in members and f.destination in members
-        if inside and not include_domestic:
+        if f.origin == f.destination and not include_domestic:
             continue
         if direction == "into":
             acc[f.origin] = acc[f.origin] + f.count
-        elif f.origin in members:
+        else:
             acc[f.destination] = acc[f.destination] + f.count
     ranked = sorted(acc.items(), key=lambda kv: (-kv[1].low, -kv[1].high, kv[0]))
     return tuple(ranked[:limit])

@@ -14,7 +14,14 @@ from typing import Any, Literal
 
 from vinculo.evidence._count import Count
 from vinculo.evidence._dataset import CITATION, GlotipDataset
-from vinculo.evidence._flows import VICTIMS, FlowShares, citizenship_flows, flow_shares, main_flows
+from vinculo.evidence._flows import (
+    VICTIMS,
+    FlowShares,
+    citizenship_flows,
+    flow_shares,
+    main_flows,
+    origin_countries,
+)
 from vinculo.evidence._indicators import Level, area_members, indicator_breakdown, indicator_series
 
 __all__ = [
@@ -114,6 +121,9 @@ class _Base:
     flow_shares: Mapping[int, FlowShares] = field(default_factory=dict)
     main_origins: tuple[tuple[str, Count], ...] = ()
     main_destinations: tuple[tuple[str, Count], ...] = ()
+    #: False for a State that does not report to UNODC but appears as the citizenship of victims
+    #: detected elsewhere: such a profile has no sections, only where its citizens were detected.
+    reporting: bool = True
 
     @property
     def citation(self) -> str:
@@ -171,6 +181,7 @@ class _Base:
             "level": self.level,
             "code": self.code,
             "name": self.name,
+            "reporting": self.reporting,
             "region": self.region,
             "subregion": self.subregion,
             "source": {
@@ -278,13 +289,18 @@ def _rates(
 
 
 def build_country_profile(dataset: GlotipDataset, iso3: str, *, population: Any = None) -> CountryProfile:
-    """Build the profile of one reporting country.
+    """Build the profile of one country.
+
+    A reporting country gets every section. A State that does not report but appears as the
+    citizenship of victims detected elsewhere gets a profile with ``reporting=False`` and only
+    the countries where its citizens were detected (``main_destinations``, all years).
 
     Parameters
     ----------
     dataset : GlotipDataset
     iso3 : str
-        A reporting country of the export (``dataset.countries``), case-insensitive.
+        A reporting country of the export (``dataset.countries``) or a country of origin in its
+        flows, case-insensitive.
     population : vinculo.population.PopulationTable, optional
         Denominators for per-100,000 rates; without it the profile has no rates.
 
@@ -298,6 +314,8 @@ def build_country_profile(dataset: GlotipDataset, iso3: str, *, population: Any 
     >>> p.total("victims_total", 2022).render()  # doctest: +SKIP
     """
     code = iso3.strip().upper()
+    if code not in dataset.countries and code in origin_countries(dataset):
+        return _origin_only_profile(dataset, code)
     area_members(dataset, "country", code)
     a = dataset.countries[code]
     sections, reporting = _sections_for(dataset, "country", code)
@@ -319,6 +337,34 @@ def build_country_profile(dataset: GlotipDataset, iso3: str, *, population: Any 
         notes=(*_NOTES, *notes),
         main_origins=main_flows(dataset, level="country", area=code, direction="into", limit=10),
         main_destinations=main_flows(dataset, level="country", area=code, direction="out_of", limit=10),
+    )
+
+
+def _origin_only_profile(dataset: GlotipDataset, code: str) -> CountryProfile:
+    """A State known only as the citizenship of victims detected in reporting countries."""
+    a = dataset.area(code)
+    flows = citizenship_flows(dataset, origins=[code])
+    years = tuple(sorted({f.year for f in flows}))
+    note = (
+        f"{a.name} does not report detections to UNODC in this export: the figures are victims "
+        f"with its citizenship detected in the countries that report, not victims detected in {a.name}."
+    )
+    return CountryProfile(
+        level="country",
+        code=code,
+        name=a.name,
+        region=a.region,
+        subregion=a.subregion,
+        export_date=dataset.export_date,
+        source_name=dataset.source_name,
+        checksum=dataset.checksum,
+        years=years,
+        sections={},
+        rates={},
+        countries_reporting={},
+        notes=(note, *_NOTES),
+        main_destinations=main_flows(dataset, level="country", area=code, direction="out_of", limit=20),
+        reporting=False,
     )
 
 

@@ -59,6 +59,15 @@ def _heading(profile: CountryProfile | AreaProfile) -> str:
     return profile.name + (f" ({where})" if where else "")
 
 
+def _flow_lists(profile: CountryProfile | AreaProfile) -> list[tuple[str, tuple[tuple[str, Count], ...]]]:
+    """The ranked flow lists of a profile that are not empty, with their titles."""
+    lists = [
+        ("Main origins of detected victims (all years)", profile.main_origins),
+        ("Main countries where citizens were detected abroad (all years)", profile.main_destinations),
+    ]
+    return [(title, flows) for title, flows in lists if flows]
+
+
 def _markdown(
     profile: CountryProfile | AreaProfile, tables: list[tuple[str, list[str], list[list[str]]]]
 ) -> str:
@@ -67,9 +76,9 @@ def _markdown(
         lines += [f"## {title}", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in rows]
         lines.append("")
-    if profile.main_origins:
-        lines += ["## Main origins of detected victims (all years)", ""]
-        lines += [f"- {o}: {c.render()}" for o, c in profile.main_origins]
+    for title, flows in _flow_lists(profile):
+        lines += [f"## {title}", ""]
+        lines += [f"- {o}: {c.render()}" for o, c in flows]
         lines.append("")
     sup = profile.suppressed()
     lines += ["## Notes", "", f'- {len(sup)} values are, or include, suppressed cells ("<5").']
@@ -98,9 +107,9 @@ def _html(profile: CountryProfile | AreaProfile, tables: list[tuple[str, list[st
                 + "</tr>"
             )
         parts.append("</tbody></table>")
-    if profile.main_origins:
-        parts.append("<h2>Main origins of detected victims (all years)</h2><ol>")
-        parts += [f"<li>{e(o)}: {e(c.render())}</li>" for o, c in profile.main_origins]
+    for title, flows in _flow_lists(profile):
+        parts.append(f"<h2>{e(title)}</h2><ol>")
+        parts += [f"<li>{e(o)}: {e(c.render())}</li>" for o, c in flows]
         parts.append("</ol>")
     parts.append("<h2>Notes</h2><ul>")
     parts.append(f"<li>{len(profile.suppressed())} values are, or include, suppressed cells (&lt;5).</li>")

@@ -13,6 +13,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from vinculo.cli.glotip import glotip
+from vinculo.web.evidence import services
 from vinculo.web.evidence.actions import import_release
 from vinculo.web.evidence.models import GlotipRelease
 
@@ -38,6 +39,18 @@ def test_the_country_profile_is_the_same_json_as_the_cli(release: GlotipRelease)
     expected = json.loads(cli.output)
     assert body.pop("release") == release.version
     assert body == expected
+
+
+def test_a_state_known_only_as_an_origin_has_a_profile_in_the_api_too(release: GlotipRelease) -> None:
+    from vinculo.evidence import origin_countries
+
+    loaded = services.loaded_release(release)
+    only = sorted(origin_countries(loaded.dataset) - set(loaded.dataset.countries))
+    assert only
+    body = Client().get(f"/api/evidence/countries/{only[0].lower()}/profile").json()
+    assert body["code"] == only[0] and body["reporting"] is False
+    assert body["main_destinations"] and body["years"] == {}
+    assert Client().get("/api/evidence/countries/zzz/profile").status_code == 404
 
 
 def test_profile_values_match_the_raw_file_and_suppressed_cells_are_objects(

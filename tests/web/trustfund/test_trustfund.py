@@ -294,3 +294,27 @@ def test_concurrent_disbursements_never_overdraw_and_the_ledger_reconciles() -> 
     balance = CurrencyBalance.objects.get(currency="USD")
     assert balance.balance == Decimal("100.00")
     assert actions.check_reconciliation() == []
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("en", "$2,385,000.00"),
+        ("fr", "2\u202f385\u202f000,00\xa0$US"),
+        ("es", "2.385.000,00\xa0US$"),
+        ("zh-hans", "US$2,385,000.00"),
+    ],
+)
+def test_amounts_are_written_as_the_readers_language_writes_money(
+    world: World, language: str, shown: str
+) -> None:
+    admin = _admin(world)
+    actions.record_contribution(
+        actor=admin, received_on=date(2024, 1, 1), amount="2385000", currency="USD", donor_name="Donor"
+    )
+    client = world.client_for("admin")
+    client.cookies["vinculo_language"] = language
+    for url in (reverse("trustfund:summary"), reverse("trustfund:detail")):
+        page = client.get(url).content.decode()
+        assert shown in page, (language, url)
+        assert "2385000.00" not in page and "2385000" not in page

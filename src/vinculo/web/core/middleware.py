@@ -90,3 +90,17 @@ class RequestContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.client_ip = client_address(request)  # type: ignore[attr-defined]
         return self.get_response(request)
+
+
+class ChartNumbersMiddleware:
+    """Charts drawn while answering a request write numbers as the request's language does."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from vinculo import charts
+        from vinculo.web.core.templatetags.locale_format import chart_number
+
+        with charts.number_format(chart_number):
+            return self.get_response(request)

@@ -84,6 +84,19 @@ class EstimateForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
 
+    #: Statistical settings whose defaults suit most tables: shown behind "Advanced settings".
+    ADVANCED = ("method", "ci", "level", "pthresh", "max_order", "nboot", "seed")
+
+    def basic_fields(self) -> list[forms.BoundField]:
+        return [f for f in self.visible_fields() if f.name not in self.ADVANCED]
+
+    def advanced_fields(self) -> list[forms.BoundField]:
+        return [f for f in self.visible_fields() if f.name in self.ADVANCED]
+
+    def advanced_errors(self) -> bool:
+        """Open the group when one of its fields is wrong, so the error is not hidden."""
+        return any(name in self.errors for name in self.ADVANCED)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         has_table = bool(data.get("file"))

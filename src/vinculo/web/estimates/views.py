@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,7 +21,7 @@ from vinculo.web.audit.record import audit
 from vinculo.web.core.models import Sensitivity
 from vinculo.web.core.views import form_status
 
-from . import actions
+from . import actions, reading
 from .forms import EstimateForm
 from .models import Estimate
 from .plots import result_plots
@@ -85,6 +86,16 @@ def estimate_create(request: HttpRequest) -> HttpResponse:
     return render(request, "estimates/form.html", {"form": form, "problems": problems}, status=status)
 
 
+EXAMPLE = Path(__file__).with_name("data") / "example_uk_2013.csv"
+
+
+def example_table(request: HttpRequest) -> HttpResponse:
+    """A real capture-history table to try the form with (UK 2013, five lists; data/README.md)."""
+    response = HttpResponse(EXAMPLE.read_bytes(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="example-uk-2013-five-lists.csv"'
+    return response
+
+
 def estimate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_visible_estimate(request, pk)
     if record.sensitivity == Sensitivity.RESTRICTED:
@@ -98,6 +109,12 @@ def estimate_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "job": record.job,
             "result": result,
             "plots": result_plots(result) if result else [],
+            "headline": reading.headline(result) if result else None,
+            "interval_reading": reading.interval_reading(result) if result else "",
+            "model_reading": reading.model_reading(list(result.get("model_terms") or []), list(record.lists))
+            if result
+            else [],
+            "candidates": reading.candidate_rows(result) if result else [],
             "rates": rates_for(result, record.country.iso3 if record.country else None, record.year),
             "can_change": access.access_can_change(request.user, record),
         },

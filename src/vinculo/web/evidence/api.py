@@ -15,7 +15,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from vinculo.errors import VinculoError
-from vinculo.evidence import FLOW_CSV_COLUMNS, citizenship_flows, list_indicators
+from vinculo.evidence import FLOW_CSV_COLUMNS, citizenship_flows, list_indicators, origin_countries
 from vinculo.web.core.bounds import Version, Year, page_size
 
 from .downloads import table_response
@@ -158,12 +158,14 @@ def countries(request: HttpRequest, release: Version | None = None) -> list[dict
 
 
 @router.get(
-    "/countries/{iso3}/profile", response=dict[str, Any], summary="Country profile (as the CLI's JSON)"
+    "/countries/{iso3}/profile",
+    response=dict[str, Any],
+    summary="Country profile (as the CLI's JSON); a State known only as an origin has reporting=false",
 )
 def country_profile(request: HttpRequest, iso3: str, release: Version | None = None) -> dict[str, Any]:
     rel, loaded = _loaded(release)
     code = iso3.upper()
-    if code not in loaded.dataset.countries:
+    if code not in loaded.dataset.countries and code not in origin_countries(loaded.dataset):
         raise Http404
     out = loaded.country_profile(code).to_dict()
     out["release"] = rel.version

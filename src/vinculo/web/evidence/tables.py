@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from vinculo import charts
-from vinculo.evidence import AreaProfile, Count, CountryProfile, Rate, Share
+from vinculo.evidence import SUPPRESSED_TEXT, AreaProfile, Count, CountryProfile, Rate, Share
+from vinculo.web.core.templatetags.locale_format import number, percent
 from vinculo.web.evidence.labels import area_name, data_label
 
 Cell = str | int | float | Count | Rate | Share | None
@@ -79,17 +80,42 @@ class Block:
     svg: str = ""
 
 
+def count_text(c: Count) -> str:
+    """A count as the page's language writes numbers: "1 269", "<5", "≥ 12 (12–20)", "2 cells <5"."""
+    if c.is_exact:
+        return number(c.low, 0)
+    if c.cells == 1:
+        return SUPPRESSED_TEXT
+    if c.is_suppressed:
+        return ngettext("%(n)s cell <5", "%(n)s cells <5", c.suppressed_cells) % {
+            "n": number(c.suppressed_cells, 0)
+        }
+    low, high = number(c.low, 0), number(c.high, 0)
+    return f"≥ {low} ({low}–{high})"
+
+
 def display(c: Cell) -> str:
+    """The text of a table cell on the page, in the page's language (downloads keep plain numbers)."""
     if c is None:
         return "–"
-    if isinstance(c, Count | Share):
-        return c.render()
+    if isinstance(c, Count):
+        return count_text(c)
+    if isinstance(c, Share):
+        if c.is_exact:
+            return percent(c.low)
+        return f"{percent(c.low)}–{percent(c.high)}"
     if isinstance(c, Rate):
-        return _("suppressed") if c.count.is_suppressed else c.render()
+        if c.count.is_suppressed:
+            return _("suppressed")
+        if c.count.is_exact:
+            return number(c.low, 2)
+        low, high = number(c.low, 2), number(c.high, 2)
+        return f"≥ {low} ({low}–{high})"
     if isinstance(c, float):
-        return f"{c:,.0f}"
+        return number(c, 0)
     if isinstance(c, int):
-        return f"{c:,}" if c >= 10000 else str(c)
+        # Years and small counts stay as they are ("2021", not "2,021").
+        return number(c, 0) if c >= 10000 else str(c)
     return str(c)
 
 
@@ -239,7 +265,9 @@ def _main_flows_block(profile: Profile, key: str, names: Mapping[str, str], *, i
         header = [_("Country of detection"), _("Name"), _("Detected victims")]
     rows: list[list[Cell]] = [[code, names.get(code, code), c] for code, c in flows]
     table = Table(key, title, header, rows)
-    description = _("%(title)s, %(name)s. Flows that stay inside the area are left out.") % {
+    description = _(
+        "%(title)s, %(name)s. Victims detected in their own country of citizenship are left out."
+    ) % {
         "title": title,
         "name": area_name(profile),
     }

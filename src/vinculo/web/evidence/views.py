@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vinculo.errors import VinculoError
-from vinculo.evidence import FLOW_CSV_COLUMNS, Count, flow_matrix_rows, main_flows
+from vinculo.evidence import FLOW_CSV_COLUMNS, Count, flow_matrix_rows, main_flows, origin_countries
 from vinculo.web.accounts import access
 from vinculo.web.accounts.models import User
 from vinculo.web.audit.models import AuditAction
@@ -30,7 +30,7 @@ from .forms import ReviewForm, SubmissionForm
 from .models import FigureSubmission, GlotipRelease, SubmissionStatus
 from .services import LoadedRelease, loaded_release, published_submissions, release_by_version
 from .tables import Block, profile_blocks
-from .views_support import country_rows, names_of, region_tree
+from .views_support import SORTS, country_rows, filter_countries, names_of, origin_rows, region_tree
 
 FLOW_COLUMNS_SHOWN = (
     "year",
@@ -106,10 +106,40 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @cache_public_page
 def country_list(request: HttpRequest) -> HttpResponse:
+    """The country list, searchable (``?q=``), by region (``?region=``) and sortable (``?sort=``) without script."""
     release, loaded = _release(request)
+    query = request.GET.get("q", "")[:100]
+    sort = request.GET.get("sort", "name")
+    sort = sort if sort in SORTS else "name"
+    all_rows = country_rows(loaded)
+    regions = sorted({str(r["region"]) for r in all_rows if r["region"]})
+    region = request.GET.get("region", "")
+    region = region if region in regions else ""
+    chosen = {"query": query, "region": region, "sort": sort}
+    countries = filter_countries(all_rows, **chosen)
+    origins = filter_countries(origin_rows(loaded), **chosen)
     return render(
-        request, "evidence/countries.html", _context(request, release, loaded, countries=country_rows(loaded))
+        request,
+        "evidence/countries.html",
+        _context(
+            request,
+            release,
+            loaded,
+            countries=countries,
+            origins=origins,
+            n_countries=len(all_rows),
+            filtered=bool(query or region),
+            query=query,
+            region=region,
+            regions=regions,
+            sort=sort,
+        ),
     )
+
+
+def _has_page(loaded: LoadedRelease, code: str) -> bool:
+    """A reporting country, or a State that appears in the data only as a country of origin."""
+    return code in loaded.dataset.countries or code in origin_countries(loaded.dataset)
 
 
 def _profile_page(
@@ -164,7 +194,7 @@ def _profile_page(
 def country_profile(request: HttpRequest, iso3: str) -> HttpResponse:
     release, loaded = _release(request)
     code = iso3.upper()
-    if code not in loaded.dataset.countries:
+    if not _has_page(loaded, code):
         raise Http404
     return _profile_page(request, release, loaded, "country", code)
 
@@ -192,7 +222,7 @@ def profile_download(request: HttpRequest, level: str, code: str, key: str, fmt:
     release, loaded = _release(request)
     try:
         if level == "country":
-            if code not in loaded.dataset.countries:
+            if not _has_page(loaded, code):
                 raise Http404
             profile: Any = loaded.country_profile(code)
         elif level in ("region", "subregion", "world"):

@@ -6,10 +6,11 @@ from typing import Any
 
 from django.utils.translation import get_language
 
-from vinculo.evidence import known_areas
+from vinculo.evidence import Count, citizenship_flows, known_areas, normalize_text, origin_countries
 
 from .labels import country_name
 from .services import LoadedRelease
+from .tables import count_text
 
 VICTIMS = "Detected trafficking victims"
 
@@ -44,7 +45,8 @@ def region_tree(loaded: LoadedRelease) -> list[dict[str, Any]]:
 
 def country_rows(loaded: LoadedRelease) -> list[dict[str, Any]]:
     """One row per reporting country: name, code, region, latest year with detected victims and that count."""
-    cached = loaded.dataset.cache.get(("web", "countries"))
+    key = ("web", "countries", get_language() or "en")
+    cached = loaded.dataset.cache.get(key)
     if cached is not None:
         return cached
     ds = loaded.dataset
@@ -68,8 +70,73 @@ def country_rows(loaded: LoadedRelease) -> list[dict[str, Any]]:
                 "region": a.region,
                 "subregion": a.subregion,
                 "year": latest.year if latest else None,
-                "victims": latest.count.render() if latest else "",
+                "victims": count_text(latest.count) if latest else "",
+                "victims_low": latest.count.low if latest else None,
+                "english": a.name,
             }
         )
-    ds.cache[("web", "countries")] = rows
+    rows.sort(key=lambda r: _fold(str(r["name"])))
+    ds.cache[key] = rows
     return rows
+
+
+def origin_rows(loaded: LoadedRelease) -> list[dict[str, Any]]:
+    """One row per State that does not report but is the citizenship of victims detected elsewhere.
+
+    Their pages show where their citizens were detected; the count is over every year of the export.
+    """
+    key = ("web", "origins", get_language() or "en")
+    cached = loaded.dataset.cache.get(key)
+    if cached is not None:
+        return cached
+    ds = loaded.dataset
+    rows: list[dict[str, Any]] = []
+    for code in sorted(origin_countries(ds) - set(ds.countries)):
+        a = ds.area(code)
+        flows = citizenship_flows(ds, origins=[code])
+        total = sum((f.count for f in flows), Count.zero())
+        rows.append(
+            {
+                "iso3": code,
+                "name": country_name(code, a.name),
+                "region": a.region,
+                "subregion": a.subregion,
+                "countries": len({f.destination for f in flows}),
+                "victims": count_text(total),
+                "victims_low": total.low,
+                "english": a.name,
+            }
+        )
+    rows.sort(key=lambda r: _fold(str(r["name"])))
+    ds.cache[key] = rows
+    return rows
+
+
+SORTS = ("name", "code", "region", "year", "victims")
+
+
+def _fold(text: str) -> str:
+    """Case- and accent-free form for searching and sorting ("Côte d'Ivoire" ~ "cote d'ivoire")."""
+    return normalize_text(text)
+
+
+def filter_countries(
+    rows: list[dict[str, Any]], *, query: str = "", region: str = "", sort: str = "name"
+) -> list[dict[str, Any]]:
+    """Rows whose name (in the page's language or in English) or code contains ``query``, in ``region``,
+    sorted by ``sort`` (numbers largest first, rows without a value last)."""
+    q = _fold(query.strip())
+    out = [
+        r
+        for r in rows
+        if (not region or r["region"] == region)
+        and (not q or q in _fold(str(r["name"])) or q in _fold(str(r["english"])) or q in r["iso3"].lower())
+    ]
+    if sort == "code":
+        out.sort(key=lambda r: r["iso3"])
+    elif sort == "region":
+        out.sort(key=lambda r: (str(r["region"]), _fold(str(r["name"]))))
+    elif sort in ("year", "victims"):
+        field = "year" if sort == "year" else "victims_low"
+        out.sort(key=lambda r: (r.get(field) is None, -(r.get(field) or 0), _fold(str(r["name"]))))
+    return out

@@ -1,0 +1,45 @@
+"""Numbers and amounts in the page's language (vinculo.web.core.templatetags.locale_format)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from vinculo.web.core.templatetags.locale_format import babel_locale, money, number
+
+
+def _render(text: str, language: str, **values: object) -> str:
+    with translation.override(language):
+        return Template("{% load locale_format %}" + text).render(Context(values))
+
+
+def test_numbers_group_digits_and_round_as_the_language_does() -> None:
+    assert _render("{{ x|number:0 }}", "en", x=11300.4) == "11,300"
+    assert _render("{{ x|number:0 }}", "fr", x=11300.6) == "11\u202f301"
+    assert _render("{{ x|number:2 }}", "ru", x=Decimal("1234.5")) == "1\xa0234,50"
+    assert _render("{{ x|number:0 }}", "es", x=1234567) == "1.234.567"
+    assert _render("{{ x|number }}", "zh-hans", x=0.125) == "0.125"
+
+
+def test_empty_or_non_numbers_are_not_invented() -> None:
+    assert number(None) == "" and money(None, "USD") == ""
+    assert number("n/a", 0) == "n/a"
+    assert number(True) == "True"
+
+
+def test_money_uses_the_currency_and_falls_back_to_a_number_without_one() -> None:
+    with translation.override("en"):
+        assert money(Decimal("100000"), "eur") == "€100,000.00"
+        assert money(Decimal("5"), "JPY") == "¥5"
+        assert money(Decimal("1234.5"), "") == "1,234.50"
+        assert money(Decimal("1234.5"), "not a code") == "1,234.50"
+
+
+@pytest.mark.parametrize(
+    ("django", "cldr"), [("zh-hans", "zh_Hans"), ("ar", "ar"), ("en", "en"), ("xx", "en")]
+)
+def test_django_language_codes_map_to_cldr_locales(django: str, cldr: str) -> None:
+    assert str(babel_locale(django)) == cldr
