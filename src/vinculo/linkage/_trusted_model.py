@@ -16,6 +16,7 @@ from vinculo.linkage.model import Person
 
 __all__ = [
     "BIRTH_GAP_LEVELS",
+    "BIRTH_ONE_APART",
     "GIVEN_FUZZY",
     "PLACEHOLDER_MIN_COUNT",
     "blocking_rules",
@@ -40,6 +41,8 @@ SWAP_CLOSE = 0.9
 
 #: The birth-date levels of two known birth years 2 or more apart (see ``trusted._gap_weights``).
 BIRTH_GAP_LEVELS = ("birth years 2-5 apart", "birth years more than 5 apart")
+#: The birth-date level of two known birth years one apart.
+BIRTH_ONE_APART = "birth years one apart"
 
 #: A phone, identity number or e-mail shared by this many records (or more) is a placeholder
 #: ("000000", "unknown@...") rather than a person's: it is ignored for that field.
@@ -261,7 +264,7 @@ def comparisons(present: frozenset[str]) -> list[Any]:
             ),
             cll.CustomLevel("birth_year_l = birth_year_r", "same birth year"),
             cll.CustomLevel(
-                "abs(birth_year_l - birth_year_r) <= 1", "birth years one apart", base_dialect_str="duckdb"
+                "abs(birth_year_l - birth_year_r) <= 1", BIRTH_ONE_APART, base_dialect_str="duckdb"
             ),
             cll.CustomLevel(
                 "abs(birth_year_l - birth_year_r) <= 5", BIRTH_GAP_LEVELS[0], base_dialect_str="duckdb"

@@ -1,0 +1,187 @@
+"""Corrections of the trained trusted-mode model from populations of the data whose nature is known.
+
+Fellegi-Sunter weighs each field as if it were independent of the others, and splink estimates
+m by EM over blocked pairs and u over random pairs. Two estimates go wrong on multi-agency data
+in a way the data themselves can show:
+
+* **Birth-year gaps** (:func:`anchored_birth_m`). EM learns the m of "birth years 2-5 apart" partly
+  from *namesakes* (different persons with common names agree on everything a block holds fixed),
+  so it says gaps are common among matches. *Anchor* pairs, records sharing an identity number or
+  an e-mail address (placeholders are blanked), are nearly always one person: their share of each
+  gap is the m of that gap. An anchored m replaces EM's only when EM's lies above the anchors'
+  95 % (Wilson) interval, i.e. when the anchors contradict it.
+* **Fields that follow the name** (:func:`namesake_u`). Two records with the same given and
+  family name mostly share a country (names follow the country), a sex (given names follow the
+  sex) and an e-mail handle built from the name. Random pairs say agreeing citizenship is 8 times
+  likelier for a match than by chance; among namesakes it is barely likelier at all. The pairs
+  the threshold decides on are nearly all namesakes, so for these fields u is estimated among
+  *clear namesakes*: same given and family name, both birth years known and more than 5 apart
+  with no keying error to explain it (full dates not one edit apart), no identity number, e-mail
+  or phone in common: different persons who share a name. u of the agreeing level is replaced
+  when it is larger there than over random pairs.
+
+Both need enough pairs (:data:`MIN_PAIRS`); with fewer the model is left as trained.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from vinculo.linkage import _trusted_model as model
+
+__all__ = ["MIN_PAIRS", "NAMESAKE_LEVELS", "anchor_gaps", "anchored_birth_m", "namesake_u", "refit", "wilson_upper"]
+
+#: Pairs needed (anchors with both birth years; clear namesakes with both values of a field)
+#: before an estimate replaces the trained one.
+MIN_PAIRS = 30
+#: Namesakes: birth years more than this apart (with no keying error) are two persons.
+NAMESAKE_YEARS_APART = 5
+#: (comparison, level label, record-table column, SQL of the level among namesakes ``a``/``b``):
+#: the agreeing levels of the fields that follow a name.
+NAMESAKE_LEVELS: tuple[tuple[str, str, str, str], ...] = (
+    ("citizenship", "same citizenship", "citizenship", "a.citizenship = b.citizenship"),
+    ("sex", "same sex", "sex", "a.sex = b.sex"),
+    ("email", "same name before the @", "email", "a.email <> b.email AND a.email_local = b.email_local"),
+)
+#: The birth-date levels whose m anchors estimate, and the year gaps each holds.
+GAP_LEVELS: tuple[tuple[str, int, int], ...] = (
+    (model.BIRTH_ONE_APART, 1, 1),
+    (model.BIRTH_GAP_LEVELS[0], 2, 5),
+    (model.BIRTH_GAP_LEVELS[1], 6, 10_000),
+)
+
+
+def wilson_upper(k: int, n: int, z: float = 1.96) -> float:
+    """Upper end of the Wilson score interval of a proportion k/n."""
+    p = k / n
+    centre = p + z * z / (2 * n)
+    spread = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (centre + spread) / (1 + z * z / n)
+
+
+def _connect(table: Any, columns: list[str]) -> Any:
+    import duckdb
+
+    con = duckdb.connect()
+    con.register("t", table.select(columns))
+    return con
+
+
+def anchor_gaps(table: Any) -> tuple[int, dict[int, int]]:
+    """Anchor pairs (sharing an identity number or an e-mail) with both birth years known: their
+    number and how many have each absolute year gap."""
+    con = _connect(table, ["unique_id", "birth_year", "identity_number", "email"])
+    try:
+        # Two equi-joins (an OR in the join condition would compare every pair of records).
+        rows = con.execute(
+            """
+            WITH p AS (
+                SELECT l.unique_id AS a, r.unique_id AS b, abs(l.birth_year - r.birth_year) AS gap
+                FROM t l JOIN t r ON l.identity_number = r.identity_number AND l.unique_id < r.unique_id
+                WHERE l.birth_year IS NOT NULL AND r.birth_year IS NOT NULL
+                UNION
+                SELECT l.unique_id, r.unique_id, abs(l.birth_year - r.birth_year)
+                FROM t l JOIN t r ON l.email = r.email AND l.unique_id < r.unique_id
+                WHERE l.birth_year IS NOT NULL AND r.birth_year IS NOT NULL
+            )
+            SELECT gap, count(*) FROM p GROUP BY gap
+            """
+        ).fetchall()
+    finally:
+        con.close()
+    gaps = {int(g): int(c) for g, c in rows}
+    return sum(gaps.values()), gaps
+
+
+def anchored_birth_m(levels: dict[str, float], n: int, gaps: dict[int, int]) -> dict[str, float]:
+    """Anchored m of the gap levels (``levels``: label -> EM's m) that the anchors contradict:
+    m = (count + 1/2) / (anchors + 1), used when EM's m lies above the upper end of the anchors'
+    95 % interval. Empty with fewer than :data:`MIN_PAIRS` anchors."""
+    if n < MIN_PAIRS:
+        return {}
+    out: dict[str, float] = {}
+    for label, low, high in GAP_LEVELS:
+        if label not in levels:
+            continue
+        k = sum(c for g, c in gaps.items() if low <= g <= high)
+        if levels[label] > wilson_upper(k, n):
+            out[label] = (k + 0.5) / (n + 1)
+    return out
+
+
+def namesake_u(table: Any) -> dict[tuple[str, str], float]:
+    """u of the :data:`NAMESAKE_LEVELS` among clear namesakes (see the module docstring), as
+    (count + 1/2) / (pairs + 1), for fields with at least :data:`MIN_PAIRS` such pairs."""
+    needed = {"given_name", "family_name", "birth_year", "dob"}
+    columns = ["given_name", "family_name", "birth_year", "dob", "identity_number", "phone", "email"]
+    columns += [c for _, _, c, _ in NAMESAKE_LEVELS] + ["email_local"]
+    names = table.column_names
+    if not needed <= set(names):
+        return {}
+    counts = ", ".join(
+        f"count(*) FILTER (a.{col} IS NOT NULL AND b.{col} IS NOT NULL), count(*) FILTER ({sql})"
+        for _, _, col, sql in NAMESAKE_LEVELS
+    )
+    con = _connect(table, sorted(set(columns)))
+    try:
+        row = con.execute(
+            f"""
+            SELECT {counts}
+            FROM t a JOIN t b ON a.given_name = b.given_name AND a.family_name = b.family_name
+                AND a.birth_year < b.birth_year - {NAMESAKE_YEARS_APART}
+            WHERE NOT coalesce(damerau_levenshtein(a.dob, b.dob) <= 1, FALSE)
+              AND NOT coalesce(a.identity_number = b.identity_number, FALSE)
+              AND NOT coalesce(a.email = b.email, FALSE)
+              AND NOT coalesce(a.phone = b.phone, FALSE)
+            """  # noqa: S608 - constants only
+        ).fetchone()
+    finally:
+        con.close()
+    out: dict[tuple[str, str], float] = {}
+    for i, (comparison, label, _col, _sql) in enumerate(NAMESAKE_LEVELS):
+        n, k = (int(row[2 * i]), int(row[2 * i + 1])) if row else (0, 0)
+        if n >= MIN_PAIRS:
+            out[comparison, label] = (k + 0.5) / (n + 1)
+    return out
+
+
+def _renormalise(levels: list[dict[str, Any]], key: str, fixed: dict[int, float]) -> None:
+    """Set ``key`` of the levels at positions ``fixed`` and scale the others so all sum to 1."""
+    rest = [i for i in range(len(levels)) if i not in fixed]
+    left = 1.0 - sum(fixed.values())
+    total = sum(float(levels[i][key]) for i in rest)
+    if left <= 0 or total <= 0:
+        return
+    for i, value in fixed.items():
+        levels[i][key] = value
+    for i in rest:
+        levels[i][key] = float(levels[i][key]) * left / total
+
+
+def refit(model_dict: dict[str, Any], table: Any) -> dict[str, Any]:
+    """Apply the anchored birth-gap m and the namesake u to the trained (smoothed) model in place.
+
+    Returns a note of what was changed: ``birth_gap_m`` (label -> (EM's m, anchored m)) and
+    ``namesake_u`` (comparison -> (label, random-pair u, namesake u))."""
+    notes: dict[str, Any] = {"birth_gap_m": {}, "namesake_u": {}}
+    n, gaps = anchor_gaps(table) if "birth_year" in table.column_names else (0, {})
+    cond_u = namesake_u(table)
+    for comp in model_dict["comparisons"]:
+        name = comp["output_column_name"]
+        levels = [lv for lv in comp["comparison_levels"] if not lv.get("is_null_level")]
+        labels = [str(lv.get("label_for_charts", "")) for lv in levels]
+        if name == "birth_date":
+            em = {label: float(lv["m_probability"]) for label, lv in zip(labels, levels, strict=True)}
+            anchored = anchored_birth_m(em, n, gaps)
+            if anchored:
+                _renormalise(levels, "m_probability", {labels.index(k): v for k, v in anchored.items()})
+                notes["birth_gap_m"] = {k: (em[k], v) for k, v in anchored.items()}
+        for (comparison, label), u in cond_u.items():
+            if comparison == name and label in labels:
+                i = labels.index(label)
+                u_random = float(levels[i]["u_probability"])
+                if u > u_random:
+                    _renormalise(levels, "u_probability", {i: u})
+                    notes["namesake_u"][name] = (label, u_random, u)
+    return notes
