@@ -30,7 +30,15 @@ from typing import Any
 
 from vinculo.linkage import _trusted_model as model
 
-__all__ = ["MIN_PAIRS", "NAMESAKE_LEVELS", "anchor_gaps", "anchored_birth_m", "namesake_u", "refit", "wilson_upper"]
+__all__ = [
+    "MIN_PAIRS",
+    "NAMESAKE_LEVELS",
+    "anchor_gaps",
+    "anchored_birth_m",
+    "namesake_u",
+    "refit",
+    "wilson_upper",
+]
 
 #: Pairs needed (anchors with both birth years; clear namesakes with both values of a field)
 #: before an estimate replaces the trained one.

@@ -82,6 +82,30 @@ def _digits_tail(phone: str) -> str | None:
     return digits[-8:] if len(digits) >= 6 else None
 
 
+_ARTICLE = re.compile(r"^(?:al|el|ul)(?=[a-z]{3})")
+
+
+def _name_ends(given: tuple[str, ...], family: tuple[str, ...]) -> str | None:
+    """The first given and the first family token, sorted: the same for "Huong | Nguyen" and
+    "Nguyen Thi | Huong" (family-first order in the wrong fields, a middle name added), "Ana |
+    Jimenez Rodriguez" and "Jimenez | Ana". With one field empty, its first and last tokens
+    (a full name written in one field)."""
+    if given and family:
+        ends = (given[0], family[0])
+    elif len(given or family) >= 2:
+        tokens = given or family
+        ends = (tokens[0], tokens[-1])
+    else:
+        return None
+    return " ".join(sorted(ends)) if ends[0] != ends[1] else None
+
+
+def _family_core(family: tuple[str, ...]) -> str | None:
+    """The first part of a family name without an Arabic article: "al-Fassi" and "Fassi",
+    "Jiménez Rodríguez" and "Jiménez" share it."""
+    return _ARTICLE.sub("", family[0]) if family else None
+
+
 def record_table(persons: Sequence[Person]) -> dict[str, list[Any]]:
     """Columns (one list per column) of the splink input table; ``unique_id`` is the input index."""
     phonetic = _phonetic_function()
@@ -98,6 +122,8 @@ def record_table(persons: Sequence[Person]) -> dict[str, list[Any]]:
             "family_ph",
             "family_initial",
             "name_key",
+            "name_ends",
+            "family_core",
             "dob",
             "birth_year",
             "birth_month",
@@ -128,6 +154,8 @@ def record_table(persons: Sequence[Person]) -> dict[str, list[Any]]:
         cols["family_ph"].append(_or_none(phonetic("".join(family))) if family else None)
         cols["family_initial"].append(family[0][:1] if family else None)
         cols["name_key"].append(" ".join(sorted(given + family)) if given and family else None)
+        cols["name_ends"].append(_name_ends(given, family))
+        cols["family_core"].append(_family_core(family))
         full = p.birth_year is not None and p.birth_month is not None and p.birth_day is not None
         cols["dob"].append(f"{p.birth_year:04d}-{p.birth_month:02d}-{p.birth_day:02d}" if full else None)
         cols["birth_year"].append(p.birth_year)
@@ -195,6 +223,9 @@ def comparisons(present: frozenset[str]) -> list[Any]:
                     cll.CustomLevel("name_key_l = name_key_r", "same names in another order"),
                     _swapped_names_level(SWAP_CLOSE, "given and family names swapped"),
                     cll.CustomLevel(
+                        "name_ends_l = name_ends_r", "same first given and family names, in another order"
+                    ),
+                    cll.CustomLevel(
                         "given_name_l = family_name_r OR family_name_l = given_name_r",
                         "a given name given as the other's family name",
                     ),
@@ -229,8 +260,14 @@ def comparisons(present: frozenset[str]) -> list[Any]:
                     ),
                     cll.CustomLevel("name_key_l = name_key_r", SWAP_IN_GIVEN),
                     _swapped_names_level(SWAP_CLOSE, SWAP_IN_GIVEN),
+                    cll.CustomLevel(
+                        "name_ends_l = name_ends_r AND given_name_l <> given_name_r", SWAP_IN_GIVEN
+                    ),
                     cll.JaroWinklerLevel("family_name", FAMILY_CLOSE).configure(
                         label_for_charts=f"family names close (Jaro-Winkler >= {FAMILY_CLOSE})"
+                    ),
+                    cll.ExactMatchLevel("family_core").configure(
+                        label_for_charts="same family name but for an article or a second part"
                     ),
                     cll.ArrayIntersectLevel("family_tokens", 1).configure(
                         label_for_charts="part of a compound family name in common"
@@ -367,6 +404,9 @@ PREDICTION_RULES: tuple[tuple[tuple[str, ...], str | None], ...] = (
     (("given_ph", "family_ph", "birth_year"), None),
     (("given_ph", "family_ph", "city"), None),
     (("name_key",), None),
+    (("name_ends",), None),
+    (("given_name", "family_core"), None),
+    (("family_core", "birth_year"), None),
     (("given_name", "dob"), None),
     (("family_initial", "dob"), None),
     (("dob", "postcode"), None),

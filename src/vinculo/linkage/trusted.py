@@ -553,7 +553,11 @@ def _anchored_gap_weights(params: dict[str, object]) -> dict[str, float]:
     for comp in params.get("comparisons", ()):  # type: ignore[attr-defined]
         if comp["name"] == "birth_date":
             for level in comp["levels"]:
-                if level["label"] in anchored and level["label"] in model.BIRTH_GAP_LEVELS and level["weight"]:
+                if (
+                    level["label"] in anchored
+                    and level["label"] in model.BIRTH_GAP_LEVELS
+                    and level["weight"]
+                ):
                     out[str(level["label"])] = float(level["weight"])
     return out
 
