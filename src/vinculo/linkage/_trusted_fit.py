@@ -45,13 +45,61 @@ __all__ = [
 MIN_PAIRS = 30
 #: Namesakes: birth years more than this apart (with no keying error) are two persons.
 NAMESAKE_YEARS_APART = 5
-#: (comparison, level label, record-table column, SQL of the level among namesakes ``a``/``b``):
-#: the agreeing levels of the fields that follow a name.
-NAMESAKE_LEVELS: tuple[tuple[str, str, str, str], ...] = (
-    ("citizenship", "same citizenship", "citizenship", "a.citizenship = b.citizenship"),
-    ("sex", "same sex", "sex", "a.sex = b.sex"),
-    ("email", "same name before the @", "email", "a.email <> b.email AND a.email_local = b.email_local"),
+#: Different persons whose fields are dependent on the name: SQL of the self-join of the record
+#: table (``a``, ``b``) and the columns it needs. *Namesakes*: same given and family name, birth
+#: years far apart with no keying error, no identifier in common. *Households*: same family
+#: name, given names that clearly differ (no level of the given-name comparison above
+#: "differ" could hold), no identifier in common: relatives and strangers with that family name.
+_NO_IDENTIFIER = (
+    "NOT coalesce(a.identity_number = b.identity_number, FALSE) AND NOT coalesce(a.email = b.email, FALSE)"
 )
+POPULATIONS: dict[str, tuple[set[str], str]] = {
+    "namesakes": (
+        {"given_name", "family_name", "birth_year", "dob", "phone"} - set(),
+        f"""a.given_name = b.given_name AND a.family_name = b.family_name
+            AND a.birth_year < b.birth_year - {NAMESAKE_YEARS_APART}
+            AND NOT coalesce(damerau_levenshtein(a.dob, b.dob) <= 1, FALSE)
+            AND NOT coalesce(a.phone = b.phone, FALSE) AND {_NO_IDENTIFIER}""",
+    ),
+    "households": (
+        {"given_name", "family_name", "given_ph", "given_tokens", "name_ends"},
+        f"""a.family_name = b.family_name AND a.unique_id < b.unique_id
+            AND a.given_name <> b.given_name
+            AND jaro_winkler_similarity(a.given_name, b.given_name) < {model.GIVEN_FUZZY}
+            AND a.given_ph IS DISTINCT FROM b.given_ph
+            AND len(list_intersect(a.given_tokens, b.given_tokens)) = 0
+            AND a.name_ends IS DISTINCT FROM b.name_ends
+            AND length(a.given_name) > 1 AND length(b.given_name) > 1 AND {_NO_IDENTIFIER}""",
+    ),
+}
+#: (population, comparison, level label, record-table column, SQL of the level): the agreeing
+#: levels of the fields that follow a name (country, sex, an e-mail handle made of the name) and
+#: of those a household shares (address, phone).
+NAMESAKE_LEVELS: tuple[tuple[str, str, str, str, str], ...] = (
+    ("namesakes", "citizenship", "same citizenship", "citizenship", "a.citizenship = b.citizenship"),
+    ("namesakes", "sex", "same sex", "sex", "a.sex = b.sex"),
+    ("namesakes", "city", "same city", "city", "a.city = b.city"),
+    (
+        "namesakes",
+        "email",
+        "same name before the @",
+        "email",
+        "a.email <> b.email AND a.email_local = b.email_local",
+    ),
+    ("households", "street", "same street", "street", "a.street = b.street"),
+    ("households", "postcode", "same postcode", "postcode", "a.postcode = b.postcode"),
+    ("households", "phone", "same phone number", "phone", "a.phone = b.phone"),
+    (
+        "households",
+        "phone",
+        "same last 8 digits",
+        "phone",
+        "a.phone <> b.phone AND a.phone_tail = b.phone_tail",
+    ),
+)
+#: Records at most in the self-joins that form the populations (a sample beyond).
+SAMPLE_RECORDS = 50_000
+SAMPLE_SEED = 20261207
 #: The birth-date levels whose m anchors estimate, and the year gaps each holds.
 GAP_LEVELS: tuple[tuple[str, int, int], ...] = (
     (model.BIRTH_ONE_APART, 1, 1),
@@ -66,6 +114,11 @@ def wilson_upper(k: int, n: int, z: float = 1.96) -> float:
     centre = p + z * z / (2 * n)
     spread = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
     return (centre + spread) / (1 + z * z / n)
+
+
+def wilson_lower(k: int, n: int, z: float = 1.96) -> float:
+    """Lower end of the Wilson score interval of a proportion k/n."""
+    return 1.0 - wilson_upper(n - k, n, z)
 
 
 def _connect(table: Any, columns: list[str]) -> Any:
@@ -118,39 +171,40 @@ def anchored_birth_m(levels: dict[str, float], n: int, gaps: dict[int, int]) -> 
     return out
 
 
-def namesake_u(table: Any) -> dict[tuple[str, str], float]:
-    """u of the :data:`NAMESAKE_LEVELS` among clear namesakes (see the module docstring), as
-    (count + 1/2) / (pairs + 1), for fields with at least :data:`MIN_PAIRS` such pairs."""
-    needed = {"given_name", "family_name", "birth_year", "dob"}
-    columns = ["given_name", "family_name", "birth_year", "dob", "identity_number", "phone", "email"]
-    columns += [c for _, _, c, _ in NAMESAKE_LEVELS] + ["email_local"]
-    names = table.column_names
-    if not needed <= set(names):
-        return {}
-    counts = ", ".join(
-        f"count(*) FILTER (a.{col} IS NOT NULL AND b.{col} IS NOT NULL), count(*) FILTER ({sql})"
-        for _, _, col, sql in NAMESAKE_LEVELS
-    )
-    con = _connect(table, sorted(set(columns)))
-    try:
-        row = con.execute(
-            f"""
-            SELECT {counts}
-            FROM t a JOIN t b ON a.given_name = b.given_name AND a.family_name = b.family_name
-                AND a.birth_year < b.birth_year - {NAMESAKE_YEARS_APART}
-            WHERE NOT coalesce(damerau_levenshtein(a.dob, b.dob) <= 1, FALSE)
-              AND NOT coalesce(a.identity_number = b.identity_number, FALSE)
-              AND NOT coalesce(a.email = b.email, FALSE)
-              AND NOT coalesce(a.phone = b.phone, FALSE)
-            """  # noqa: S608 - constants only
-        ).fetchone()
-    finally:
-        con.close()
-    out: dict[tuple[str, str], float] = {}
-    for i, (comparison, label, _col, _sql) in enumerate(NAMESAKE_LEVELS):
-        n, k = (int(row[2 * i]), int(row[2 * i + 1])) if row else (0, 0)
-        if n >= MIN_PAIRS:
-            out[comparison, label] = (k + 0.5) / (n + 1)
+def _sample(table: Any) -> Any:
+    """At most :data:`SAMPLE_RECORDS` records, drawn with a fixed seed (shares of pairs are what
+    is estimated; a national register's self-join on family names would be too large)."""
+    import numpy as np
+
+    if table.num_rows <= SAMPLE_RECORDS:
+        return table
+    rows = np.random.default_rng(SAMPLE_SEED).choice(table.num_rows, SAMPLE_RECORDS, replace=False)
+    return table.take(np.sort(rows))
+
+
+def namesake_u(table: Any) -> dict[tuple[str, str], tuple[int, int]]:
+    """For each of the :data:`NAMESAKE_LEVELS` whose population can be formed: (pairs of that
+    population with both values, pairs in the level)."""
+    out: dict[tuple[str, str], tuple[int, int]] = {}
+    present = set(table.column_names)
+    sample = _sample(table)
+    for population, (needed, join) in POPULATIONS.items():
+        wanted = [lv for lv in NAMESAKE_LEVELS if lv[0] == population and lv[3] in present]
+        if not wanted or not needed <= present:
+            continue
+        counts = ", ".join(
+            f"count(*) FILTER (a.{col} IS NOT NULL AND b.{col} IS NOT NULL), count(*) FILTER ({sql})"
+            for _, _, _, col, sql in wanted
+        )
+        columns = {"unique_id", "identity_number", "email", *needed, *(lv[3] for lv in wanted)}
+        columns |= {"email_local", "phone_tail"} & present
+        con = _connect(sample, sorted(columns & present))
+        try:
+            row = con.execute(f"SELECT {counts} FROM t a JOIN t b ON {join}").fetchone()  # noqa: S608
+        finally:
+            con.close()
+        for i, (_, comparison, label, _col, _sql) in enumerate(wanted):
+            out[comparison, label] = (int(row[2 * i]), int(row[2 * i + 1])) if row else (0, 0)
     return out
 
 
@@ -185,11 +239,19 @@ def refit(model_dict: dict[str, Any], table: Any) -> dict[str, Any]:
             if anchored:
                 _renormalise(levels, "m_probability", {labels.index(k): v for k, v in anchored.items()})
                 notes["birth_gap_m"] = {k: (em[k], v) for k, v in anchored.items()}
-        for (comparison, label), u in cond_u.items():
-            if comparison == name and label in labels:
-                i = labels.index(label)
-                u_random = float(levels[i]["u_probability"])
-                if u > u_random:
-                    _renormalise(levels, "u_probability", {i: u})
-                    notes["namesake_u"][name] = (label, u_random, u)
+        fixed: dict[int, float] = {}
+        for (comparison, label), (pairs, k) in cond_u.items():
+            if comparison != name or label not in labels or pairs < MIN_PAIRS:
+                continue
+            i = labels.index(label)
+            u_random = float(levels[i]["u_probability"])
+            if wilson_lower(k, pairs) > u_random:  # clearly commoner than between random records
+                fixed[i] = (k + 0.5) / (pairs + 1)
+                # Term frequencies are shares among random records, not the chance among these
+                # pairs: the level is weighed without them.
+                for key in ("tf_adjustment_column", "tf_adjustment_weight", "tf_minimum_u_value"):
+                    levels[i].pop(key, None)
+                notes["namesake_u"].setdefault(name, []).append((label, u_random, fixed[i]))
+        if fixed:
+            _renormalise(levels, "u_probability", fixed)
     return notes
