@@ -131,6 +131,7 @@ def record_table(persons: Sequence[Person]) -> dict[str, list[Any]]:
             "sex",
             "citizenship",
             "city",
+            "city_ph",
             "postcode",
             "street",
             "state",
@@ -164,6 +165,7 @@ def record_table(persons: Sequence[Person]) -> dict[str, list[Any]]:
         cols["sex"].append(_or_none(p.sex))
         cols["citizenship"].append(_or_none(p.citizenship))
         cols["city"].append(_or_none(p.city))
+        cols["city_ph"].append(_or_none(phonetic(p.city.replace(" ", ""))) if p.city else None)
         cols["postcode"].append(_or_none(p.postcode))
         cols["street"].append(_or_none(p.street))
         cols["state"].append(_or_none(p.state))
@@ -296,6 +298,10 @@ def comparisons(present: frozenset[str]) -> list[Any]:
             ]
         levels += [
             cll.CustomLevel(
+                "birth_year_l = birth_year_r AND (birth_month_l IS NULL OR birth_month_r IS NULL)",
+                "same birth year, the other date only a year",
+            ),
+            cll.CustomLevel(
                 "birth_year_l = birth_year_r AND birth_month_l = birth_month_r",
                 "same birth year and month",
             ),
@@ -329,6 +335,11 @@ def comparisons(present: frozenset[str]) -> list[Any]:
                         ),
                         cll.JaroWinklerLevel(column, PLACE_CLOSE).configure(
                             label_for_charts=f"{label} close (Jaro-Winkler >= {PLACE_CLOSE})"
+                        ),
+                        *(
+                            [cll.ExactMatchLevel("city_ph").configure(label_for_charts="city sounds alike")]
+                            if column == "city" and "city_ph" in present
+                            else []
                         ),
                         cll.ElseLevel().configure(label_for_charts=f"{label} differs"),
                     ],
@@ -406,6 +417,7 @@ PREDICTION_RULES: tuple[tuple[tuple[str, ...], str | None], ...] = (
     (("name_key",), None),
     (("name_ends",), None),
     (("given_name", "family_core"), None),
+    (("given_name", "family_ph"), None),
     (("family_core", "birth_year"), None),
     (("given_name", "dob"), None),
     (("family_initial", "dob"), None),
