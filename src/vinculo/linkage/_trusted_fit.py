@@ -53,23 +53,23 @@ NAMESAKE_YEARS_APART = 5
 _NO_IDENTIFIER = (
     "NOT coalesce(a.identity_number = b.identity_number, FALSE) AND NOT coalesce(a.email = b.email, FALSE)"
 )
+_FAR_APART = f"""a.birth_year < b.birth_year - {NAMESAKE_YEARS_APART}
+    AND NOT coalesce(damerau_levenshtein(a.dob, b.dob) <= 1, FALSE)"""
+#: Two given names that no level of the given-name comparison above "differ" could join.
+_GIVEN_DIFFER = f"""(a.given_name <> b.given_name
+    AND jaro_winkler_similarity(a.given_name, b.given_name) < {model.GIVEN_FUZZY}
+    AND a.given_ph IS DISTINCT FROM b.given_ph
+    AND len(list_intersect(a.given_tokens, b.given_tokens)) = 0
+    AND a.name_ends IS DISTINCT FROM b.name_ends)"""
 POPULATIONS: dict[str, tuple[set[str], str]] = {
     "namesakes": (
-        {"given_name", "family_name", "birth_year", "dob", "phone"} - set(),
-        f"""a.given_name = b.given_name AND a.family_name = b.family_name
-            AND a.birth_year < b.birth_year - {NAMESAKE_YEARS_APART}
-            AND NOT coalesce(damerau_levenshtein(a.dob, b.dob) <= 1, FALSE)
+        {"given_name", "family_name", "birth_year", "dob", "phone"},
+        f"""a.given_name = b.given_name AND a.family_name = b.family_name AND {_FAR_APART}
             AND NOT coalesce(a.phone = b.phone, FALSE) AND {_NO_IDENTIFIER}""",
     ),
     "households": (
-        {"given_name", "family_name", "given_ph", "given_tokens", "name_ends"},
-        f"""a.family_name = b.family_name AND a.unique_id < b.unique_id
-            AND a.given_name <> b.given_name
-            AND jaro_winkler_similarity(a.given_name, b.given_name) < {model.GIVEN_FUZZY}
-            AND a.given_ph IS DISTINCT FROM b.given_ph
-            AND len(list_intersect(a.given_tokens, b.given_tokens)) = 0
-            AND a.name_ends IS DISTINCT FROM b.name_ends
-            AND length(a.given_name) > 1 AND length(b.given_name) > 1 AND {_NO_IDENTIFIER}""",
+        {"given_name", "family_name", "given_ph", "given_tokens", "name_ends", "birth_year", "dob"},
+        f"a.family_name = b.family_name AND {_FAR_APART} AND {_GIVEN_DIFFER} AND {_NO_IDENTIFIER}",
     ),
 }
 #: (population, comparison, level label, record-table column, SQL of the level): the agreeing
@@ -221,14 +221,34 @@ def _renormalise(levels: list[dict[str, Any]], key: str, fixed: dict[int, float]
         levels[i][key] = float(levels[i][key]) * left / total
 
 
+def _em_m(model_dict: dict[str, Any], comparison: str, label: str) -> float | None:
+    for comp in model_dict["comparisons"]:
+        if comp["output_column_name"] == comparison:
+            for lv in comp["comparison_levels"]:
+                if lv.get("label_for_charts") == label and not lv.get("is_null_level"):
+                    return float(lv["m_probability"])
+    return None
+
+
+def _populations_valid(model_dict: dict[str, Any], n: int, gaps: dict[int, int]) -> bool:
+    """Whether the anchors confirm the populations' criterion of "different persons" (birth
+    years more than 5 apart): at least :data:`MIN_PAIRS` anchors, and such gaps clearly rarer
+    among them than EM's m says they are among matches. Where one person's records often carry
+    far-apart years (FEBRL's corrupted dates), or no anchor tells, the populations would hold
+    matches: they are not used."""
+    far = _em_m(model_dict, "birth_date", model.BIRTH_GAP_LEVELS[1])
+    k_far = sum(c for g, c in gaps.items() if g > NAMESAKE_YEARS_APART)
+    return far is not None and n >= MIN_PAIRS and far > wilson_upper(k_far, n)
+
+
 def refit(model_dict: dict[str, Any], table: Any) -> dict[str, Any]:
     """Apply the anchored birth-gap m and the namesake u to the trained (smoothed) model in place.
 
     Returns a note of what was changed: ``birth_gap_m`` (label -> (EM's m, anchored m)) and
     ``namesake_u`` (comparison -> (label, random-pair u, namesake u))."""
     notes: dict[str, Any] = {"birth_gap_m": {}, "namesake_u": {}}
-    n, gaps = anchor_gaps(table) if "birth_year" in table.column_names else (0, {})
-    cond_u = namesake_u(table)
+    n, gaps = anchor_gaps(table)
+    cond_u = namesake_u(table) if _populations_valid(model_dict, n, gaps) else {}
     for comp in model_dict["comparisons"]:
         name = comp["output_column_name"]
         levels = [lv for lv in comp["comparison_levels"] if not lv.get("is_null_level")]

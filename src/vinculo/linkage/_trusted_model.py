@@ -17,6 +17,7 @@ from vinculo.linkage.model import Person
 __all__ = [
     "BIRTH_GAP_LEVELS",
     "BIRTH_ONE_APART",
+    "GIVEN_DIFFER",
     "GIVEN_FUZZY",
     "PLACEHOLDER_MIN_COUNT",
     "blocking_rules",
@@ -29,6 +30,8 @@ __all__ = [
 #: Jaro-Winkler similarity of the given-name "close" levels; below the lower one a given-name
 #: difference is a clear mismatch (the level whose weight tells siblings apart).
 GIVEN_CLOSE = 0.92
+#: The last level of the given-name comparison.
+GIVEN_DIFFER = "given names differ"
 GIVEN_FUZZY = 0.85
 FAMILY_CLOSE = 0.92
 FAMILY_FUZZY = 0.85
@@ -246,7 +249,7 @@ def comparisons(present: frozenset[str]) -> list[Any]:
                         "AND given_initial_l = given_initial_r",
                         "an initial that fits the given name",
                     ),
-                    cll.ElseLevel().configure(label_for_charts="given names differ"),
+                    cll.ElseLevel().configure(label_for_charts=GIVEN_DIFFER),
                 ],
             )
         )
