@@ -777,14 +777,21 @@ def _lambda_em(linker: Any, predictions: Any, lam: float, n: int) -> float:
     )
     w = np.asarray(weights.as_pyarrow_table().column(0).to_numpy(zero_copy_only=False), dtype=float)
     weights.drop_table_from_database_and_remove_from_cache()
-    total = n * (n - 1) / 2.0
-    if not w.size or total <= 0:
+    return _lambda_fixed_point(w, lam, n * (n - 1) / 2.0)
+
+
+def _lambda_fixed_point(weights: Any, lam: float, total: float) -> float:
+    """Iterate lambda <- sum(match probabilities) / total, the pairs' match weights ``weights``
+    (an array) having been computed with prior ``lam``; until lambda moves by under 0.01 %."""
+    import numpy as np
+
+    if not weights.size or total <= 0:
         return lam
     base = math.log2(lam / (1 - lam))
     current = lam
     for _ in range(200):
         shift = math.log2(current / (1 - current)) - base
-        nxt = float(np.sum(1.0 / (1.0 + np.exp2(-(w + shift))))) / total
+        nxt = float(np.sum(1.0 / (1.0 + np.exp2(-(weights + shift))))) / total
         nxt = min(max(nxt, 1e-12), 0.5)
         if abs(math.log2(nxt / current)) < 1e-4:
             return nxt
