@@ -4,8 +4,11 @@ The model (see ``docs/linkage/trusted.md``):
 
 * u probabilities are estimated by random sampling of record pairs (nearly all random pairs are
   different persons), m probabilities by expectation maximisation over blocked pairs, and lambda
-  (the probability that two random records match) from deterministic rules, all from the data at
-  hand: no parameter is tuned per data set.
+  (the probability that two random records match) from deterministic rules and then EM's fixed
+  point over the scored pairs, all from the data at hand: no parameter is tuned per data set.
+  Before scoring, the m of birth-year gaps is taken from anchor pairs and the u of fields that
+  follow a name or a household from pairs known to be different persons
+  (:mod:`vinculo.linkage._trusted_fit`).
 * All records of all sources are one table deduplicated as a whole, so duplicates within a source
   and links across sources are found alike.
 * Pairs with a match probability of at least :data:`DEFAULT_THRESHOLD` link; clusters are their
@@ -309,6 +312,9 @@ def _train(linker: Any, present: frozenset[str], n: int, progress: Progress) -> 
         max_pairs=min(U_MAX_PAIRS, 5e5 + n * 20.0), seed=SEED, num_chunks=1
     )
     sessions = model.em_rules(present)
+    # A session that fails (EM drove some m to 0) leaves its own in-session lambda (the share of
+    # matches among its blocked pairs) in the settings: lambda is put back after each session.
+    settled = linker._settings_obj._probability_two_random_records_match
     for k, rule in enumerate(sessions):
         progress(f"estimating m by EM ({' & '.join(rule)})", 0.3 + 0.3 * k / max(len(sessions), 1))
         try:
@@ -317,6 +323,22 @@ def _train(linker: Any, present: frozenset[str], n: int, progress: Progress) -> 
             )
         except Exception as err:  # too few pairs under a rule: the other sessions train
             logging.getLogger(__name__).debug("EM session %s skipped: %s", rule, type(err).__name__)
+        linker._settings_obj._probability_two_random_records_match = settled
+        _floor_m(linker)
+
+
+def _floor_m(linker: Any) -> None:
+    """Smooth the m of every trained level between EM sessions as :func:`_smooth` does at the
+    end: a level one session never saw among matches (m near 0, all matches of a small set of
+    one sex) would otherwise underflow to 0 in the next session, which then fails."""
+    for comparison in linker._settings_obj.comparisons:
+        levels = [lv for lv in comparison.comparison_levels if not lv.is_null_level]
+        values = [_probability(lv._m_probability) for lv in levels]
+        total = sum(values)
+        if not total or not all(isinstance(lv._m_probability, float) for lv in levels):
+            continue
+        for lv, v in zip(levels, values, strict=True):
+            lv.m_probability = (v / total + M_SMOOTHING) / (1 + M_SMOOTHING * len(levels))
 
 
 def _probability(value: Any) -> float:
@@ -548,7 +570,8 @@ _wilson_upper = fit.wilson_upper
 def _anchored_gap_weights(params: dict[str, object]) -> dict[str, float]:
     """The weights of the gap levels whose m the model already took from anchors
     (:func:`._trusted_fit.anchored_birth_m`): the clustering guard weighs gaps the same way."""
-    anchored = params.get("refit", {}).get("birth_gap_m", {})  # type: ignore[union-attr]
+    refit = params.get("refit")
+    anchored = refit.get("birth_gap_m", {}) if isinstance(refit, dict) else {}
     out: dict[str, float] = {}
     for comp in params.get("comparisons", ()):  # type: ignore[attr-defined]
         if comp["name"] == "birth_date":
@@ -771,7 +794,7 @@ def _lambda_em(linker: Any, predictions: Any, lam: float, n: int) -> float:
     assumed recall (:data:`LAMBDA_RECALL`) is a guess; the fixed point is the data's answer."""
     import numpy as np
 
-    weights = linker.misc.query_sql(  # type: ignore[no-untyped-call]
+    weights = linker.misc.query_sql(
         f"SELECT match_weight FROM {predictions.physical_name}",  # noqa: S608 - our column names
         output_type="splink_df",
     )
