@@ -213,3 +213,42 @@ def test_name_ends_and_family_core_meet_swapped_orders_middle_names_and_articles
     assert core(("ali",)) == "ali" and core(()) is None  # "al" of a short name is no article
     rules = {cols for cols, _sql in model.PREDICTION_RULES}
     assert {("name_ends",), ("given_name", "family_core"), ("family_core", "birth_year")} <= rules
+
+
+def test_on_the_multi_script_set_the_refit_applies_and_siblings_stay_apart() -> None:
+    from vinculo.linkage import synthetic
+    from vinculo.linkage.evaluate import pairwise
+    from vinculo.linkage.model import Source
+    from vinculo.linkage.normalise import normalise_person
+    from vinculo.linkage.trusted import link
+
+    s = synthetic.generate(800, seed=11)
+    sources = [
+        Source(
+            name=name,
+            persons=tuple(
+                normalise_person(r, source=name, record_id=r["record_id"], row=i)
+                for i, r in enumerate(rows, 2)
+            ),
+        )
+        for name, rows in s.sources.items()
+    ]
+    result = link(sources)
+    refit = result.parameters["refit"]
+    assert model.BIRTH_GAP_LEVELS[1] in refit["birth_gap_m"]  # type: ignore[index]
+    assert "citizenship" in refit["namesake_u"]  # type: ignore[index]
+    q = pairwise(dict(result.clusters), s.truth)
+    assert q.precision >= 0.9 and q.recall >= 0.8, q.summary()
+    # relatives (same family, other persons) put in one cluster are rare
+    members: dict[int, list[tuple[str, str]]] = {}
+    for key, c in result.clusters.items():
+        members.setdefault(c, []).append(key)
+    merged = sum(
+        1
+        for keys in members.values()
+        for i, a in enumerate(keys)
+        for b in keys[i + 1 :]
+        if s.truth[a] != s.truth[b] and s.families.get(s.truth[a], "-") == s.families.get(s.truth[b], "")
+    )
+    relatives = len(s.families)
+    assert merged <= 0.1 * relatives, (merged, relatives)
