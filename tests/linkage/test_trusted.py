@@ -411,3 +411,25 @@ def test_a_tight_pair_budget_splits_big_blocks_says_so_and_still_links(
     true_pairs = {frozenset((a, b)) for a, b in itertools.combinations(truth, 2) if truth[a] == truth[b]}
     tp = len(predicted & true_pairs)
     assert tp / len(predicted) >= 0.9 and tp / len(true_pairs) >= 0.7
+
+
+def test_a_family_first_name_in_the_wrong_fields_is_proposed_by_the_name_ends_rule(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from vinculo.linkage import _trusted_model as model
+
+    people = population(150, seed=91)
+    rows, _ = sources(people, seed=92, shares={"a": 0.7, "b": 0.6})
+    home = {"prs_Birthdate": "1990", "prs_Gender": "Female", "prs_MailingCity": "Hai Phong"}
+    rows["a"].append({"record_id": "v1", "prs_FirstName": "Nguyen Thi", "prs_SecondName": "Huong", **home})
+    rows["b"].append({"record_id": "v2", "prs_FirstName": "Huong", "prs_SecondName": "Nguyen", **home})
+    srcs = [_source(n, r) for n, r in rows.items()]
+    pair = frozenset((("a", "v1"), ("b", "v2")))
+    result = link(srcs)
+    assert pair in {frozenset((p.left, p.right)) for p in result.pairs}
+    assert result.clusters[("a", "v1")] == result.clusters[("b", "v2")]
+    # no other rule proposes them: names in other fields, a middle name, only a birth year
+    rules = tuple(r for r in model.PREDICTION_RULES if r[0] != ("name_ends",))
+    monkeypatch.setattr(model, "PREDICTION_RULES", rules)
+    without = link(srcs)
+    assert pair not in {frozenset((p.left, p.right)) for p in without.pairs}

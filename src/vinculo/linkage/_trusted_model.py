@@ -16,6 +16,8 @@ from vinculo.linkage.model import Person
 
 __all__ = [
     "BIRTH_GAP_LEVELS",
+    "BIRTH_ONE_APART",
+    "GIVEN_DIFFER",
     "GIVEN_FUZZY",
     "PLACEHOLDER_MIN_COUNT",
     "blocking_rules",
@@ -28,6 +30,8 @@ __all__ = [
 #: Jaro-Winkler similarity of the given-name "close" levels; below the lower one a given-name
 #: difference is a clear mismatch (the level whose weight tells siblings apart).
 GIVEN_CLOSE = 0.92
+#: The last level of the given-name comparison.
+GIVEN_DIFFER = "given names differ"
 GIVEN_FUZZY = 0.85
 FAMILY_CLOSE = 0.92
 FAMILY_FUZZY = 0.85
@@ -40,6 +44,8 @@ SWAP_CLOSE = 0.9
 
 #: The birth-date levels of two known birth years 2 or more apart (see ``trusted._gap_weights``).
 BIRTH_GAP_LEVELS = ("birth years 2-5 apart", "birth years more than 5 apart")
+#: The birth-date level of two known birth years one apart.
+BIRTH_ONE_APART = "birth years one apart"
 
 #: A phone, identity number or e-mail shared by this many records (or more) is a placeholder
 #: ("000000", "unknown@...") rather than a person's: it is ignored for that field.
@@ -79,6 +85,30 @@ def _digits_tail(phone: str) -> str | None:
     return digits[-8:] if len(digits) >= 6 else None
 
 
+_ARTICLE = re.compile(r"^(?:al|el|ul)(?=[a-z]{3})")
+
+
+def _name_ends(given: tuple[str, ...], family: tuple[str, ...]) -> str | None:
+    """The first given and the first family token, sorted: the same for "Huong | Nguyen" and
+    "Nguyen Thi | Huong" (family-first order in the wrong fields, a middle name added), "Ana |
+    Jimenez Rodriguez" and "Jimenez | Ana". With one field empty, its first and last tokens
+    (a full name written in one field)."""
+    if given and family:
+        ends = (given[0], family[0])
+    elif len(given or family) >= 2:
+        tokens = given or family
+        ends = (tokens[0], tokens[-1])
+    else:
+        return None
+    return " ".join(sorted(ends)) if ends[0] != ends[1] else None
+
+
+def _family_core(family: tuple[str, ...]) -> str | None:
+    """The first part of a family name without an Arabic article: "al-Fassi" and "Fassi",
+    "Jiménez Rodríguez" and "Jiménez" share it."""
+    return _ARTICLE.sub("", family[0]) if family else None
+
+
 def record_table(persons: Sequence[Person]) -> dict[str, list[Any]]:
     """Columns (one list per column) of the splink input table; ``unique_id`` is the input index."""
     phonetic = _phonetic_function()
@@ -95,6 +125,8 @@ def record_table(persons: Sequence[Person]) -> dict[str, list[Any]]:
             "family_ph",
             "family_initial",
             "name_key",
+            "name_ends",
+            "family_core",
             "dob",
             "birth_year",
             "birth_month",
@@ -102,6 +134,7 @@ def record_table(persons: Sequence[Person]) -> dict[str, list[Any]]:
             "sex",
             "citizenship",
             "city",
+            "city_ph",
             "postcode",
             "street",
             "state",
@@ -125,6 +158,8 @@ def record_table(persons: Sequence[Person]) -> dict[str, list[Any]]:
         cols["family_ph"].append(_or_none(phonetic("".join(family))) if family else None)
         cols["family_initial"].append(family[0][:1] if family else None)
         cols["name_key"].append(" ".join(sorted(given + family)) if given and family else None)
+        cols["name_ends"].append(_name_ends(given, family))
+        cols["family_core"].append(_family_core(family))
         full = p.birth_year is not None and p.birth_month is not None and p.birth_day is not None
         cols["dob"].append(f"{p.birth_year:04d}-{p.birth_month:02d}-{p.birth_day:02d}" if full else None)
         cols["birth_year"].append(p.birth_year)
@@ -133,6 +168,7 @@ def record_table(persons: Sequence[Person]) -> dict[str, list[Any]]:
         cols["sex"].append(_or_none(p.sex))
         cols["citizenship"].append(_or_none(p.citizenship))
         cols["city"].append(_or_none(p.city))
+        cols["city_ph"].append(_or_none(phonetic(p.city.replace(" ", ""))) if p.city else None)
         cols["postcode"].append(_or_none(p.postcode))
         cols["street"].append(_or_none(p.street))
         cols["state"].append(_or_none(p.state))
@@ -192,6 +228,9 @@ def comparisons(present: frozenset[str]) -> list[Any]:
                     cll.CustomLevel("name_key_l = name_key_r", "same names in another order"),
                     _swapped_names_level(SWAP_CLOSE, "given and family names swapped"),
                     cll.CustomLevel(
+                        "name_ends_l = name_ends_r", "same first given and family names, in another order"
+                    ),
+                    cll.CustomLevel(
                         "given_name_l = family_name_r OR family_name_l = given_name_r",
                         "a given name given as the other's family name",
                     ),
@@ -210,7 +249,7 @@ def comparisons(present: frozenset[str]) -> list[Any]:
                         "AND given_initial_l = given_initial_r",
                         "an initial that fits the given name",
                     ),
-                    cll.ElseLevel().configure(label_for_charts="given names differ"),
+                    cll.ElseLevel().configure(label_for_charts=GIVEN_DIFFER),
                 ],
             )
         )
@@ -226,8 +265,14 @@ def comparisons(present: frozenset[str]) -> list[Any]:
                     ),
                     cll.CustomLevel("name_key_l = name_key_r", SWAP_IN_GIVEN),
                     _swapped_names_level(SWAP_CLOSE, SWAP_IN_GIVEN),
+                    cll.CustomLevel(
+                        "name_ends_l = name_ends_r AND given_name_l <> given_name_r", SWAP_IN_GIVEN
+                    ),
                     cll.JaroWinklerLevel("family_name", FAMILY_CLOSE).configure(
                         label_for_charts=f"family names close (Jaro-Winkler >= {FAMILY_CLOSE})"
+                    ),
+                    cll.ExactMatchLevel("family_core").configure(
+                        label_for_charts="same family name but for an article or a second part"
                     ),
                     cll.ArrayIntersectLevel("family_tokens", 1).configure(
                         label_for_charts="part of a compound family name in common"
@@ -256,12 +301,16 @@ def comparisons(present: frozenset[str]) -> list[Any]:
             ]
         levels += [
             cll.CustomLevel(
+                "birth_year_l = birth_year_r AND (birth_month_l IS NULL OR birth_month_r IS NULL)",
+                "same birth year, the other date only a year",
+            ),
+            cll.CustomLevel(
                 "birth_year_l = birth_year_r AND birth_month_l = birth_month_r",
                 "same birth year and month",
             ),
             cll.CustomLevel("birth_year_l = birth_year_r", "same birth year"),
             cll.CustomLevel(
-                "abs(birth_year_l - birth_year_r) <= 1", "birth years one apart", base_dialect_str="duckdb"
+                "abs(birth_year_l - birth_year_r) <= 1", BIRTH_ONE_APART, base_dialect_str="duckdb"
             ),
             cll.CustomLevel(
                 "abs(birth_year_l - birth_year_r) <= 5", BIRTH_GAP_LEVELS[0], base_dialect_str="duckdb"
@@ -289,6 +338,11 @@ def comparisons(present: frozenset[str]) -> list[Any]:
                         ),
                         cll.JaroWinklerLevel(column, PLACE_CLOSE).configure(
                             label_for_charts=f"{label} close (Jaro-Winkler >= {PLACE_CLOSE})"
+                        ),
+                        *(
+                            [cll.ExactMatchLevel("city_ph").configure(label_for_charts="city sounds alike")]
+                            if column == "city" and "city_ph" in present
+                            else []
                         ),
                         cll.ElseLevel().configure(label_for_charts=f"{label} differs"),
                     ],
@@ -364,6 +418,10 @@ PREDICTION_RULES: tuple[tuple[tuple[str, ...], str | None], ...] = (
     (("given_ph", "family_ph", "birth_year"), None),
     (("given_ph", "family_ph", "city"), None),
     (("name_key",), None),
+    (("name_ends",), None),
+    (("given_name", "family_core"), None),
+    (("given_name", "family_ph"), None),
+    (("family_core", "birth_year"), None),
     (("given_name", "dob"), None),
     (("family_initial", "dob"), None),
     (("dob", "postcode"), None),

@@ -4,8 +4,11 @@ The model (see ``docs/linkage/trusted.md``):
 
 * u probabilities are estimated by random sampling of record pairs (nearly all random pairs are
   different persons), m probabilities by expectation maximisation over blocked pairs, and lambda
-  (the probability that two random records match) from deterministic rules, all from the data at
-  hand: no parameter is tuned per data set.
+  (the probability that two random records match) from deterministic rules and then EM's fixed
+  point over the scored pairs, all from the data at hand: no parameter is tuned per data set.
+  Before scoring, the m of birth-year gaps is taken from anchor pairs and the u of fields that
+  follow a name or a household from pairs known to be different persons
+  (:mod:`vinculo.linkage._trusted_fit`).
 * All records of all sources are one table deduplicated as a whole, so duplicates within a source
   and links across sources are found alike.
 * Pairs with a match probability of at least :data:`DEFAULT_THRESHOLD` link; clusters are their
@@ -33,6 +36,7 @@ from typing import Any
 
 from vinculo.errors import VinculoError
 from vinculo.linkage import _blocking
+from vinculo.linkage import _trusted_fit as fit
 from vinculo.linkage import _trusted_model as model
 from vinculo.linkage._blocking import PlannedRule
 from vinculo.linkage.clusters import cluster
@@ -59,10 +63,18 @@ M_SMOOTHING = 1e-3
 U_SMOOTHING = 1e-6
 #: The assumed recall of the deterministic rules used to estimate lambda.
 LAMBDA_RECALL = 0.7
+#: Re-estimate lambda once m and u are set, as expectation maximisation does: the expected number
+#: of matches (the sum of the pairs' match probabilities) over all pairs, to a fixed point
+#: (:func:`_lambda_em`). Pairs under :data:`LAMBDA_EM_FLOOR` at the first lambda are left out
+#: of the sum (nearly all pairs are far below it and would only cost memory).
+LAMBDA_EM = True
+LAMBDA_EM_FLOOR = 1e-3
 SEED = 20261210
 #: Two records whose known birth years are this far apart (with no keying error to explain it)
 #: are not clustered together.
 BIRTH_YEARS_APART = 2
+#: Correct the trained model from anchor pairs and clear namesakes (:mod:`._trusted_fit`).
+REFIT = True
 #: DuckDB's working memory; beyond it joins and sorts spill to a temporary folder.
 DUCKDB_MEMORY_LIMIT = "2GB"
 
@@ -300,6 +312,9 @@ def _train(linker: Any, present: frozenset[str], n: int, progress: Progress) -> 
         max_pairs=min(U_MAX_PAIRS, 5e5 + n * 20.0), seed=SEED, num_chunks=1
     )
     sessions = model.em_rules(present)
+    # A session that fails (EM drove some m to 0) leaves its own in-session lambda (the share of
+    # matches among its blocked pairs) in the settings: lambda is put back after each session.
+    settled = linker._settings_obj._probability_two_random_records_match
     for k, rule in enumerate(sessions):
         progress(f"estimating m by EM ({' & '.join(rule)})", 0.3 + 0.3 * k / max(len(sessions), 1))
         try:
@@ -308,6 +323,22 @@ def _train(linker: Any, present: frozenset[str], n: int, progress: Progress) -> 
             )
         except Exception as err:  # too few pairs under a rule: the other sessions train
             logging.getLogger(__name__).debug("EM session %s skipped: %s", rule, type(err).__name__)
+        linker._settings_obj._probability_two_random_records_match = settled
+        _floor_m(linker)
+
+
+def _floor_m(linker: Any) -> None:
+    """Smooth the m of every trained level between EM sessions as :func:`_smooth` does at the
+    end: a level one session never saw among matches (m near 0, all matches of a small set of
+    one sex) would otherwise underflow to 0 in the next session, which then fails."""
+    for comparison in linker._settings_obj.comparisons:
+        levels = [lv for lv in comparison.comparison_levels if not lv.is_null_level]
+        values = [_probability(lv._m_probability) for lv in levels]
+        total = sum(values)
+        if not total or not all(isinstance(lv._m_probability, float) for lv in levels):
+            continue
+        for lv, v in zip(levels, values, strict=True):
+            lv.m_probability = (v / total + M_SMOOTHING) / (1 + M_SMOOTHING * len(levels))
 
 
 def _probability(value: Any) -> float:
@@ -533,12 +564,25 @@ def _gap_weights(table: Any, params: dict[str, object]) -> dict[str, float]:
     return out
 
 
-def _wilson_upper(k: int, n: int, z: float = 1.96) -> float:
-    """Upper end of the Wilson score interval of a proportion k/n."""
-    p = k / n
-    centre = p + z * z / (2 * n)
-    spread = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return (centre + spread) / (1 + z * z / n)
+_wilson_upper = fit.wilson_upper
+
+
+def _anchored_gap_weights(params: dict[str, object]) -> dict[str, float]:
+    """The weights of the gap levels whose m the model already took from anchors
+    (:func:`._trusted_fit.anchored_birth_m`): the clustering guard weighs gaps the same way."""
+    refit = params.get("refit")
+    anchored = refit.get("birth_gap_m", {}) if isinstance(refit, dict) else {}
+    out: dict[str, float] = {}
+    for comp in params.get("comparisons", ()):  # type: ignore[attr-defined]
+        if comp["name"] == "birth_date":
+            for level in comp["levels"]:
+                if (
+                    level["label"] in anchored
+                    and level["label"] in model.BIRTH_GAP_LEVELS
+                    and level["weight"]
+                ):
+                    out[str(level["label"])] = float(level["weight"])
+    return out
 
 
 def _gap_outweighed(
@@ -651,7 +695,7 @@ def link(
         scored[(min(a, b), max(a, b))] = p
     linked = {ab for ab, p in scored.items() if p.probability >= t}
     tentative = cluster(keys, pairs, t)
-    gap_weights = _gap_weights(table, params) if split_chains else {}
+    gap_weights = (_anchored_gap_weights(params) or _gap_weights(table, params)) if split_chains else {}
     outweighed = _gap_outweighed(scored, gap_weights, t)
     cannot = (
         _cannot_link(table, tentative, keys, linked, outweighed, bool(gap_weights)) if split_chains else []
@@ -709,17 +753,27 @@ def _run_splink(
     _train(linker, present, n, report)
     report("scoring pairs", 0.6)
     model_dict = _smooth(linker.misc.save_model_to_json())
+    refit = fit.refit(model_dict, table) if REFIT else {}
     linker = Linker(frame, model_dict, log_level=None)
-    predictions = linker.inference.predict(threshold_match_probability=low, warning_mode="never")
+    trained_lam = float(model_dict["probability_two_random_records_match"])
+    floor = min(low, LAMBDA_EM_FLOOR) if LAMBDA_EM else low
+    predictions = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
+    lam = _lambda_em(linker, predictions, trained_lam, n) if LAMBDA_EM else trained_lam
+    model_dict["probability_two_random_records_match"] = lam
     levels = _levels(model_dict)
-    lam = float(model_dict["probability_two_random_records_match"])
     prior = math.log2(lam / (1 - lam))
+    shift = prior - math.log2(trained_lam / (1 - trained_lam))
     available = {str(c).strip('"`') for c in predictions.columns_escaped}
+    probability = f"1.0 / (1.0 + pow(2.0, -(match_weight + {shift!r})))"
     columns = ["unique_id_l", "unique_id_r", "match_probability"]
+    select = ["unique_id_l", "unique_id_r", f"{probability} AS match_probability"]
     for name in levels:
-        columns += [c for c in (f"gamma_{name}", f"mw_{name}", f"mw_tf_adj_{name}") if c in available]
+        extra = [c for c in (f"gamma_{name}", f"mw_{name}", f"mw_tf_adj_{name}") if c in available]
+        columns += extra
+        select += extra
     selected = linker.misc.query_sql(  # type: ignore[no-untyped-call]
-        f"SELECT {', '.join(columns)} FROM {predictions.physical_name}",  # noqa: S608 - our column names
+        f"SELECT {', '.join(select)} FROM {predictions.physical_name} "  # noqa: S608 - our column names
+        f"WHERE {probability} >= {low!r}",
         output_type="splink_df",
     )
     arrow = selected.as_pyarrow_table()
@@ -729,7 +783,43 @@ def _run_splink(
     predictions.drop_table_from_database_and_remove_from_cache()
     params = _parameters(model_dict, present, engine, planned)
     params["blocking_budget"] = int(_blocking.budget_for(n))
+    params["refit"] = refit
     return scored, params
+
+
+def _lambda_em(linker: Any, predictions: Any, lam: float, n: int) -> float:
+    """Lambda at the fixed point of lambda = (sum of the pairs' match probabilities) / (all pairs),
+    the M-step of EM for lambda with m and u held: pairs outside the blocking rules (and those
+    under the floor) count as non-matches. Starts from the deterministic rules' estimate, whose
+    assumed recall (:data:`LAMBDA_RECALL`) is a guess; the fixed point is the data's answer."""
+    import numpy as np
+
+    weights = linker.misc.query_sql(
+        f"SELECT match_weight FROM {predictions.physical_name}",  # noqa: S608 - our column names
+        output_type="splink_df",
+    )
+    w = np.asarray(weights.as_pyarrow_table().column(0).to_numpy(zero_copy_only=False), dtype=float)
+    weights.drop_table_from_database_and_remove_from_cache()
+    return _lambda_fixed_point(w, lam, n * (n - 1) / 2.0)
+
+
+def _lambda_fixed_point(weights: Any, lam: float, total: float) -> float:
+    """Iterate lambda <- sum(match probabilities) / total, the pairs' match weights ``weights``
+    (an array) having been computed with prior ``lam``; until lambda moves by under 0.01 %."""
+    import numpy as np
+
+    if not weights.size or total <= 0:
+        return lam
+    base = math.log2(lam / (1 - lam))
+    current = lam
+    for _ in range(200):
+        shift = math.log2(current / (1 - current)) - base
+        nxt = float(np.sum(1.0 / (1.0 + np.exp2(-(weights + shift))))) / total
+        nxt = min(max(nxt, 1e-12), 0.5)
+        if abs(math.log2(nxt / current)) < 1e-4:
+            return nxt
+        current = nxt
+    return current
 
 
 def _scored_pairs(
