@@ -51,8 +51,7 @@ DICE_BINS = 40
 #: Blocking kinds that are compared jointly (built from shared attributes). A kind of the schema
 #: in no group is its own group.
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("names and birth date", ("name_year", "name_pair", "birth_date", "names")),
-    ("postcode", ("place_year", "name_place")),
+    ("names, birth date and postcode", ("name_year", "name_pair", "birth_date", "place_year", "name_place")),
     ("phone", ("phone",)),
     ("identity number", ("identity",)),
     ("street", ("street_city",)),
