@@ -117,3 +117,20 @@ def test_blocking_key_evidence_beats_dice_alone_on_the_multi_script_set():
     ours, theirs = pairwise(result.clusters, data.truth), pairwise(plain.clusters, data.truth)
     assert ours.f1 > theirs.f1 + 0.02, (ours, theirs)
     assert abs(ours.persons_error) < 0.05
+
+
+def test_on_many_pairs_the_model_is_fitted_on_a_sample_of_records_with_little_loss(monkeypatch):
+    from vinculo.linkage import synthetic
+    from vinculo.linkage.evaluate import pairwise
+    from vinculo.linkage.pprl import match as match_module
+    from vinculo.linkage.sources import read_source
+
+    data = synthetic.generate(1500, seed=21)
+    with tempfile.TemporaryDirectory() as folder:
+        data.write(folder)
+        sources = [read_source(Path(folder) / f"{a}.csv", id_column="record_id") for a in synthetic.AGENCIES]
+    files = [read_encodings(encode_source(s, b"f" * 32)) for s in sources]
+    full = pairwise(match_encodings(files).clusters, data.truth)
+    monkeypatch.setattr(match_module, "_EM_PAIRS", 1_500)  # about a third of the cross-source pairs
+    sampled = pairwise(match_encodings(files).clusters, data.truth)
+    assert abs(sampled.f1 - full.f1) < 0.03, (sampled, full)

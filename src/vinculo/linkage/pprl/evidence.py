@@ -137,13 +137,17 @@ def pair_levels(
     Slots of one kind (two name-year keys, say) are compared as sets, so a given name in one record
     that is the family name in the other still agrees.
     """
-    out = np.empty((len(left), 1 + len(layout.kinds)), dtype=np.int64)
+    # int16 when every variable has fewer than 32,768 levels (the default schema's largest group
+    # has 432): 15.6 million pairs then take 220 MB
+    dtype = np.int16 if max(layout.sizes()) < 2**15 else np.int64
+    out = np.empty((len(left), 1 + len(layout.kinds)), dtype=dtype)
     out[:, 0] = np.clip((np.asarray(dice, dtype=np.float64) * DICE_BINS).astype(np.int64), 0, DICE_BINS - 1)
     for g, group in enumerate(layout.kinds, start=1):
         code = np.zeros(len(left), dtype=np.int64)
         for _, slots in group:
             cols = list(slots)
-            code = code * (len(slots) + 2) + _kind_level(tokens_a[left][:, cols], tokens_b[right][:, cols])
+            # the kind's columns first, then the pairs' rows (not every key of every pair)
+            code = code * (len(slots) + 2) + _kind_level(tokens_a[:, cols][left], tokens_b[:, cols][right])
         out[:, g] = code
     return out
 
@@ -230,12 +234,14 @@ def _cap_one_to_one(w: np.ndarray, groups: Sequence[tuple[np.ndarray, np.ndarray
 
 
 def _m_step(
-    levels: np.ndarray, w: np.ndarray, sizes: Sequence[int]
+    levels: np.ndarray, w: np.ndarray, sizes: Sequence[int], counts: np.ndarray
 ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """``m`` and ``u`` of each variable from the pairs' match probabilities ``w`` (each row
+    standing for ``counts`` pairs), with :data:`_ALPHA` added to every cell."""
     ms, us = [], []
     for v, size in enumerate(sizes):
-        c1 = np.bincount(levels[:, v], weights=w, minlength=size) + _ALPHA
-        c0 = np.bincount(levels[:, v], weights=1.0 - w, minlength=size) + _ALPHA
+        c1 = np.bincount(levels[:, v], weights=w * counts, minlength=size) + _ALPHA
+        c0 = np.bincount(levels[:, v], weights=(1.0 - w) * counts, minlength=size) + _ALPHA
         ms.append(c1 / c1.sum())
         us.append(c0 / c0.sum())
     return ms, us
@@ -259,22 +265,30 @@ def fit_evidence(
     if len(levels) < 30 or float(start.sum()) < 1.0:
         return None
     sizes = layout.sizes()
+    seen = tuple(np.bincount(levels[:, v], minlength=size) > 0 for v, size in enumerate(sizes))
     w = _cap_one_to_one(np.clip(start.astype(np.float64), 0.0, 1.0), groups)
-    ms, us = _m_step(levels, w, sizes)
-    prior = min(float(w.mean()), max_prior)
+    counts: np.ndarray = np.ones(len(levels))
+    if not groups:
+        # Without the cap a pair's probability depends on its pattern only: EM on the distinct
+        # patterns, each weighted by how many pairs show it (the start must be one per pattern).
+        levels, first, counts = np.unique(levels, axis=0, return_index=True, return_counts=True)
+        w = w[first]
+    counts = counts.astype(np.float64)
+    total = float(counts.sum())
+    ms, us = _m_step(levels, w, sizes, counts)
+    prior = min(float((w * counts).sum()) / total, max_prior)
     it = 0
     for it in range(1, _MAX_ITER + 1):  # noqa: B007 (the count is reported)
         log_ratio = sum(np.log(ms[v][levels[:, v]] / us[v][levels[:, v]]) for v in range(len(sizes)))
         new = _cap_one_to_one(_sigmoid(np.asarray(log_ratio) + _logit(prior)), groups)
-        if float(new.sum()) < 1.0:
+        if float((new * counts).sum()) < 1.0:
             return None
         change = float(np.abs(new - w).max())
         w = new
-        ms, us = _m_step(levels, w, sizes)
-        prior = min(float(w.mean()), max_prior)
+        ms, us = _m_step(levels, w, sizes, counts)
+        prior = min(float((w * counts).sum()) / total, max_prior)
         if change < _TOL:
             break
-    seen = tuple(np.bincount(levels[:, v], minlength=size) > 0 for v, size in enumerate(sizes))
     return EvidenceModel(layout=layout, prior=prior, m=tuple(ms), u=tuple(us), iterations=it, seen=seen)
 
 
@@ -297,10 +311,12 @@ def fit_within_prior(model: EvidenceModel, levels: np.ndarray, *, max_iter: int 
     """EM for the prior alone, ``m``/``u`` fixed (for within-source candidates)."""
     if len(levels) == 0:
         return 0.0
-    ratio = model.weights(levels).sum(axis=1)
+    # a pair's weight depends on its pattern only: iterate over the distinct weights
+    ratio, counts = np.unique(model.weights(levels).sum(axis=1), return_counts=True)
+    share = counts / counts.sum()
     prior = model.prior
     for _ in range(max_iter):
-        new = float(_sigmoid(ratio + _logit(prior)).mean())
+        new = float((_sigmoid(ratio + _logit(prior)) * share).sum())
         if abs(new - prior) < 1e-9:
             return new
         prior = new
