@@ -174,8 +174,12 @@ class EvidenceModel:
         )
 
     def log_odds(self, levels: np.ndarray, prior: float | None = None) -> np.ndarray:
+        """Each pair's log-odds of a match: the summed weights plus the prior's log-odds. Summed
+        one variable at a time from per-level tables (8 bytes per pair, not 8 per variable)."""
         p = self.prior if prior is None else prior
-        total: np.ndarray = self.weights(levels).sum(axis=1) + _logit(p)
+        total = np.full(len(levels), _logit(p))
+        for v, (m, u) in enumerate(zip(self.m, self.u, strict=True)):
+            total += np.log(m / u)[levels[:, v]]
         return total
 
     def posterior(self, levels: np.ndarray, prior: float | None = None) -> np.ndarray:
@@ -185,18 +189,20 @@ class EvidenceModel:
 
     def explain(self, levels: np.ndarray, dice: np.ndarray) -> list[tuple[tuple[str, str, float], ...]]:
         """Each pair's waterfall: (variable, level, match weight in bits) per variable; the Dice
-        variable's level is the pair's Dice score itself."""
+        variable's level is the pair's Dice score itself. The entries of the other variables
+        depend on the level only and are shared between pairs (millions of pairs, few levels)."""
         names = ("Dice", *self.layout.names)
-        bits = self.weights(levels) / np.log(2.0)
-        cache: dict[tuple[int, int], str] = {}
+        tables = [np.log2(m / u) for m, u in zip(self.m, self.u, strict=True)]
+        cache: dict[tuple[int, int], tuple[str, str, float]] = {}
         out = []
-        for row, w, d in zip(levels.tolist(), bits.tolist(), np.asarray(dice).tolist(), strict=True):
-            parts = [("Dice", f"{d:.3f}", round(w[0], 3))]
+        for row, d in zip(levels.tolist(), np.asarray(dice).tolist(), strict=True):
+            parts = [("Dice", f"{d:.3f}", round(float(tables[0][row[0]]), 3))]
             for v, level in enumerate(row[1:], start=1):
-                text = cache.get((v, level))
-                if text is None:
-                    text = cache[(v, level)] = self.layout.describe(v, level)
-                parts.append((names[v], text, round(w[v], 3)))
+                entry = cache.get((v, level))
+                if entry is None:
+                    entry = (names[v], self.layout.describe(v, level), round(float(tables[v][level]), 3))
+                    cache[(v, level)] = entry
+                parts.append(entry)
             out.append(tuple(parts))
         return out
 
@@ -312,7 +318,7 @@ def fit_within_prior(model: EvidenceModel, levels: np.ndarray, *, max_iter: int 
     if len(levels) == 0:
         return 0.0
     # a pair's weight depends on its pattern only: iterate over the distinct weights
-    ratio, counts = np.unique(model.weights(levels).sum(axis=1), return_counts=True)
+    ratio, counts = np.unique(model.log_odds(levels, 0.5), return_counts=True)
     share = counts / counts.sum()
     prior = model.prior
     for _ in range(max_iter):
