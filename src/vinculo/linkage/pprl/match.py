@@ -315,15 +315,17 @@ def _duplicates_per_record(
     source_of: np.ndarray,
     n_files: int,
 ) -> np.ndarray:
-    """Per source, the expected number of other records of the same person per record (from the
-    within-source candidates under ``model``, each source with its own prior)."""
+    """Per source, the other records of the same person per record: twice the within-source
+    candidates that would link under ``model`` (each source with its own prior), per record, at
+    most one. Counted, not summed: on millions of within-source namesakes the many small
+    probabilities would add up to dozens of "duplicates" per record and lift the cap altogether."""
     extra = np.zeros(n_files)
     for a, _, _, is_within, levels in found:
         if is_within and len(levels):
             prior = fit_within_prior(model, levels)
-            extra[source_of[a[0]]] += 2.0 * float(model.posterior(levels, prior).sum())
+            extra[source_of[a[0]]] += 2.0 * float((model.posterior(levels, prior) >= LINK_PROBABILITY).sum())
     sizes = np.bincount(source_of, minlength=n_files)
-    out: np.ndarray = extra / np.maximum(sizes, 1)
+    out: np.ndarray = np.minimum(extra / np.maximum(sizes, 1), 1.0)
     return out
 
 
