@@ -134,3 +134,19 @@ def test_on_many_pairs_the_model_is_fitted_on_a_sample_of_records_with_little_lo
     monkeypatch.setattr(match_module, "_EM_PAIRS", 1_500)  # about a third of the cross-source pairs
     sampled = pairwise(match_encodings(files).clusters, data.truth)
     assert abs(sampled.f1 - full.f1) < 0.03, (sampled, full)
+
+
+def test_duplicates_within_a_source_raise_the_cap_by_at_most_one():
+    """Many within-source candidates of a few records (namesakes, a few real duplicates among
+    them) do not lift the 1:1 cap altogether; a source without within-source pairs keeps it at one."""
+    from vinculo.linkage.pprl.match import _duplicates_per_record
+
+    rng = np.random.default_rng(6)
+    layout, levels, dice, match, _, _ = _simulated(rng, 5_000, 0.2)
+    model = fit_evidence(layout, levels, match.astype(float), [])
+    assert model is not None
+    source_of = np.repeat([0, 1], 100)
+    within = levels[:4_000]  # 40 candidates per record of source 1, about 800 of them matches
+    found = [(np.full(len(within), 100), np.full(len(within), 101), dice[:4_000], True, within)]
+    extra = _duplicates_per_record(model, found, source_of, 2)
+    assert extra[0] == 0.0 and extra[1] == 1.0
