@@ -201,6 +201,13 @@ def match(
     if not quiet:
         click.echo(
             f"{out}: {len(result.clusters)} records of {len(result.sources)} sources in "
-            f"{result.n_clusters} clusters (Dice threshold {result.threshold:.3f}).",
+            f"{result.n_clusters} clusters ({_threshold_text(result)}).",
             err=True,
         )
+
+
+def _threshold_text(result: Any) -> str:
+    """What the records were linked at: a Dice score, or the fitted match probability."""
+    if result.parameters.get("score") == "dice":
+        return f"Dice threshold {result.threshold:.3f}"
+    return f"match probability {result.threshold:g} from Dice and agreeing blocking keys"

@@ -35,9 +35,25 @@ def test_three_agencies_with_typos_swaps_and_duplicates_link_well_from_encodings
     assert abs(result.n_clusters - n_true) / n_true < 0.1
     low, high = result.review_band
     assert low < high == result.threshold
+    # Linked on the fitted match probability: each pair carries it and its waterfall, Dice first.
+    assert result.parameters["evidence_model"] is not None
+    assert all(p.similarity is None and p.probability >= low for p in result.pairs)
+    assert all(p.weights[0][0] == "Dice" and len(p.weights) > 1 for p in result.pairs)
+    json.dumps(result.parameters, allow_nan=False)  # the report and the platform store it
+
+
+def test_a_given_dice_threshold_links_on_dice_alone():
+    sources, truth = generate(300, ("police", "ngo", "shelter"), seed=3)
+    result = match_encodings(encodings(sources), threshold=0.75)
+    assert result.threshold == 0.75 and result.parameters["score"] == "dice"
+    low, high = result.review_band
+    assert low < high == 0.75
     assert all(p.similarity is not None and p.similarity >= low for p in result.pairs)
     assert all(0.0 <= p.probability <= 1.0 for p in result.pairs)
-    json.dumps(result.parameters, allow_nan=False)  # the report and the platform store it
+    precision, _ = pair_quality(result.clusters, truth)
+    assert precision >= 0.9, precision
+    looser = match_encodings(encodings(sources), threshold=0.65)
+    assert looser.n_clusters < result.n_clusters
 
 
 def test_within_source_duplicates_are_merged_and_no_cross_source_cluster_takes_two_unrelated_records():

@@ -25,14 +25,29 @@ import numpy as np
 from vinculo.errors import VinculoError
 from vinculo.linkage.model import LinkResult, ScoredPair
 from vinculo.linkage.pprl._errors import input_error
+from vinculo.linkage.pprl.evidence import (
+    EvidenceModel,
+    Layout,
+    fit_evidence,
+    fit_within_prior,
+    one_to_one_excess,
+    pair_levels,
+)
 from vinculo.linkage.pprl.fileformat import EncodedSource
 from vinculo.linkage.pprl.kernel import block_pairs, dice_pairs
-from vinculo.linkage.pprl.scores import FALLBACK_THRESHOLD, fit_prior, fit_scores
+from vinculo.linkage.pprl.scores import FALLBACK_THRESHOLD, ScoreModel, fit_prior, fit_scores
 
-__all__ = ["REVIEW_WIDTH", "match_encodings"]
+__all__ = ["LINK_PROBABILITY", "REVIEW_LOW", "REVIEW_WIDTH", "match_encodings"]
 
-#: Pairs in ``[threshold - REVIEW_WIDTH, threshold)`` are listed for clerical review.
+#: Dice scores in ``[threshold - REVIEW_WIDTH, threshold)`` are listed for clerical review (when
+#: records link on Dice alone: ``--threshold``, or no evidence model could be fitted).
 REVIEW_WIDTH = 0.05
+#: Pairs link where their match probability reaches this (the Bayes decision for equal costs)...
+LINK_PROBABILITY = 0.5
+#: ... and pairs from this probability up to it are listed for clerical review.
+REVIEW_LOW = 0.1
+#: Cross-source candidate pairs beyond which the evidence model is fitted on a sample of records.
+_EM_PAIRS = 1_000_000
 
 
 def _check(files: Sequence[EncodedSource]) -> None:
@@ -137,7 +152,8 @@ def match_encodings(
         )
     n_files = len(files)
     tasks = [(i, j) for i in range(n_files) for j in range(i, n_files)]
-    found: list[tuple[np.ndarray, np.ndarray, np.ndarray, bool]] = []
+    layout = Layout.of(files[0].schema.blocking)
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray, bool, np.ndarray]] = []
     skipped = 0
     offsets = np.cumsum([0] + [len(f) for f in files])
     for t, (i, j) in enumerate(tasks):
@@ -146,13 +162,21 @@ def match_encodings(
         skipped += skip
         if len(left):
             dice = dice_pairs(a.clks, b.clks, left, right)
-            found.append((left + offsets[i], right + offsets[j], dice, i == j))
+            levels = pair_levels(layout, a.tokens, b.tokens, left, right, dice)
+            found.append((left + offsets[i], right + offsets[j], dice, i == j, levels))
         if progress is not None:
             progress("compare", (t + 1) / len(tasks))
-    cross = np.concatenate([d for _, _, d, w in found if not w] or [np.empty(0, np.float32)])
-    within = np.concatenate([d for _, _, d, w in found if w] or [np.empty(0, np.float32)])
+    cross = np.concatenate([d for _, _, d, w, _ in found if not w] or [np.empty(0, np.float32)])
+    within = np.concatenate([d for _, _, d, w, _ in found if w] or [np.empty(0, np.float32)])
     most = sum(min(len(files[i]), len(files[j])) for i, j in tasks if i != j)
-    model = fit_scores(cross, max_prior=min(1.0, most / max(1, len(cross))))
+    max_prior = min(1.0, most / max(1, len(cross)))
+    model = fit_scores(cross, max_prior=max_prior)
+    records = [(f.name, rid) for f in files for rid in f.ids]
+    source_of = np.repeat(np.arange(n_files), [len(f) for f in files])
+    if threshold is None:
+        evidence = _fit_evidence(layout, found, model, source_of, n_files, max_prior)
+        if evidence is not None:
+            return _link_on_evidence(files, records, source_of, found, evidence, model, skipped, progress)
     within_prior = fit_prior(model, within) if model is not None else 0.0
     if model is not None:
         fitted = model.threshold()
@@ -167,10 +191,8 @@ def match_encodings(
         cross_t = FALLBACK_THRESHOLD
     low = max(0.0, cross_t - REVIEW_WIDTH)
 
-    records = [(f.name, rid) for f in files for rid in f.ids]
-    source_of = np.repeat(np.arange(n_files), [len(f) for f in files])
     lefts, rights, dices, probs, link_at = [], [], [], [], []
-    for left, right, dice, is_within in found:
+    for left, right, dice, is_within, _ in found:
         keep = dice >= (max(low, within_t - REVIEW_WIDTH) if is_within else low)
         lefts.append(left[keep])
         rights.append(right[keep])
@@ -218,6 +240,7 @@ def match_encodings(
         parameters={
             "schema_fingerprint": files[0].schema.fingerprint,
             "similarity": "dice",
+            "score": "dice",
             "threshold": cross_t,
             "threshold_fitted": fitted if np.isfinite(fitted) else None,
             "within_source_threshold": within_t if np.isfinite(within_t) else None,
@@ -231,6 +254,167 @@ def match_encodings(
             "except through a within-source link",
             "cannot_link": _cannot_link(
                 records, clusters, refused, source_of, left_all, right_all, dice_all, within_t
+            ),
+        },
+    )
+
+
+def _fit_evidence(
+    layout: Layout,
+    found: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray, bool, np.ndarray]],
+    model: ScoreModel | None,
+    source_of: np.ndarray,
+    n_files: int,
+    max_prior: float,
+) -> EvidenceModel | None:
+    """The Dice + blocking-key model fitted on the cross-source candidates (see ``evidence``).
+
+    1. EM with the 1:1 cap, started from the Dice mixture's posteriors (or from Dice at the
+       fallback threshold when the scores alone show no match component);
+    2. again with each cap raised by the duplicates expected in that source (a source that holds
+       some persons twice has, for them, two true matches of one record elsewhere);
+    3. EM without the cap, started from that fit: kept instead when it is about as consistent with
+       one match per record and source (:func:`one_to_one_excess` at most twice step 2's) — it
+       then fits the data better; where it drifted to another split (same family, same names), its
+       excess is many times larger.
+    """
+    cross = [(a, b, d, lv) for a, b, d, w, lv in found if not w]
+    if not cross or not layout.kinds:
+        return None
+    left = np.concatenate([c[0] for c in cross])
+    right = np.concatenate([c[1] for c in cross])
+    dice = np.concatenate([c[2] for c in cross])
+    levels = np.concatenate([c[3] for c in cross])
+    if len(left) > _EM_PAIRS:
+        # The pairs of a fixed-seed random share of the records (all of each chosen record's
+        # candidates, so its cap is exact): the same model, far faster on millions of pairs.
+        chosen = np.random.default_rng(0).random(len(source_of)) < _EM_PAIRS / len(left)
+        keep = chosen[left]
+        left, right, dice, levels = left[keep], right[keep], dice[keep], levels[keep]
+    start = model.posterior(dice) if model is not None else (dice >= FALLBACK_THRESHOLD).astype(np.float64)
+    # Each record with each other source: at most one match there (the cap of the E-step).
+    sides = [(left, source_of[right]), (right, source_of[left])]
+    ids = [np.unique(rec * n_files + src, return_inverse=True)[1] for rec, src in sides]
+    first = fit_evidence(layout, levels, start, [(g, np.ones(len(g))) for g in ids], max_prior=max_prior)
+    if first is None:
+        return None
+    extra = _duplicates_per_record(first, found, source_of, n_files)
+    caps = [(g, 1.0 + extra[src]) for g, (_, src) in zip(ids, sides, strict=True)]
+    capped = fit_evidence(layout, levels, start, caps, max_prior=max_prior) or first
+    free = fit_evidence(layout, levels, capped.posterior(levels), [], max_prior=max_prior)
+    if free is not None and one_to_one_excess(free, levels, caps) <= 2.0 * one_to_one_excess(
+        capped, levels, caps
+    ):
+        return free
+    return capped
+
+
+def _duplicates_per_record(
+    model: EvidenceModel,
+    found: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray, bool, np.ndarray]],
+    source_of: np.ndarray,
+    n_files: int,
+) -> np.ndarray:
+    """Per source, the other records of the same person per record: twice the within-source
+    candidates that would link under ``model`` (each source with its own prior), per record, at
+    most one. Counted, not summed: on millions of within-source namesakes the many small
+    probabilities would add up to dozens of "duplicates" per record and lift the cap altogether."""
+    extra = np.zeros(n_files)
+    for a, _, _, is_within, levels in found:
+        if is_within and len(levels):
+            prior = fit_within_prior(model, levels)
+            extra[source_of[a[0]]] += 2.0 * float((model.posterior(levels, prior) >= LINK_PROBABILITY).sum())
+    sizes = np.bincount(source_of, minlength=n_files)
+    out: np.ndarray = np.minimum(extra / np.maximum(sizes, 1), 1.0)
+    return out
+
+
+def _link_on_evidence(
+    files: Sequence[EncodedSource],
+    records: Sequence[tuple[str, str]],
+    source_of: np.ndarray,
+    found: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray, bool, np.ndarray]],
+    evidence: EvidenceModel,
+    model: ScoreModel | None,
+    skipped: int,
+    progress: Callable[[str, float], None] | None,
+) -> LinkResult:
+    """Cluster on the evidence model's match probabilities: pairs link where it reaches 1/2.
+
+    The pairs carry the probability and its waterfall (``weights``: the Dice score and each
+    group of blocking keys with its match weight in bits) and no ``similarity``, so they are
+    clustered on the probability (:func:`vinculo.linkage.clusters.pair_score`) like trusted pairs.
+    """
+    within_levels = [lv for _, _, _, w, lv in found if w]
+    n_within = sum(len(lv) for lv in within_levels)
+    within_prior = fit_within_prior(evidence, np.concatenate(within_levels)) if within_levels else 0.0
+    if within_prior * n_within < 1.0:
+        within_prior = 0.0  # less than one duplicate expected: none is linked
+    lefts, rights, dices, probs, levels_kept = [], [], [], [], []
+    for left, right, dice, is_within, levels in found:
+        prob = evidence.posterior(levels, within_prior if is_within else None)
+        if is_within and within_prior == 0.0:
+            prob = np.zeros(len(prob))
+        keep = prob >= REVIEW_LOW
+        lefts.append(left[keep])
+        rights.append(right[keep])
+        dices.append(dice[keep])
+        probs.append(prob[keep])
+        levels_kept.append(levels[keep])
+    left_all = np.concatenate(lefts) if lefts else np.empty(0, dtype=np.int64)
+    right_all = np.concatenate(rights) if rights else np.empty(0, dtype=np.int64)
+    dice_all = np.concatenate(dices) if dices else np.empty(0, np.float32)
+    prob_all = np.concatenate(probs) if probs else np.empty(0)
+    level_all = np.concatenate(levels_kept) if levels_kept else np.empty((0, 1), dtype=np.int64)
+    # The order re-clustering uses (clusters.cluster): probability, then the records' positions.
+    order = np.lexsort((right_all, left_all, -prob_all))
+    left_all, right_all, dice_all, prob_all, level_all = (
+        left_all[order],
+        right_all[order],
+        dice_all[order],
+        prob_all[order],
+        level_all[order],
+    )
+    links, refused = _solve(records, source_of, left_all, right_all, prob_all, prob_all >= LINK_PROBABILITY)
+    if progress is not None:
+        progress("cluster", 1.0)
+    clusters = _number(records, links)
+    pairs = tuple(
+        ScoredPair(records[a], records[b], probability=p, weights=w)
+        for a, b, p, w in zip(
+            left_all.tolist(),
+            right_all.tolist(),
+            prob_all.tolist(),
+            evidence.explain(level_all, dice_all),
+            strict=True,
+        )
+    )
+    n_candidates = sum(len(d) for _, _, d, _, _ in found)
+    return LinkResult(
+        sources=tuple(f.name for f in files),
+        clusters=clusters,
+        pairs=pairs,
+        threshold=LINK_PROBABILITY,
+        review_band=(REVIEW_LOW, LINK_PROBABILITY),
+        mode="pprl",
+        parameters={
+            "schema_fingerprint": files[0].schema.fingerprint,
+            "similarity": "dice",
+            "score": "match probability: Dice and agreeing blocking keys (Fellegi-Sunter, EM)",
+            "threshold": LINK_PROBABILITY,
+            "threshold_fitted": None,
+            "within_source_threshold": LINK_PROBABILITY,
+            "score_model": model.to_dict() if model is not None else None,
+            "evidence_model": evidence.to_dict(),
+            "within_source_prior": within_prior,
+            "blocking": list(files[0].schema.blocking),
+            "candidate_pairs": int(n_candidates),
+            "skipped_blocks": skipped,
+            "links": len(links),
+            "solver": "greedy multi-party: best first, one record per source per cluster, "
+            "except through a within-source link",
+            "cannot_link": _cannot_link(
+                records, clusters, refused, source_of, left_all, right_all, dice_all, 0.0
             ),
         },
     )

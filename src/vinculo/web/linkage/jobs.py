@@ -94,7 +94,8 @@ def _store(exercise: Exercise, participants: list[Participant], result: Any) -> 
             keys.append((source, record_id))
         created = LinkedRecord.objects.bulk_create(rows, batch_size=1000)
         pk_of = {key: row.pk for key, row in zip(keys, created, strict=True)}
-        # The score clustered on: the Dice similarity of PPRL pairs, else the match probability.
+        # The score clustered on: the Dice similarity of PPRL pairs linked on Dice alone, else the
+        # match probability (trusted pairs, and PPRL pairs of the evidence model).
         scored = [(p, p.similarity if p.similarity is not None else p.probability) for p in result.pairs]
         pairs = [
             LinkPair(exercise=exercise, left_id=pk_of[p.left], right_id=pk_of[p.right], probability=score)
