@@ -120,8 +120,14 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> Non
     )
 
 
+@dataclass(frozen=True)
+class Platform:
+    base: str  # http://127.0.0.1:PORT
+    log: Path  # what ``vinculo demo`` printed
+
+
 @pytest.fixture(scope="session")
-def server(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def platform(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
     """``vinculo demo`` (migrations, demo data, the web server and its job worker) on a free port."""
     var_dir = tmp_path_factory.mktemp("platform")
     port = _free_port()
@@ -136,7 +142,7 @@ def server(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(f"{base}/health", process, log)
-        yield base
+        yield Platform(base=base, log=log)
     finally:
         process.terminate()
         try:
@@ -144,6 +150,11 @@ def server(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def server(platform: Platform) -> str:
+    return platform.base
 
 
 @pytest.fixture(scope="session")

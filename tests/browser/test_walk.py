@@ -5,11 +5,12 @@ axe-core, asks no host but the server for anything, logs no script error and nev
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 
-from .conftest import LANGUAGES, SCREENS, OpenTab, sign_in
+from .conftest import LANGUAGES, SCREENS, OpenTab, Platform, sign_in
 
 # What a member of the public reads (no account needed).
 PUBLIC_PAGES = {
@@ -70,3 +71,14 @@ def test_sign_in_and_open_the_case_list(open_tab: OpenTab, language: str, screen
     tab.page.wait_for_url("**/cases/")
     assert tab.page.locator("header .whoami").is_visible()
     tab.assert_clean()
+
+
+def test_the_sign_in_address_the_demo_prints_opens_the_sign_in_page(
+    platform: Platform, open_tab: OpenTab
+) -> None:
+    """``vinculo demo --port N`` names its own port in the sign-in address (it once printed 8000 always)."""
+    printed = re.findall(r"Sign in at (http://\S+/accounts/sign-in/)", platform.log.read_text())
+    assert printed == [f"{platform.base}/accounts/sign-in/"]
+    tab = open_tab("desktop", "en")
+    tab.open(printed[0].removeprefix(platform.base))
+    assert tab.page.locator("#id_username").is_visible()
