@@ -3,7 +3,7 @@
 Nothing is downloaded at run time. Playwright starts ``/usr/bin/chromium`` (``scripts/setup.sh --tests``
 installs it; ``VINCULO_CHROMIUM`` names another binary), every request for a host other than the server is
 refused and fails the test, and axe-core is the copy vendored in ``vendor/axe-core/``. Without Chromium or
-Playwright the tests are skipped with one line, except under ``CI=true``, where that is an error.
+Playwright the folder is skipped with one line, except under ``CI=true``, where every test fails.
 
 One server and one browser serve a whole test session (one of each per xdist worker): the platform runs
 ``vinculo demo`` in a child process on its own SQLite file, so the pages show what a visitor of the demo
@@ -68,23 +68,38 @@ def chromium_executable() -> str | None:
     return candidate if os.access(candidate, os.X_OK) else None
 
 
+def missing_browser() -> str | None:
+    """Why the browser tests cannot run here, or None when they can."""
+    if chromium_executable() is None:
+        return "no Chromium at /usr/bin/chromium"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright is not installed"
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without a browser (outside CI) the whole folder comes down to one skipped test: one line, not 100."""
+    missing = missing_browser()
+    ours = [item for item in items if HERE in item.path.parents]
+    if missing is None or not ours or os.environ.get("CI") == "true":
+        return
+    first, rest = ours[0], ours[1:]
+    reason = f"browser tests ({len(ours)}) not run: {missing} (scripts/setup.sh --tests installs it)"
+    first.add_marker(pytest.mark.skip(reason=reason))
+    config.hook.pytest_deselected(items=rest)
+    left_out = {id(item) for item in rest}
+    items[:] = [item for item in items if id(item) not in left_out]
+
+
 @pytest.fixture(scope="session")
 def chromium() -> str:
-    """The browser binary; a missing browser skips the tests, but fails them in CI (it must be installed)."""
-    executable = chromium_executable()
-    missing = None
-    if executable is None:
-        missing = "no Chromium at /usr/bin/chromium"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            missing = "Playwright is not installed"
+    """The browser binary; in CI a missing browser fails the tests (setup must have installed it)."""
+    missing = missing_browser()
     if missing:
-        message = f"browser tests: {missing} (scripts/setup.sh --tests installs it)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        pytest.fail(f"browser tests: {missing} (scripts/setup.sh --tests installs it)")
+    executable = chromium_executable()
     assert executable is not None
     return executable
 

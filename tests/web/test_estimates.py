@@ -308,12 +308,15 @@ def test_progress_text_names_the_state_and_shows_a_share_only_while_running(worl
     body = client.get(status_url).json()
     assert body["status"] == "queued" and body["text"] == "Waiting to start"
     page = client.get(reverse("estimates:detail", args=[record.pk])).content.decode()
-    assert '<span id="job-state">Waiting to start</span>' in page and "99" not in page.split("job-state")[1][:40]
+    assert (
+        '<span id="job-state">Waiting to start</span>' in page and "99" not in page.split("job-state")[1][:40]
+    )
     Job.objects.filter(pk=record.job_id).update(status=JobStatus.RUNNING, progress_done=42)
     assert client.get(status_url).json()["text"] == "Running — 42 %"
-    assert '<span id="job-state">Running — 42 %</span>' in client.get(
-        reverse("estimates:detail", args=[record.pk])
-    ).content.decode()
+    assert (
+        '<span id="job-state">Running — 42 %</span>'
+        in client.get(reverse("estimates:detail", args=[record.pk])).content.decode()
+    )
     arabic = client.get(status_url, HTTP_ACCEPT_LANGUAGE="ar").json()["text"]
     assert arabic == "قيد التشغيل — 42 %"
     Job.objects.filter(pk=record.job_id).update(status=JobStatus.QUEUED)
