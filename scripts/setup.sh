@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
 # Create .venv with Python >= 3.12 and install vinculo with the pinned versions in constraints.txt.
 # Re-running is cheap: the install is skipped while pyproject.toml and constraints.txt are unchanged.
+# --tests also installs what the test suite needs beyond that: Chromium (Debian's package) for the browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+for_tests=""
+for arg in "$@"; do
+  case "$arg" in
+    --tests) for_tests=1 ;;
+    *) echo "usage: scripts/setup.sh [--tests]" >&2; exit 2 ;;
+  esac
+done
 
 # System libraries and fonts. WeasyPrint (the PDF reports) needs Pango and HarfBuzz's subsetter; reports in
 # Arabic and Chinese need fonts with those scripts. Each entry: a check, then the Debian/Ubuntu package.
@@ -21,6 +29,10 @@ have_font_for zh-cn || system_missing+=(fonts-noto-cjk)
 # Record linkage at national scale runs splink on Spark (local mode), which needs a Java 17+ runtime.
 java_ok() { command -v java >/dev/null 2>&1 && java -version 2>&1 | grep -Eq 'version "(1[7-9]|[2-9][0-9])'; }
 java_ok || system_missing+=(default-jre-headless)
+# The browser tests (tests/browser/) drive Debian's Chromium through Playwright; nothing is downloaded at run time.
+if [ -n "$for_tests" ]; then
+  [ -x /usr/bin/chromium ] || system_missing+=(chromium)
+fi
 if [ ${#system_missing[@]} -gt 0 ] && [ -z "${VINCULO_SKIP_SYSTEM_PACKAGES:-}" ]; then
   readarray -t system_missing < <(printf '%s\n' "${system_missing[@]}" | sort -u)
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

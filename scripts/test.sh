@@ -4,7 +4,7 @@
 # Without a reachable server it is skipped with one line, except under CI=true, where that fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+scripts/setup.sh --tests
 export PYTHONDONTWRITEBYTECODE=1
 py=.venv/bin/python
 

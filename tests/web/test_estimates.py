@@ -347,3 +347,29 @@ def test_the_form_offers_a_real_example_and_keeps_the_statistics_behind_advanced
     response = upload(world, nboot="5")
     assert response.status_code == 400
     assert '<details class="advanced" open>' in response.content.decode()
+
+
+def test_progress_text_names_the_state_and_shows_a_share_only_while_running(world: World) -> None:
+    """A queued job left at 99 % by an interrupted attempt read "Waiting to start — 99 %" (issue 11)."""
+    upload(world)
+    record = Estimate.objects.get()
+    Job.objects.filter(pk=record.job_id).update(progress_done=99, progress_total=100)
+    client = world.client_for("owner_manager")
+    status_url = reverse("estimates:status", args=[record.pk])
+    body = client.get(status_url).json()
+    assert body["status"] == "queued" and body["text"] == "Waiting to start"
+    page = client.get(reverse("estimates:detail", args=[record.pk])).content.decode()
+    assert (
+        '<span id="job-state">Waiting to start</span>' in page and "99" not in page.split("job-state")[1][:40]
+    )
+    Job.objects.filter(pk=record.job_id).update(status=JobStatus.RUNNING, progress_done=42)
+    assert client.get(status_url).json()["text"] == "Running — 42 %"
+    assert (
+        '<span id="job-state">Running — 42 %</span>'
+        in client.get(reverse("estimates:detail", args=[record.pk])).content.decode()
+    )
+    arabic = client.get(status_url, HTTP_ACCEPT_LANGUAGE="ar").json()["text"]
+    assert arabic == "قيد التشغيل — 42 %"
+    Job.objects.filter(pk=record.job_id).update(status=JobStatus.QUEUED)
+    runner.run_pending()
+    assert client.get(status_url).json()["text"] == "Finished"

@@ -19,6 +19,14 @@ def _setup(settings: str | None) -> None:
     django.setup()
 
 
+def browser_address(host: str, port: int) -> str:
+    """The address to open in a browser for a server listening on ``host``: a wildcard becomes loopback."""
+    shown = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)  # noqa: S104
+    if ":" in shown and not shown.startswith("["):
+        shown = f"[{shown}]"
+    return f"http://{shown}:{port}"
+
+
 def _run_server(host: str, port: int) -> None:
     """Django's server plus a background-job worker thread in the same process (for one machine)."""
     from django.core.management import call_command
@@ -26,7 +34,7 @@ def _run_server(host: str, port: int) -> None:
     from vinculo.web.jobs.runner import start_background_worker
 
     start_background_worker()
-    click.echo(f"vinculo is at http://{host}:{port}/ (Ctrl+C to stop)")
+    click.echo(f"vinculo is at {browser_address(host, port)}/ (Ctrl+C to stop)")
     call_command("runserver", f"{host}:{port}", use_reloader=False)
 
 
@@ -63,7 +71,7 @@ def demo(then_serve: bool, host: str, port: int, settings: str | None) -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
-    call_command("demo_data")
+    call_command("demo_data", address=browser_address(host, port))
     if then_serve:
         _run_server(host, port)
 

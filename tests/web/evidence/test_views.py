@@ -130,14 +130,20 @@ def test_every_chart_has_a_table_and_three_downloads_that_agree(release: GlotipR
         ).content.decode()
         rows = list(csv.reader(io.StringIO(csv_text)))
         assert rows[0] == tables[key][0]
-        assert rows[-1][0].startswith("Source: UNODC, Global Report on Trafficking in Persons data")
-        data = rows[1 : rows.index([])]
+        # Only the table: no blank line, no citation row, every row as wide as the header (pandas reads it).
+        data = rows[1:]
         assert len(data) == len(tables[key]) - 1
+        assert all(len(row) == len(rows[0]) for row in data)
+        assert not csv_text.endswith("\n\n") and "Source:" not in csv_text
         body = client.get(reverse("evidence:download", args=["country", "NLD", key, "json"])).json()
         assert body["columns"] == tables[key][0] and len(body["rows"]) == len(data)
+        assert body["source"].startswith("UNODC, Global Report on Trafficking in Persons data")
         response = client.get(reverse("evidence:download", args=["country", "NLD", key, "xlsx"]))
-        sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
+        workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+        sheet = workbook.worksheets[0]
         assert [c for c in next(sheet.iter_rows(values_only=True))] == tables[key][0]
+        citation = next(workbook["source"].iter_rows(values_only=True))[0]
+        assert str(citation).startswith("Source: UNODC, Global Report on Trafficking in Persons data")
     trend = json.loads(
         client.get(reverse("evidence:download", args=["country", "NLD", "victims_by_sex", "json"])).content
     )

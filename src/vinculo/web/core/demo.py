@@ -57,8 +57,13 @@ def _user(username: str, org: Organisation | None, role: str) -> User:
     )
 
 
+#: Where ``vinculo serve`` and ``vinculo demo`` listen unless told otherwise.
+DEFAULT_ADDRESS = "http://127.0.0.1:8000"
+
+
 @transaction.atomic
-def load_demo() -> list[str]:
+def load_demo(address: str = DEFAULT_ADDRESS) -> list[str]:
+    """Load the demo records; the summary names the sign-in page at ``address``, where the demo is served."""
     ngo = _org("Demo Shelter Network (fictitious)", "DSN", OrganisationKind.CIVIL_SOCIETY, "NGA")
     rapporteur = _org(
         "Demo National Rapporteur Office (fictitious)", "DNRO", OrganisationKind.RAPPORTEUR, "NLD"
@@ -104,7 +109,7 @@ def load_demo() -> list[str]:
             },
         )
     lines = [
-        "Demo data loaded. Sign in at http://127.0.0.1:8000/accounts/sign-in/ with one of these accounts,",
+        f"Demo data loaded. Sign in at {address.rstrip('/')}/accounts/sign-in/ with one of these accounts,",
         f"all with the password {DEMO_PASSWORD!r} (demo only):",
         "  admin (platform administrator), ngo.manager (data manager), ngo.analyst, rapporteur.analyst,",
         "  unodc.reviewer (reviewer), unodc.analyst.",

@@ -20,6 +20,7 @@ from vinculo.web.audit.models import AuditAction
 from vinculo.web.audit.record import audit
 from vinculo.web.core.models import Sensitivity
 from vinculo.web.core.views import form_status
+from vinculo.web.jobs.models import JobStatus
 
 from . import actions, reading
 from .forms import EstimateForm
@@ -129,6 +130,7 @@ def estimate_status(request: HttpRequest, pk: int) -> JsonResponse:
         {
             "status": job.status if job else "done",
             "percent": job.percent if job else 100,
+            "text": job.progress_text() if job else str(JobStatus.DONE.label),
             "error": job.error if job else "",
         }
     )

@@ -1,4 +1,9 @@
-"""CSV, XLSX and JSON downloads of tables, with the source citation and formula injection neutralised."""
+"""CSV, XLSX and JSON downloads of tables, with formula injection neutralised.
+
+The CSV holds the table and nothing else (a header row, then one row per line), so that any CSV reader
+(pandas, R, a spreadsheet) reads it as it is. The source citation travels where it has a place of its own:
+the XLSX's ``source`` sheet, the JSON's ``source`` field and the page beside the download links.
+"""
 
 from __future__ import annotations
 
@@ -25,14 +30,12 @@ def safe_filename(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-")[:120] or "table"
 
 
-def render_csv(header: Sequence[str], rows: Sequence[Sequence[Any]], citation: str) -> str:
+def render_csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(csv_safe(header))
     for row in rows:
         writer.writerow(csv_safe(row))
-    writer.writerow([])
-    writer.writerow(csv_safe([f"Source: {citation}"]))
     return buf.getvalue()
 
 
@@ -68,7 +71,7 @@ def table_response(
     filename = f"{safe_filename(name)}.{fmt}"
     body: str | bytes
     if fmt == "csv":
-        body = render_csv(header, sheet_rows, citation)
+        body = render_csv(header, sheet_rows)
     elif fmt == "xlsx":
         body = render_xlsx(title, header, sheet_rows, citation)
     else:

@@ -49,3 +49,13 @@ class Job(models.Model):
         if not self.progress_total:
             return 0
         return min(99, int(100 * self.progress_done / self.progress_total))
+
+    def progress_text(self) -> str:
+        """The progress line of a page: the state, with the share done only while the job runs.
+
+        A queued job shows no percentage: its count may be left over from an attempt that was interrupted,
+        and "Waiting to start — 99 %" reads as nonsense.
+        """
+        if self.status == JobStatus.RUNNING:
+            return _("Running — %(percent)s %%") % {"percent": self.percent}
+        return str(self.get_status_display())

@@ -118,6 +118,7 @@ def exercise_status(request: HttpRequest, pk: int) -> JsonResponse:
         {
             "status": job.status if job else exercise.status,
             "percent": job.percent if job else 0,
+            "text": job.progress_text() if job else exercise.get_status_display(),
             "error": job.error if job else "",
         }
     )

@@ -7,7 +7,9 @@
     fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) { return r.json(); })
       .then(function (s) {
+        var state = document.getElementById("job-state");
         var pct = document.getElementById("job-percent");
+        if (state && s.text) { state.textContent = s.text; }
         var bar = document.getElementById("job-bar");
         if (pct) { pct.textContent = String(s.percent); }
         if (bar) { bar.value = s.percent; }
