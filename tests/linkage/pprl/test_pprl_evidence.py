@@ -119,7 +119,7 @@ def test_blocking_key_evidence_beats_dice_alone_on_the_multi_script_set():
     assert abs(ours.persons_error) < 0.05
 
 
-def test_on_many_pairs_the_model_is_fitted_on_a_sample_of_records_with_little_loss(monkeypatch):
+def test_beyond_the_validated_number_of_pairs_records_are_linked_on_dice_alone(monkeypatch):
     from vinculo.linkage import synthetic
     from vinculo.linkage.evaluate import pairwise
     from vinculo.linkage.pprl import match as match_module
@@ -130,10 +130,16 @@ def test_on_many_pairs_the_model_is_fitted_on_a_sample_of_records_with_little_lo
         data.write(folder)
         sources = [read_source(Path(folder) / f"{a}.csv", id_column="record_id") for a in synthetic.AGENCIES]
     files = [read_encodings(encode_source(s, b"f" * 32)) for s in sources]
-    full = pairwise(match_encodings(files).clusters, data.truth)
+    full = match_encodings(files)
+    assert full.parameters["score"] != "dice" and full.parameters["evidence_model"]
     monkeypatch.setattr(match_module, "_EM_PAIRS", 1_500)  # about a third of the cross-source pairs
-    sampled = pairwise(match_encodings(files).clusters, data.truth)
-    assert abs(sampled.f1 - full.f1) < 0.03, (sampled, full)
+    capped = match_encodings(files)
+    assert capped.parameters["score"] == "dice"
+    # Dice alone is what the threshold-free default falls back to, not a different clustering.
+    plain = match_encodings(files, threshold=capped.threshold)
+    assert pairwise(capped.clusters, data.truth).f1 == pytest.approx(
+        pairwise(plain.clusters, data.truth).f1, abs=0.02
+    )
 
 
 def test_duplicates_within_a_source_raise_the_cap_by_at_most_one():
