@@ -10,6 +10,9 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 
+from vinculo import charts
+from vinculo.web.core.templatetags.locale_format import chart_number
+
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
@@ -99,8 +102,5 @@ class ChartNumbersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from vinculo import charts
-        from vinculo.web.core.templatetags.locale_format import chart_number
-
         with charts.number_format(chart_number):
             return self.get_response(request)
