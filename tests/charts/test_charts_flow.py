@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import xml.etree.ElementTree as ET
 
@@ -61,7 +62,7 @@ def test_labels_never_overlap_at_any_size(seed: int, n_src: int, n_dst: int, rtl
     for side in ("source", "target"):
         boxes = _label_boxes(root, side)
         assert boxes
-        for (_a0, a1), (b0, _b1) in zip(boxes, boxes[1:], strict=False):
+        for (_a0, a1), (b0, _b1) in itertools.pairwise(boxes):
             assert a1 <= b0, f"{side} labels overlap"
         height = float(root.attrib["height"])
         assert all(0 <= lo and hi <= height for lo, hi in boxes)

@@ -165,8 +165,8 @@ def sankey_layout(
         grouped[(s, t)].add(link)
     node_acc: dict[tuple[str, str], _Acc] = {}
     for (s, t), acc in grouped.items():
-        for key in (("source", s), ("target", t)):
-            n = node_acc.setdefault(key, _Acc())
+        for node_key in (("source", s), ("target", t)):
+            n = node_acc.setdefault(node_key, _Acc())
             n.value += acc.value
             n.lower_bound = n.lower_bound or acc.lower_bound
             n.exact_parts += acc.exact_parts
@@ -275,9 +275,8 @@ def sankey_chart(
     """
     uid = chart_id("sankey", title, description, tuple(links), top, width, rtl)
     if not links:
-        lay_h = 80
-        body = [text(width / 2, lay_h / 2, no_data, anchor="middle", size=14, fill=AXIS)]
-        return _svg(uid, width, lay_h, title, description, body)
+        empty = [text(width / 2, 40, no_data, anchor="middle", size=14, fill=AXIS)]
+        return _svg(uid, width, 80, title, description, empty)
     lay = sankey_layout(links, top=top, width=width, rtl=rtl)
 
     def label_of(side: str, key: str) -> str:
