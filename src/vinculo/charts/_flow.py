@@ -27,6 +27,7 @@ from vinculo.charts._svg import (
     attr,
     chart_id,
     default_format,
+    document,
     escape_text,
     text,
     truncate,
@@ -341,25 +342,10 @@ def sankey_chart(
 
 
 def _svg(uid: str, width: int, height: int, title: str, description: str, body: Sequence[str]) -> str:
-    """The document shell; role="group" (not "img") because the nodes and links inside are focusable."""
-    head = attr(
-        xmlns="http://www.w3.org/2000/svg",
-        viewBox=f"0 0 {width} {height}",
-        width=width,
-        height=height,
-        role="group",
-        aria_labelledby=f"{uid}-title {uid}-desc",
-        direction="ltr",
-        font_family="system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif",
-        font_size=LABEL_SIZE,
-        class_="vinculo-chart sankey",
+    """The charts' document shell with role="group" (not "img"): the nodes and links inside are focusable."""
+    svg = document(uid, width=width, height=height, title=title, description=description, body=body)
+    head, rest = svg.split(">", 1)
+    head = head.replace('role="img"', 'role="group"').replace(
+        'class="vinculo-chart"', 'class="vinculo-chart sankey"'
     )
-    return "\n".join(
-        [
-            f"<svg {head}>",
-            f'<title id="{uid}-title">{escape_text(title)}</title>',
-            f'<desc id="{uid}-desc">{escape_text(description)}</desc>',
-            *body,
-            "</svg>",
-        ]
-    )
+    return head + ">" + rest

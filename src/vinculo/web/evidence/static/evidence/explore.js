@@ -33,8 +33,6 @@
         enhance(imported);
         var again = focusedId && document.getElementById(focusedId);
         if (again) { again.focus(); }
-        var status = document.getElementById("explore-status");
-        if (status) { status.textContent = status.getAttribute("data-done") || ""; }
       })
       .catch(function (error) {
         if (error.name !== "AbortError") { window.location.assign(address); }
