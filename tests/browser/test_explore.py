@@ -59,7 +59,7 @@ def test_the_profile_selectors_change_the_series(open_tab: OpenTab, language: st
     tab.page.wait_for_url("**age=18**")
     tab.page.wait_for_function(
         "(n) => document.querySelector(\"table[data-table='explore'] thead\").textContent.split(',').length >= n",
-        3,
+        arg=3,
     )
     assert _rows(tab, "explore") != first
     assert tab.page.evaluate("document.activeElement.id") == "ex-age"
