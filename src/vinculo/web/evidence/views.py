@@ -277,15 +277,12 @@ def profile_download(request: HttpRequest, level: str, code: str, key: str, fmt:
     table = next((b.table for _a, _h, bs in sections for b in bs if b.table.key == key), None)
     if table is None:
         raise Http404
-    return table_response(
+    return _table_download(
         fmt,
-        name=f"glotip-{code}-{key}-v{release.version}",
-        title=table.title,
-        header=table.header,
-        sheet_rows=table.sheet_rows(),
-        json_rows=table.json_rows(),
-        citation=loaded.dataset.citation,
-        extra={"area": profile.name, "level": level, "release": release.version},
+        table,
+        loaded,
+        f"glotip-{code}-{key}-v{release.version}",
+        {"area": profile.name, "level": level, "release": release.version},
     )
 
 
@@ -377,18 +374,26 @@ def sankey_download(request: HttpRequest, fmt: str) -> HttpResponse:
     )
 
 
-def _view_download(
-    fmt: str, table: Any, loaded: LoadedRelease, release: GlotipRelease, name: str
+def _table_download(
+    fmt: str, table: Any, loaded: LoadedRelease, name: str, extra: dict[str, Any]
 ) -> HttpResponse:
     return table_response(
         fmt,
-        name=f"glotip-{table.key}-{name}-v{release.version}",
+        name=name,
         title=table.title,
         header=table.header,
         sheet_rows=table.sheet_rows(),
         json_rows=table.json_rows(),
         citation=loaded.dataset.citation,
-        extra={"release": release.version},
+        extra=extra,
+    )
+
+
+def _view_download(
+    fmt: str, table: Any, loaded: LoadedRelease, release: GlotipRelease, name: str
+) -> HttpResponse:
+    return _table_download(
+        fmt, table, loaded, f"glotip-{table.key}-{name}-v{release.version}", {"release": release.version}
     )
 
 
