@@ -238,6 +238,12 @@ PAGE_PARAMETERS: dict[str, Fill] = {
         {"level": "region", "code": "Europe", "key": "victims", "fmt": "xlsx"},
     ],
     "evidence:flow_matrix": lambda w: [{"fmt": "csv"}, {"fmt": "xlsx"}],
+    "evidence:sankey_download": lambda w: [{"fmt": "csv"}, {"fmt": "json"}],
+    "evidence:explore_download": lambda w: [
+        {"level": "country", "code": "NLD", "fmt": "csv"},
+        {"level": "world", "code": "World", "fmt": "xlsx"},
+    ],
+    "evidence:compare_download": lambda w: [{"iso3": "NLD", "fmt": "csv"}],
     "evidence:submission": _pk("figure_submission"),
     "evidence:submission_review": _pk("figure_submission"),
     "exchange:detail": _notices(),

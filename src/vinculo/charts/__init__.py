@@ -7,6 +7,15 @@ Use :func:`data_table` to show the same data as a table beside the chart.
 """
 
 from vinculo.charts._bar import bar_chart, stacked_bar_chart
+from vinculo.charts._flow import (
+    OTHER,
+    FlowLink,
+    SankeyLayout,
+    SankeyLink,
+    SankeyNode,
+    sankey_chart,
+    sankey_layout,
+)
 from vinculo.charts._line import HistogramBin, histogram, histogram_bins, line_chart
 from vinculo.charts._svg import (
     PALETTE,
@@ -20,10 +29,15 @@ from vinculo.charts._svg import (
 from vinculo.charts._table import data_table, histogram_table
 
 __all__ = [
+    "OTHER",
     "PALETTE",
     "SUPPRESSED",
     "ChartValue",
+    "FlowLink",
     "HistogramBin",
+    "SankeyLayout",
+    "SankeyLink",
+    "SankeyNode",
     "Suppressed",
     "bar_chart",
     "data_table",
@@ -34,5 +48,7 @@ __all__ = [
     "histogram_table",
     "line_chart",
     "number_format",
+    "sankey_chart",
+    "sankey_layout",
     "stacked_bar_chart",
 ]

@@ -26,7 +26,9 @@ from vinculo.web.audit.record import audit
 from . import actions
 from .caching import cache_public_page
 from .downloads import table_response
+from .explore import FlowChoice, build_explorer, comparison_view, explore_table, flow_choice, sankey_view
 from .forms import ReviewForm, SubmissionForm
+from .labels import area_name
 from .models import FigureSubmission, GlotipRelease, SubmissionStatus
 from .services import LoadedRelease, loaded_release, published_submissions, release_by_version
 from .tables import Block, profile_blocks
@@ -171,6 +173,42 @@ def _profile_page(
             for a in loaded.dataset.countries.values()
             if (a.region if level == "region" else a.subregion) == code
         )
+    ctx = _context(request, release, loaded)
+    explorer = None
+    flow_views = []
+    if profile.reporting:
+        explorer = build_explorer(
+            loaded,
+            level,
+            None if level == "world" else code,
+            area_name(profile),
+            request.GET,
+            ctx["release_query"],
+            country=level == "country",
+        )
+    if level == "country":
+        for key, choice, title in (
+            (
+                "flows_into",
+                FlowChoice(None, code, None, None, []),
+                _("Flows into %(name)s: citizenship of the victims detected there"),
+            ),
+            (
+                "flows_out_of",
+                FlowChoice(code, None, None, None, []),
+                _("Flows out of %(name)s: where its citizens were detected"),
+            ),
+        ):
+            view = sankey_view(
+                loaded,
+                choice,
+                names,
+                ctx["release_query"],
+                key=key,
+                title=title % {"name": area_name(profile)},
+            )
+            if not view.empty:
+                flow_views.append(view)
     return render(
         request,
         "evidence/profile.html",
@@ -178,6 +216,8 @@ def _profile_page(
             request,
             release,
             loaded,
+            explorer=explorer,
+            flow_views=flow_views,
             profile=profile,
             level=level,
             code=code,
@@ -187,6 +227,7 @@ def _profile_page(
             figure_sources=sources,
             members=members,
         ),
+        status=400 if explorer is not None and explorer.problems else 200,
     )
 
 
@@ -236,15 +277,12 @@ def profile_download(request: HttpRequest, level: str, code: str, key: str, fmt:
     table = next((b.table for _a, _h, bs in sections for b in bs if b.table.key == key), None)
     if table is None:
         raise Http404
-    return table_response(
+    return _table_download(
         fmt,
-        name=f"glotip-{code}-{key}-v{release.version}",
-        title=table.title,
-        header=table.header,
-        sheet_rows=table.sheet_rows(),
-        json_rows=table.json_rows(),
-        citation=loaded.dataset.citation,
-        extra={"area": profile.name, "level": level, "release": release.version},
+        table,
+        loaded,
+        f"glotip-{code}-{key}-v{release.version}",
+        {"area": profile.name, "level": level, "release": release.version},
     )
 
 
@@ -258,10 +296,23 @@ def _flow_filters(request: HttpRequest, loaded: LoadedRelease) -> tuple[str | No
     return region, year
 
 
+def _flow_choice(request: HttpRequest, loaded: LoadedRelease) -> FlowChoice:
+    names = names_of(loaded)
+    ds = loaded.dataset
+    return flow_choice(
+        request.GET,
+        origins={c: names.get(c, c) for c in origin_countries(ds)},
+        destinations={c: names.get(c, c) for c in ds.countries},
+        regions=sorted({a.region for a in ds.countries.values()}),
+        years=ds.years,
+    )
+
+
 @cache_public_page
 def flows(request: HttpRequest) -> HttpResponse:
     release, loaded = _release(request)
-    region, year = _flow_filters(request, loaded)
+    choice = _flow_choice(request, loaded)
+    region, year = choice.region, choice.year
     names = names_of(loaded)
     if region:
         profile = loaded.area_profile("region", region)
@@ -281,6 +332,9 @@ def flows(request: HttpRequest) -> HttpResponse:
             )
         ]
     rows = flow_matrix_rows(loaded.dataset, region=region, years=None if year is None else [year])
+    ctx = _context(request, release, loaded)
+    sankey = sankey_view(loaded, choice, names, ctx["release_query"])
+    fold = {c: names.get(c, c) for c in origin_countries(loaded.dataset)}
     return render(
         request,
         "evidence/flows.html",
@@ -299,7 +353,88 @@ def flows(request: HttpRequest) -> HttpResponse:
             out_of=out_of,
             n_flows=len(rows),
             preview=[[r[c] for c in FLOW_COLUMNS_SHOWN] for r in rows[:50]],
+            sankey=sankey,
+            choice=choice,
+            origin_choices=sorted(((n, c) for c, n in fold.items()), key=lambda nc: nc[0]),
+            destination_choices=sorted(
+                ((names.get(c, c), c) for c in loaded.dataset.countries), key=lambda nc: nc[0]
+            ),
         ),
+        status=400 if choice.problems else 200,
+    )
+
+
+@cache_public_page
+def sankey_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    release, loaded = _release(request)
+    choice = _flow_choice(request, loaded)
+    view = sankey_view(loaded, choice, names_of(loaded), "")
+    return _view_download(
+        fmt, view.block.table, loaded, release, "flows-" + "-".join(choice.query().values())
+    )
+
+
+def _table_download(
+    fmt: str, table: Any, loaded: LoadedRelease, name: str, extra: dict[str, Any]
+) -> HttpResponse:
+    return table_response(
+        fmt,
+        name=name,
+        title=table.title,
+        header=table.header,
+        sheet_rows=table.sheet_rows(),
+        json_rows=table.json_rows(),
+        citation=loaded.dataset.citation,
+        extra=extra,
+    )
+
+
+def _view_download(
+    fmt: str, table: Any, loaded: LoadedRelease, release: GlotipRelease, name: str
+) -> HttpResponse:
+    return _table_download(
+        fmt, table, loaded, f"glotip-{table.key}-{name}-v{release.version}", {"release": release.version}
+    )
+
+
+@cache_public_page
+def explore_download(request: HttpRequest, level: str, code: str, fmt: str) -> HttpResponse:
+    """The explorer's table for the selection in the query string (the same parameters as the page)."""
+    release, loaded = _release(request)
+    if level == "country" and code not in loaded.dataset.countries:
+        raise Http404
+    if level not in ("country", "region", "subregion", "world"):
+        raise Http404
+    area = None if level == "world" else code
+    try:
+        explorer = build_explorer(loaded, level, area, code, request.GET, "")
+    except VinculoError as exc:
+        raise Http404 from exc
+    if explorer.problems:
+        return HttpResponse(
+            "\n".join(explorer.problems), status=400, content_type="text/plain; charset=utf-8"
+        )
+    sel = explorer.selection
+    name = "-".join([code, *sel.query().values()])
+    return _view_download(fmt, explore_table(loaded, level, area, sel), loaded, release, name)
+
+
+@cache_public_page
+def compare_download(request: HttpRequest, iso3: str, fmt: str) -> HttpResponse:
+    """A country beside its region for the selection in the query string."""
+    release, loaded = _release(request)
+    code = iso3.upper()
+    if code not in loaded.dataset.countries:
+        raise Http404
+    name = names_of(loaded).get(code, code)
+    explorer = build_explorer(loaded, "country", code, name, request.GET, "")
+    if explorer.problems:
+        return HttpResponse(
+            "\n".join(explorer.problems), status=400, content_type="text/plain; charset=utf-8"
+        )
+    view = comparison_view(loaded, code, name, explorer.selection, "")
+    return _view_download(
+        fmt, view.block.table, loaded, release, "-".join([code, *explorer.selection.query().values()])
     )
 
 
