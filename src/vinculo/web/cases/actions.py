@@ -269,14 +269,18 @@ def run_validation(submission: Submission, progress: ProgressFn = _no_progress) 
     return submission
 
 
-def _refuse_import(submission: Submission, valid_only: bool) -> None:
+def _require_ready(submission: Submission, what: str, fix: str) -> None:
     if submission.status != SubmissionStatus.READY:
         raise VinculoError(
             f"Submission #{submission.number} is {submission.get_status_display().lower()}; only a checked "
-            "submission waiting for confirmation can be imported.",
+            f"submission waiting for confirmation can be {what}.",
             code="cases.not_ready",
-            fix="Upload the file again if you need a new import.",
+            fix=fix,
         )
+
+
+def _refuse_import(submission: Submission, valid_only: bool) -> None:
+    _require_ready(submission, "imported", "Upload the file again if you need a new import.")
     if submission.file_errors:
         raise VinculoError(
             f"{submission.file_name}: {submission.file_errors} problem(s) concern the whole file (its layout "
@@ -840,13 +844,7 @@ def remap_submission(
     submission's mapping are kept. With ``save_as`` the mapping is also saved for the owner's next
     uploads. A file too big to check now goes back to a background check.
     """
-    if submission.status != SubmissionStatus.READY:
-        raise VinculoError(
-            f"Submission #{submission.number} is {submission.get_status_display().lower()}; only a checked "
-            "submission waiting for confirmation can be mapped again.",
-            code="cases.not_ready",
-            fix="Upload the file again.",
-        )
+    _require_ready(submission, "mapped again", "Upload the file again.")
     ring = keyring()
     content = SubmissionContent.objects.get(submission=submission)
     data = unseal_bytes(content.upload, ring)
@@ -863,7 +861,6 @@ def remap_submission(
         if big
         else check_file(data, submission.file_name, mapping_data, label, date_order=order, mappable=True)
     )
-    name = label
     with transaction.atomic():
         saved = None
         if save_as.strip():
@@ -879,7 +876,7 @@ def remap_submission(
             )
         SubmissionContent.objects.filter(pk=content.pk).update(mapping=seal_bytes(mapping_data, ring))
         fields: dict[str, Any] = {
-            "mapping_name": name[:200],
+            "mapping_name": label[:200],
             "date_order": order,
             "saved_mapping": saved or submission.saved_mapping,
             **checked,
