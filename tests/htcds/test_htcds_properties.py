@@ -107,7 +107,9 @@ def test_mixed_date_formats_parse_to_the_same_day_and_future_dates_are_flagged(
 ) -> None:
     text = fmt.format(day)
     assert parse_date(text)[0] == day
-    issues = validate_records([{"cas_IncomingReferralDate": text}], settings=ValidationSettings(today=TODAY))
+    # the texts are written day first, and the file's order is chosen as day first
+    dmy = ValidationSettings(today=TODAY, date_order="DMY")
+    issues = validate_records([{"cas_IncomingReferralDate": text}], settings=dmy)
     assert [i.code for i in issues] == (["htcds.future_date"] if day > TODAY else [])
 
 

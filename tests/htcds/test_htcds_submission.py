@@ -250,3 +250,39 @@ def test_summary_and_to_dict_hold_no_record_values() -> None:
     assert "SYNTHETIC-000042" not in sub.summary()
     assert "SYNTHETIC-000042" not in json.dumps(sub.to_dict())
     assert "records     1" in sub.summary()
+
+
+def test_the_official_templates_row_number_column_a_is_not_kept_with_the_records(
+    basic_template: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "filled-basic.xlsx"
+    shutil.copy(basic_template, path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Sheet1"]
+    header = [c.value for c in ws[1]]
+    assert header[0] is None and ws.cell(3, 1).value == 1  # column A: blank header, numbers 1..N
+    ws.cell(3, header.index("prs_Gender") + 1, "Feminine")
+    ws.cell(4, header.index("prs_Gender") + 1, "Masculine")
+    wb.save(path)
+    sub = read(path)
+    assert sub.ok, sub.errors
+    assert sub.n_records == 2
+    assert [r.extra for r in sub.records] == [None, None]
+    assert "htcds.unnamed_column" not in sub.issue_counts
+
+
+@pytest.mark.parametrize("head", ["#", "A", ""])
+def test_a_row_number_column_headed_hash_a_or_nothing_is_recognised_and_ignored(head: str) -> None:
+    sub = read(f"{head},prs_Gender\n1,Feminine\n2,Masculine\n3,\n".encode(), "n.csv")
+    plan = sub.columns[0]
+    assert plan.field is None and plan.how == ("unnamed" if not head else "row_number")
+    assert [r.extra for r in sub.records] == [None, None]
+    assert sub.n_records == 2  # the row holding only its number is no record
+    assert "htcds.unknown_column" not in sub.issue_counts
+
+
+def test_a_hash_column_holding_other_values_is_kept_as_extra_with_a_warning() -> None:
+    sub = read(b"#,prs_Gender\n1,Feminine\nsee note,Masculine\n", "n.csv")
+    assert [r.extra for r in sub.records] == [None, {"#": "see note"}]
+    (issue,) = [i for i in sub.issues if i.code == "htcds.unnamed_column"]
+    assert issue.location.column == "#" and issue.fix

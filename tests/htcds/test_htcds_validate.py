@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from vinculo.htcds import ValidationSettings, validate_records
+from vinculo.htcds import (
+    SubmissionSettings,
+    ValidationSettings,
+    parse_date,
+    read_submission,
+    validate_records,
+)
 
 TODAY = dt.date(2024, 6, 30)
 SETTINGS = ValidationSettings(today=TODAY)
@@ -100,11 +106,13 @@ def test_dates_in_several_formats_are_accepted() -> None:
             "20210312",
         )
     ]
-    assert validate_records(records, settings=SETTINGS) == []
+    dmy = ValidationSettings(today=TODAY, date_order="DMY")
+    assert validate_records(records, settings=dmy) == []
 
 
 def test_a_month_first_date_is_explained_when_day_first_is_configured() -> None:
-    issues = validate_records([{"cas_IncomingReferralDate": "03/25/2021"}], settings=SETTINGS)
+    dmy = ValidationSettings(today=TODAY, date_order="DMY")
+    issues = validate_records([{"cas_IncomingReferralDate": "03/25/2021"}], settings=dmy)
     assert codes(issues) == [(1, "cas_IncomingReferralDate", "htcds.date_order")]
     assert "MDY" in (issues[0].fix or "")
     mdy = ValidationSettings(today=TODAY, date_order="MDY")
@@ -170,3 +178,71 @@ def test_issue_list_is_capped_with_a_summary() -> None:
     assert len(issues) == 6
     assert issues[-1].code == "htcds.too_many_issues"
     assert "25 more" in issues[-1].message
+
+
+def test_a_date_valid_in_both_orders_is_an_error_naming_both_readings_when_no_order_was_chosen() -> None:
+    issues = validate_records([{"cas_IncomingReferralDate": "12/05/1988"}], settings=SETTINGS)
+    assert codes(issues) == [(1, "cas_IncomingReferralDate", "htcds.ambiguous_date")]
+    assert issues[0].severity == "error"
+    assert "12 May 1988 (day first)" in issues[0].message
+    assert "5 December 1988 (month first)" in issues[0].message
+    assert "YYYY-MM-DD" in (issues[0].fix or "") and "date order" in (issues[0].fix or "")
+
+
+def test_without_a_chosen_order_a_date_valid_in_one_order_only_is_read_in_that_order() -> None:
+    for text in ("13/05/1988", "05/13/1988", "05/05/1988"):
+        assert validate_records([{"cas_IncomingReferralDate": text}], settings=SETTINGS) == [], text
+
+
+def test_a_chosen_date_order_reads_ambiguous_dates_without_a_problem() -> None:
+    for order, day in (("DMY", dt.date(1988, 5, 12)), ("MDY", dt.date(1988, 12, 5))):
+        chosen = ValidationSettings(today=TODAY, date_order=order)  # type: ignore[arg-type]
+        assert validate_records([{"cas_IncomingReferralDate": "12/05/1988"}], settings=chosen) == []
+        assert parse_date("12/05/1988", order)[0] == day  # type: ignore[arg-type]
+
+
+def test_an_ambiguous_protected_date_names_no_reading() -> None:
+    issues = validate_records([{"prs_Birthdate": "12/05/1988"}], settings=SETTINGS)
+    assert [i.code for i in issues] == ["htcds.ambiguous_date"]
+    assert "1988" not in issues[0].message and "May" not in issues[0].message
+    assert issues[0].value is None
+
+
+def test_a_near_miss_coded_value_gets_a_did_you_mean_suggestion() -> None:
+    issues = validate_records(
+        [{"vic_TypeOfExploitation": "Forced labor"}, {"prs_Gender": "Feminin"}], settings=SETTINGS
+    )
+    assert codes(issues) == [
+        (1, "vic_TypeOfExploitation", "htcds.invalid_value"),
+        (2, "prs_Gender", "htcds.invalid_value"),
+    ]
+    assert "Did you mean ForcedLabour (Forced labour)?" in issues[0].message
+    assert "Write ForcedLabour" not in (issues[0].fix or "")  # multi-select: the list fix
+    assert "Did you mean Feminine" in issues[1].message
+    assert "Write Feminine" in (issues[1].fix or "")
+
+
+def test_a_value_far_from_every_code_gets_no_suggestion() -> None:
+    issues = validate_records([{"vic_TypeOfExploitation": "Organ harvesting at sea"}], settings=SETTINGS)
+    assert [i.code for i in issues] == ["htcds.invalid_value"]
+    assert "Did you mean" not in issues[0].message
+
+
+def test_country_values_are_normalised_and_invalid_codes_are_rejected() -> None:
+    sub = read_submission(
+        b"hte_Country,prs_Citizenship,vic_LocationOfExploitation\n"
+        b"FRA,France,FR\nFrance,PHL TH,Philippines\nfr,PH,Lyon\nXX,PH,XX\n",
+        name="c.csv",
+        settings=SubmissionSettings(validation=SETTINGS),
+    )
+    rows = [r.values for r in sub.records]
+    assert [r.get("hte_Country") for r in rows] == ["FR", "FR", "FR", None]
+    assert [r["prs_Citizenship"] for r in rows] == [("FR",), ("PH", "TH"), ("PH",), ("PH",)]
+    assert [r.get("vic_LocationOfExploitation") for r in rows] == ["FR", "PH", "Lyon", None]
+    bad = [(i.location.row, i.location.field, i.code) for i in sub.errors]
+    assert bad == [
+        (5, "hte_Country", "htcds.invalid_value"),
+        (5, "vic_LocationOfExploitation", "htcds.invalid_country"),
+    ]
+    assert all(i.fix for i in sub.errors)
+    assert "XX" not in bad[1][2] and sub.errors[1].value is None  # a protected field: no echo

@@ -217,6 +217,8 @@ PAGE_PARAMETERS: dict[str, Fill] = {
     "cases:detail": _pk("case"),
     "cases:history": _pk("case"),
     "cases:submission": _pk("case_submission"),
+    "cases:mapping": _pk("case_submission"),
+    "cases:template": lambda w: [{"fmt": "csv"}, {"fmt": "xlsx"}],
     "cases:submission_status": _pk("case_submission"),
     "cases:problems": _pk("case_submission"),
     "cases:quarantine": _pk("case_submission"),

@@ -49,10 +49,11 @@ class InputError(click.ClickException):
 )
 @click.option(
     "--date-order",
-    type=click.Choice(["DMY", "MDY"]),
-    default="DMY",
+    type=click.Choice(["DMY", "MDY", "ask"]),
+    default="ask",
     show_default=True,
-    help="How to read numeric dates such as 03/04/2021.",
+    help="How to read numeric dates such as 03/04/2021: day first, month first, or ask (report a "
+    "date valid both ways as an error naming both readings).",
 )
 @click.option("--encoding", help="Force the text encoding of a CSV/JSON file instead of detecting it.")
 @click.option(
@@ -95,7 +96,8 @@ def validate(
     settings = SubmissionSettings(
         reader=ReaderSettings(max_bytes=max_bytes, max_rows=max_rows, encoding=encoding, sheet=sheet),
         validation=ValidationSettings(
-            date_order="MDY" if date_order == "MDY" else "DMY", max_issues=max_issues
+            date_order="MDY" if date_order == "MDY" else "DMY" if date_order == "DMY" else None,
+            max_issues=max_issues,
         ),
         keep_records=False,
     )

@@ -32,6 +32,11 @@ METADATA_COLUMNS = frozenset(
     }
 )  # fmt: skip
 
+# Headers of spreadsheet row-number columns ("#", or "A" when the letter row was copied as a
+# header). Such a column, and a column without a header, holding whole numbers is read as row
+# numbers: its numbers are not kept with the records.
+ROW_NUMBER_HEADERS = frozenset({"#", "A", "No.", "N°", "№"})
+
 # Columns that identify a record in its source system, in order of preference.
 ID_COLUMNS = (
     "source_record_id", "record_id", "case_id", "id", "_uuid", "meta/instanceID",
@@ -48,7 +53,8 @@ class ColumnPlan:
     underscores), ``label`` (an HTCDS or XLSForm label), ``group_path`` (``group/field`` from a
     KoBo/ODK export), ``option`` (a KoBo ``field/value`` 0/1 column of a select_multiple),
     ``mapping`` (from the mapping file), ``id``, ``metadata``, ``ignored`` (the mapping file
-    says so), ``duplicate``, ``ambiguous``, ``unknown`` or ``unnamed``.
+    says so), ``duplicate``, ``ambiguous``, ``unknown``, ``unnamed`` (no header) or
+    ``row_number`` (a "#"- or "A"-headed column; its whole numbers are row numbers, not kept).
     """
 
     index: int
@@ -232,6 +238,9 @@ def plan_columns(
             continue
         if text == wanted_id:
             plans[i] = ColumnPlan(i, text, column, None, "id")
+            continue
+        if text in ROW_NUMBER_HEADERS:
+            plans[i] = ColumnPlan(i, text, column, None, "row_number")
             continue
         name, how = _resolve_name(text)
         if name and not via_label_row:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -10,9 +11,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
 
-from vinculo.htcds._fields import FieldSpec, FieldType, _norm_name
+from vinculo.htcds._fields import LOCATION_FIELDS, FieldSpec, FieldType, _norm_name
 
-__all__ = ["BadValue", "Converter", "country_lookup", "make_converter", "norm_key"]
+__all__ = ["BadValue", "Converter", "country_lookup", "make_converter", "norm_key", "suggest_code"]
 
 DateOrder = Literal["DMY", "MDY"]
 Converted = tuple[Any, str | None]  # (typed value, date format used or None)
@@ -187,6 +188,30 @@ def _exact(spec: FieldSpec, lookup: Mapping[str, str]) -> dict[str, str]:
     return {v: v for v in spec.values}
 
 
+def suggest_code(spec: FieldSpec, text: str, lookup: Mapping[str, str] | None = None) -> str | None:
+    """The code a near-miss value most likely means ("Forced labor" -> "ForcedLabour"), or None.
+
+    Compares the normalised value with every normalised code and label of the field
+    (:func:`difflib.get_close_matches`, ratio at least 0.8). Never suggests for protected fields.
+    """
+    if spec.protected:
+        return None
+    table = lookup if lookup is not None else _code_lookup(spec)
+    key = norm_key(text)
+    if len(key) < 3:
+        return None
+    close = difflib.get_close_matches(key, list(table), n=1, cutoff=0.8)
+    return table[close[0]] if close else None
+
+
+def _did_you_mean(spec: FieldSpec, code: str | None) -> str:
+    if code is None:
+        return ""
+    labels = dict(zip(spec.values, spec.value_labels, strict=False))
+    label = labels.get(code)
+    return f" Did you mean {code}" + (f" ({label})?" if label and label != code else "?")
+
+
 def _single_code(spec: FieldSpec, lookup: Mapping[str, str], what: str, expected: str) -> Converter:
     exact = _exact(spec, lookup)
 
@@ -196,11 +221,13 @@ def _single_code(spec: FieldSpec, lookup: Mapping[str, str], what: str, expected
         if hit is None:
             hit = lookup.get(norm_key(text))
         if hit is None:
+            close = suggest_code(spec, text, lookup)
             raise BadValue(
                 "htcds.invalid_value",
-                f"{_show(spec, text)} is not {what}.",
+                f"{_show(spec, text)} is not {what}.{_did_you_mean(spec, close)}",
                 expected,
-                "Fix the cell, or map the value in a mapping file (source value -> HTCDS value).",
+                (f"Write {close}, or map" if close else "Fix the cell, or map")
+                + " the value in a mapping file (source value -> HTCDS value).",
                 shown=_show(spec, text),
             )
         return hit, None
@@ -238,9 +265,13 @@ def _multi_code(spec: FieldSpec, lookup: Mapping[str, str], what: str, expected:
             bad.extend(unknown)
         if bad:
             shown = "the value" if spec.protected else ", ".join(repr(b) for b in bad)
+            close = [c for c in (suggest_code(spec, b, lookup) for b in bad) if c]
+            hint = f" Did you mean {', '.join(dict.fromkeys(close))}?" if close else ""
+            if len(close) == 1 and len(bad) == 1:
+                hint = _did_you_mean(spec, close[0])
             raise BadValue(
                 "htcds.invalid_value",
-                f"{shown} {'is' if len(bad) == 1 else 'are'} not {what}.",
+                f"{shown} {'is' if len(bad) == 1 else 'are'} not {what}.{hint}",
                 expected,
                 "Separate several values with spaces (XLSForm style), ';' or ','; fix or map the rest.",
                 shown=shown,
@@ -360,15 +391,28 @@ def _number(spec: FieldSpec) -> Converter:
 @dataclass(frozen=True, slots=True)
 class DateSettings:
     today: dt.date
-    order: DateOrder = "DMY"
+    order: DateOrder | None = "DMY"
 
 
-def parse_date(raw: Any, order: DateOrder = "DMY") -> tuple[dt.date, str]:
+class AmbiguousDate(ValueError):
+    """A numeric date that is a valid date read day first and month first, and no order was chosen."""
+
+    def __init__(self, day_first: dt.date, month_first: dt.date) -> None:
+        super().__init__("ambiguous")
+        self.day_first = day_first
+        self.month_first = month_first
+
+
+def parse_date(raw: Any, order: DateOrder | None = "DMY") -> tuple[dt.date, str]:
     """Parse one date; return it and a description of the format found.
 
     Accepted: spreadsheet date cells, ISO 8601 dates and date-times, YYYY/MM/DD, YYYYMMDD,
     DD/MM/YYYY (or MM/DD/YYYY when ``order="MDY"``) with ``/``, ``.`` or ``-``, "12 March
     2021", "March 12, 2021", and Excel serial day numbers held in numeric cells.
+
+    With ``order=None`` (no order chosen) a numeric date is read in the only order that gives a
+    valid date; when both orders do and give different days (12/05/1988) :class:`AmbiguousDate`
+    (a ``ValueError``) is raised, naming both readings.
     """
     if isinstance(raw, dt.datetime):
         return raw.date(), "spreadsheet date"
@@ -393,6 +437,8 @@ def parse_date(raw: Any, order: DateOrder = "DMY") -> tuple[dt.date, str]:
         a, sep, b, year = int(m[1]), m[2], int(m[3]), m[4]
         if len(year) == 2:
             raise ValueError("two-digit year")
+        if order is None:
+            return _either_order(int(year), a, b, sep)
         day, month = (a, b) if order == "DMY" else (b, a)
         fmt = f"DD{sep}MM{sep}YYYY" if order == "DMY" else f"MM{sep}DD{sep}YYYY"
         try:
@@ -410,7 +456,53 @@ def parse_date(raw: Any, order: DateOrder = "DMY") -> tuple[dt.date, str]:
     raise ValueError("unrecognised")
 
 
+def _either_order(year: int, a: int, b: int, sep: str) -> tuple[dt.date, str]:
+    readings: list[tuple[dt.date, str]] = []
+    for (day, month), fmt in (((a, b), f"DD{sep}MM{sep}YYYY"), ((b, a), f"MM{sep}DD{sep}YYYY")):
+        try:
+            readings.append((dt.date(year, month, day), fmt))
+        except ValueError:
+            continue
+    if not readings:
+        raise ValueError("unrecognised")
+    if len(readings) == 2 and readings[0][0] != readings[1][0]:
+        raise AmbiguousDate(readings[0][0], readings[1][0])
+    return readings[0]
+
+
 _DATE_FORMATS = "YYYY-MM-DD (preferred), DD/MM/YYYY, YYYY/MM/DD, 12 March 2021, or a date cell"
+
+
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+
+
+def _long_date(value: dt.date) -> str:
+    return f"{value.day} {_MONTH_NAMES[value.month - 1]} {value.year}"
+
+
+def _ambiguous(spec: FieldSpec, raw: Any, exc: AmbiguousDate) -> BadValue:
+    text = _as_text(raw)
+    if spec.protected:
+        what = "the date"
+        readings = "day first or month first (both are valid dates)"
+    else:
+        # Two readings of a date of a non-protected field: named even when values are not echoed,
+        # since the field is stored in the clear and a date cannot be a misplaced name.
+        what = repr(text)
+        readings = (
+            f"as {_long_date(exc.day_first)} (day first) or as {_long_date(exc.month_first)} (month first)"
+        )
+    return BadValue(
+        "htcds.ambiguous_date",
+        f"{what} can be read {readings}, so it was not read.",
+        "YYYY-MM-DD, or a chosen date order for the file",
+        "Write the date as YYYY-MM-DD (e.g. "
+        + ("1988-05-12" if spec.protected else exc.day_first.isoformat())
+        + "), or choose the file's date order (day first or month first) and check it again.",
+    )
 
 
 def _date(spec: FieldSpec, settings: DateSettings) -> Converter:
@@ -421,6 +513,8 @@ def _date(spec: FieldSpec, settings: DateSettings) -> Converter:
     def convert(raw: Any) -> Converted:
         try:
             value, fmt = parse_date(raw, order)
+        except AmbiguousDate as exc:
+            raise _ambiguous(spec, raw, exc) from None
         except ValueError as exc:
             reason = str(exc)
             if reason.startswith("order:"):
@@ -464,6 +558,31 @@ def _date(spec: FieldSpec, settings: DateSettings) -> Converter:
     return convert
 
 
+_CODE_LIKE = re.compile(r"^[A-Za-z]{2,3}$")
+
+
+def _location(spec: FieldSpec) -> Converter:
+    """A place (free text, protected): a country code or name becomes ISO alpha-2; a bad code is refused."""
+    text_convert = _text(spec)
+    countries = country_lookup()
+
+    def convert(raw: Any) -> Converted:
+        text, _ = text_convert(raw)
+        hit = countries.get(norm_key(text))
+        if hit is not None:
+            return hit, None
+        if _CODE_LIKE.match(text) and text.isupper():
+            raise BadValue(
+                "htcds.invalid_country",
+                "the value looks like a country code but is not an ISO 3166-1 country code.",
+                "an ISO 3166-1 alpha-2 or alpha-3 code such as FR or FRA, a country name, or a place name",
+                "Write the country's ISO code (for example FR for France) or its name.",
+            )
+        return text, None
+
+    return convert
+
+
 def make_converter(spec: FieldSpec, settings: DateSettings) -> Converter:
     """Build the converter for one field (done once per column, not per cell)."""
     t = spec.type
@@ -495,4 +614,6 @@ def make_converter(spec: FieldSpec, settings: DateSettings) -> Converter:
         return _number(spec)
     if t is FieldType.DATE:
         return _date(spec, settings)
+    if spec.name in LOCATION_FIELDS:
+        return _location(spec)
     return _text(spec)

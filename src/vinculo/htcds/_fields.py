@@ -104,6 +104,11 @@ PROTECTED_FIELDS = frozenset(
     }
 )
 
+# Places (the standard makes them lookups to an organisation; files hold a place name or a country).
+# A value that is a country code or name is stored as its ISO 3166-1 alpha-2 code, and a value that
+# looks like a code but is none ("XX") is refused.
+LOCATION_FIELDS = frozenset({"vic_LocationOfRecruitment", "vic_LocationOfExploitation"})
+
 # Text fields whose notes (or meaning) make them ISO 3166 countries.
 COUNTRY_TEXT_FIELDS = frozenset({"prs_MailingCountry", "org_ShippingCountry", "hte_Country"})
 

@@ -355,7 +355,7 @@ class SubmissionReader:
         )
         id_index = next((p.index for p in self.columns if p.how == "id"), None)
         headers = [p.header or p.column for p in self.columns]
-        unnamed = {p.index for p in self.columns if p.how == "unnamed"}
+        unnamed = {p.index for p in self.columns if p.how in ("unnamed", "row_number")}
         key = self.settings.record_id_key
         echo_values = self.settings.validation.echo_values
         seen_ids: dict[str, int] = {}

@@ -18,7 +18,8 @@ from vinculo.readers import Formula
 __all__ = ["IssueLog", "RowConverter", "ValidationSettings", "validate_records"]
 
 _FIELD_HOWS = frozenset({"name", "alias", "normalised", "label", "group_path", "mapping"})
-_EXTRA_HOWS = frozenset({"unknown", "duplicate", "ambiguous", "metadata", "unnamed", "id"})
+_EXTRA_HOWS = frozenset({"unknown", "duplicate", "ambiguous", "metadata", "unnamed", "row_number", "id"})
+_ROW_NUMBER_HOWS = frozenset({"unnamed", "row_number"})
 _TRUTHY = frozenset({"1", "true", "yes", "y", "x"})
 _RECODE_SPLIT = re.compile(r"[;|,\n]")
 
@@ -31,9 +32,12 @@ class ValidationSettings:
     ----------
     today : datetime.date or None
         Dates after this day are flagged as future dates; ``None`` means the day of the call.
-    date_order : {"DMY", "MDY"}
-        How to read numeric dates like 03/04/2021 (day first by default). ISO dates
-        (YYYY-MM-DD) are never ambiguous.
+    date_order : {"DMY", "MDY"} or None
+        How to read numeric dates like 03/04/2021: ``"DMY"`` day first, ``"MDY"`` month first.
+        ``None`` (the default: no order chosen) reads each date in the only order that makes it
+        a valid date, and reports a date valid in both orders (12/05/1988) as an
+        ``htcds.ambiguous_date`` error naming both readings. ISO dates (YYYY-MM-DD) are never
+        ambiguous.
     max_issues : int
         Issues kept in full; the rest are counted in ``issue_counts`` and summarised by one
         ``htcds.too_many_issues`` warning.
@@ -44,7 +48,7 @@ class ValidationSettings:
     """
 
     today: dt.date | None = None
-    date_order: Literal["DMY", "MDY"] = "DMY"
+    date_order: Literal["DMY", "MDY"] | None = None
     max_issues: int = 1000
     echo_values: bool = True
 
@@ -98,6 +102,14 @@ class _FieldColumn:
     recodes: Mapping[str, str] | None
 
 
+def _is_row_number(cell: Any) -> bool:
+    if isinstance(cell, bool):
+        return False
+    if isinstance(cell, int) or (isinstance(cell, float) and cell.is_integer()):
+        return cell >= 0
+    return isinstance(cell, str) and cell.strip().isdigit()
+
+
 class RowConverter:
     """Converts rows of raw cells to typed records, using a column plan fixed once per file."""
 
@@ -136,7 +148,7 @@ class RowConverter:
                 self.options.append((p.index, p.field, code, p.column))
             elif p.how in _EXTRA_HOWS:
                 self.extras.append((p.index, p.header or p.column))
-                if p.how == "unnamed":
+                if p.how in _ROW_NUMBER_HOWS:
                     self.unnamed_ints[p.index] = True
         self._option_fields = {f for _, f, _, _ in self.options}
         self._option_bad_reported: set[str] = set()
@@ -206,10 +218,12 @@ class RowConverter:
                 if extra is None:
                     extra = {}
                 cell = cells[index]
-                extra[header] = cell
-                if index in self.unnamed_ints and not (isinstance(cell, int) or str(cell).isdigit()):
+                if index in self.unnamed_ints:
+                    if _is_row_number(cell):
+                        continue  # a spreadsheet row number, not data of the record
                     self.unnamed_ints[index] = False
-        return values, extra
+                extra[header] = cell
+        return values, extra or None
 
     def _recode(self, raw: Any, fc: _FieldColumn) -> Any:
         table = fc.recodes
@@ -248,15 +262,16 @@ class RowConverter:
             values[fld] = tuple(dict.fromkeys(codes))
 
     def finish_extras(self, header_row: int) -> None:
-        """Report unnamed columns that hold values (a column of row numbers is fine)."""
+        """Report unnamed or "#"-headed columns that hold values other than row numbers."""
         for index, header in self.extras:
             if index in self.unnamed_ints and not self.unnamed_ints[index] and header:
                 self.log.add(
                     Issue(
                         "htcds.unnamed_column",
-                        f"column {header} has values but no header; they are kept as extra data.",
+                        f'column "{header}" holds values that are not row numbers; they are kept as '
+                        "extra data.",
                         Location(self.file, self.sheet, header_row, header),
-                        fix="Give the column an HTCDS field name or delete it.",
+                        fix="Give the column an HTCDS field name, or delete it.",
                         severity="warning",
                     )
                 )

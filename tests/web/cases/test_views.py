@@ -56,7 +56,11 @@ def test_preview_lists_every_problem_and_offers_a_csv_of_them(world: World) -> N
     submission = Submission.objects.get()
     # The page names the field and the problem, never the value found (it may identify a person).
     assert "prs_Gender: the value is not" in page and "Robot" not in page and "Ximena" not in page
-    assert "Import only the valid rows" in page
+    # One clear choice: import the valid rows (quarantining the others) or fix and upload again;
+    # no button that offers to import the whole file and then refuses it.
+    assert "Import the 1 valid row(s), quarantine 1" in page
+    assert "Fix the file and upload it again" in page
+    assert "Import the 2 record(s)" not in page
     problems = client.get(reverse("cases:problems", args=[submission.pk]))
     rows = list(csv.reader(io.StringIO(problems.content.decode("utf-8-sig"))))
     assert rows[0][:4] == ["file", "sheet", "row", "column"]
@@ -101,7 +105,9 @@ def test_a_file_over_the_size_limit_is_refused_before_anything_is_written(world:
     assert Submission.objects.count() == 0
 
 
-def test_a_workbook_without_an_htcds_sheet_is_refused_and_nothing_is_written(world: World) -> None:
+def test_a_workbook_without_an_htcds_sheet_goes_to_the_mapping_step_and_cannot_be_imported(
+    world: World,
+) -> None:
     workbook = openpyxl.Workbook()
     workbook.active.title = "Budget"
     workbook.active.append(["Item", "Cost"])
@@ -109,10 +115,12 @@ def test_a_workbook_without_an_htcds_sheet_is_refused_and_nothing_is_written(wor
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = upload(world, buffer.getvalue(), "budget.xlsx")
-    text = response.content.decode()
-    assert response.status_code == 200 and "Nothing was stored" in text
-    assert "No column matches an HTCDS 2.0 field" in text and "pick the right sheet" in text
-    assert Submission.objects.count() == 0
+    assert response.status_code == 302  # stored for the mapping step: its columns may be mapped
+    submission = Submission.objects.get()
+    assert submission.file_errors == 1 and submission.n_records == 0
+    text = world.client_for("owner_manager").get(response["Location"]).content.decode()
+    assert "no column matches an HTCDS 2.0 field" in text and "pick the right sheet" in text
+    assert "Change how the columns are read" in text and "Import the" not in text
 
 
 def test_a_missing_sheet_is_a_clear_message(world: World, tmp_path: Path) -> None:

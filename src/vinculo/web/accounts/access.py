@@ -399,6 +399,11 @@ def access_can_manage_case_submission(user: AnyUser, submission: Any) -> bool:
     return access_can_submit_cases(user) and bool(submission.owner_id == user.organisation_id)
 
 
+def access_can_use_saved_mapping(user: AnyUser, mapping: Any) -> bool:
+    """A saved column mapping of case files: used and replaced by its organisation's data managers only."""
+    return access_can_submit_cases(user) and bool(mapping.owner_id == user.organisation_id)
+
+
 def access_can_see_identifiers(user: AnyUser, record: Any) -> bool:
     """Names, birthdates, documents, contacts and notes of a case: the owning organisation's data managers.
 

@@ -23,12 +23,13 @@ from vinculo.web.audit.models import AuditAction
 from vinculo.web.audit.record import audit
 from vinculo.web.jobs import runner
 
-from .models import CaseRecord, CaseVersion, Submission, SubmissionContent, SubmissionStatus
+from .models import CaseRecord, CaseVersion, SavedMapping, Submission, SubmissionContent, SubmissionStatus
 from .protection import browse_columns, keyring, source_id_index, split_record
 from .services import (
     ProgressFn,
     background_bytes,
     check_size,
+    mapping_json,
     open_reading,
     public_issue,
     quarantine_csv,
@@ -50,6 +51,9 @@ FILE_LEVEL_CODES = frozenset(
         "htcds.ambiguous_column",
     }
 )
+# File-level problems that choosing how the columns are read can fix: with ``mappable`` such a file
+# is stored (nothing can be imported) so that its columns can be mapped on the mapping page.
+MAPPABLE_CODES = frozenset({"htcds.no_known_columns", "htcds.duplicate_column", "htcds.ambiguous_column"})
 VALIDATE_JOB = "cases.validate"
 IMPORT_JOB = "cases.import"
 
@@ -65,14 +69,21 @@ def _estimate_rows(data: bytes) -> int:
 
 
 def check_file(
-    data: bytes, file_name: str, mapping_data: bytes, mapping_name: str, progress: ProgressFn = _no_progress
+    data: bytes,
+    file_name: str,
+    mapping_data: bytes,
+    mapping_name: str,
+    progress: ProgressFn = _no_progress,
+    date_order: str = "",
+    mappable: bool = False,
 ) -> dict[str, Any]:
     """Read and check a whole upload; the fields of the submission that describe it.
 
-    Raises VinculoError when the file (or the mapping file) cannot be used at all.
+    Raises VinculoError when the file (or the mapping file) cannot be used at all; with
+    ``mappable``, not when every file-level problem is one a column mapping can fix.
     """
     mapping = read_mapping(mapping_data, mapping_name)
-    reading = open_reading(data, file_name, mapping=mapping)
+    reading = open_reading(data, file_name, mapping=mapping, date_order=date_order)
     estimated = _estimate_rows(data)
     invalid_rows: list[int] = []
     done = 0
@@ -86,7 +97,7 @@ def check_file(
     progress(done, done)
     issues = [public_issue(i) for i in result.issues]
     file_level = [i for i in result.errors if i.location.row is None or i.code in FILE_LEVEL_CODES]
-    if file_level:
+    if file_level and not (mappable and all(i.code in MAPPABLE_CODES for i in file_level)):
         raise VinculoError(
             f"{file_name}: the file cannot be imported as it is: "
             + " ".join(i.message[:1].upper() + i.message[1:] for i in file_level[:3]),
@@ -94,7 +105,6 @@ def check_file(
             issues=file_level,
             fix=file_level[0].fix or "Fix the file's layout and upload it again.",
         )
-    row_errors = sum(1 for i in result.errors if i.location.row is not None)
     return {
         "format": result.format,
         "sheet": result.sheet or "",
@@ -104,11 +114,12 @@ def check_file(
         "n_invalid": len(invalid_rows),
         "n_errors": result.n_errors,
         "n_warnings": result.n_warnings,
-        "file_errors": max(0, len(result.errors) - row_errors) if result.n_errors else 0,
+        "file_errors": len(file_level),
         "counts_by_entity": dict(result.counts_by_entity),
         "issue_counts": dict(result.issue_counts),
         "issues": issues,
         "invalid_rows": invalid_rows,
+        "columns": [c.to_dict() for c in result.columns],
     }
 
 
@@ -129,6 +140,9 @@ def create_submission(
     owner: Organisation | None = None,
     background: bool | None = None,
     request: HttpRequest | None = None,
+    saved_mapping: SavedMapping | None = None,
+    date_order: str | None = None,
+    mappable: bool = False,
 ) -> Submission:
     """Store an upload (encrypted) and check it: now for small files, in a background job for big ones.
 
@@ -136,7 +150,18 @@ def create_submission(
     an organisation and no actor). ``background`` forces or forbids the background check (default:
     by file size). Unusable files (random bytes, encrypted workbooks, missing sheets, files over the
     size limit, bad mapping files) raise VinculoError and nothing is written.
+
+    ``saved_mapping`` (one of the owner's, checked by the caller) is used instead of a mapping file;
+    ``date_order`` ("DMY", "MDY" or "" for not chosen) defaults to the saved mapping's. With
+    ``mappable`` (the upload page) a small file whose columns need a mapping is stored for the
+    mapping step instead of refused (see ``MAPPABLE_CODES``).
     """
+    if saved_mapping is not None:
+        mapping_data = mapping_json(saved_mapping.columns, saved_mapping.values)
+        mapping_name = saved_mapping.name
+        if date_order is None:
+            date_order = saved_mapping.date_order
+    date_order = date_order if date_order in ("DMY", "MDY") else ""
     owner_id = owner.pk if owner is not None else (actor.organisation_id if actor is not None else None)
     if owner_id is None:
         raise VinculoError(
@@ -155,9 +180,12 @@ def create_submission(
             "sheet": reading.reader.table.sheet or "",
             "encoding": reading.reader.table.encoding or "",
             "checksum": reading.reader.table.checksum,
+            "columns": [c.to_dict() for c in reading.reader.columns],
         }
     else:
-        checked = check_file(data, file_name, mapping_data, mapping_name)
+        checked = check_file(
+            data, file_name, mapping_data, mapping_name, date_order=date_order, mappable=mappable
+        )
     shared = list(shared_with)
     with transaction.atomic():
         submission = Submission(
@@ -169,9 +197,21 @@ def create_submission(
             mapping_name=mapping_name[:200],
             size_bytes=len(data),
             status=SubmissionStatus.VALIDATING if big else SubmissionStatus.READY,
+            date_order=date_order,
+            saved_mapping=saved_mapping,
             **checked,
         )
-        submission.full_clean(exclude=["job", "issues", "invalid_rows", "counts_by_entity", "issue_counts"])
+        submission.full_clean(
+            exclude=[
+                "job",
+                "issues",
+                "invalid_rows",
+                "counts_by_entity",
+                "issue_counts",
+                "columns",
+                "saved_mapping",
+            ]
+        )
         submission.save()
         if shared:
             submission.shared_with.set(shared)
@@ -197,6 +237,8 @@ def create_submission(
                 "records": submission.n_records,
                 "errors": submission.n_errors,
                 "background": big,
+                "saved_mapping": saved_mapping.pk if saved_mapping is not None else None,
+                "date_order": date_order,
             },
         )
     return submission
@@ -209,7 +251,14 @@ def run_validation(submission: Submission, progress: ProgressFn = _no_progress) 
     data = unseal_bytes(content.upload, ring)
     mapping_data = unseal_bytes(content.mapping, ring)
     try:
-        checked = check_file(data, submission.file_name, mapping_data, submission.mapping_name, progress)
+        checked = check_file(
+            data,
+            submission.file_name,
+            mapping_data,
+            submission.mapping_name,
+            progress,
+            date_order=submission.date_order,
+        )
     except VinculoError as exc:
         with transaction.atomic():
             Submission.objects.filter(pk=submission.pk).update(status=SubmissionStatus.FAILED, error=str(exc))
@@ -220,14 +269,18 @@ def run_validation(submission: Submission, progress: ProgressFn = _no_progress) 
     return submission
 
 
-def _refuse_import(submission: Submission, valid_only: bool) -> None:
+def _require_ready(submission: Submission, what: str, fix: str) -> None:
     if submission.status != SubmissionStatus.READY:
         raise VinculoError(
             f"Submission #{submission.number} is {submission.get_status_display().lower()}; only a checked "
-            "submission waiting for confirmation can be imported.",
+            f"submission waiting for confirmation can be {what}.",
             code="cases.not_ready",
-            fix="Upload the file again if you need a new import.",
+            fix=fix,
         )
+
+
+def _refuse_import(submission: Submission, valid_only: bool) -> None:
+    _require_ready(submission, "imported", "Upload the file again if you need a new import.")
     if submission.file_errors:
         raise VinculoError(
             f"{submission.file_name}: {submission.file_errors} problem(s) concern the whole file (its layout "
@@ -312,7 +365,12 @@ def import_submission(
     mapping = read_mapping(unseal_bytes(content.mapping, ring), locked.mapping_name)
     need_cells = valid_only and locked.n_invalid > 0
     reading = open_reading(
-        data, locked.file_name, mapping=mapping, sheet=locked.sheet or None, keep_cells=need_cells
+        data,
+        locked.file_name,
+        mapping=mapping,
+        sheet=locked.sheet or None,
+        keep_cells=need_cells,
+        date_order=locked.date_order,
     )
     shared_ids = list(locked.shared_with.values_list("pk", flat=True))
     existing: dict[str, tuple[int, str, int]] = {}
@@ -383,14 +441,21 @@ def import_submission(
                 if new_access:
                     unchanged_to_update.append(before[0])
             else:
-                changed[before[0]] = (open_values, token, digest, consent, browse_columns(record.values))
+                browse = {**browse_columns(record.values), "source_row": record.row}
+                changed[before[0]] = (open_values, token, digest, consent, browse)
                 counts["changed"] += 1
                 if len(changed) >= 500:
                     _apply_changes(changed, locked, actor, now, shared_ids)
             continue
         new.append(
             insert.row(
-                index, ring.encrypt(srid), consent, digest, token, open_values, browse_columns(record.values)
+                index,
+                ring.encrypt(srid),
+                consent,
+                digest,
+                token,
+                open_values,
+                {**browse_columns(record.values), "source_row": record.row},
             )
         )
         counts["created"] += 1
@@ -471,7 +536,7 @@ class _RecordInsert:
         "owner_id", "sensitivity", "created_by_id", "created_at", "updated_at", "source_id_index",
         "source_id_token", "submission_id", "version", "consent_to_share", "content_hash", "protected", "values",
         "country", "citizenship", "year", "sex", "age_group", "exploitation", "control", "recruitment",
-        "industry",
+        "industry", "source_row",
     )  # fmt: skip
 
     def __init__(self, submission: Submission, actor: User | None, now: Any) -> None:
@@ -506,6 +571,7 @@ class _RecordInsert:
             json.dumps(open_values, ensure_ascii=False),
             browse["country"], browse["citizenship"], browse["year"], browse["sex"], browse["age_group"],
             browse["exploitation"], browse["control"], browse["recruitment"], browse["industry"],
+            browse["source_row"],
         )  # fmt: skip
 
     def flush(self) -> None:
@@ -558,7 +624,7 @@ def _apply_changes(
         batch_size=BATCH,
     )
     fields = ["submission", "version", "sensitivity", "consent_to_share", "content_hash", "protected", "values",
-              "updated_at", *browse_columns({}).keys()]  # fmt: skip
+              "updated_at", "source_row", *browse_columns({}).keys()]  # fmt: skip
     for r in records:
         open_values, token, digest, consent, browse = changed[r.pk]
         r.submission = submission
@@ -716,3 +782,122 @@ def rotate_keys(
         details=counts,
     )
     return counts
+
+
+def _mapping_name(name: str) -> str:
+    return " ".join(name.split())[:100]
+
+
+@transaction.atomic
+def save_mapping(
+    *,
+    actor: User | None,
+    owner_id: int,
+    name: str,
+    columns: dict[str, str | None],
+    values: dict[str, dict[str, str]],
+    date_order: str,
+    request: HttpRequest | None = None,
+) -> SavedMapping:
+    """Create or replace the owner's mapping called ``name`` (audited with its column count)."""
+    clean = _mapping_name(name)
+    if not clean:
+        raise VinculoError(
+            "The mapping needs a name to be saved.",
+            code="cases.mapping_name",
+            fix="Type a name such as “Shelter export 2026”, or leave the box empty to not save it.",
+        )
+    saved = SavedMapping.objects.select_for_update().filter(owner_id=owner_id, name=clean).first()
+    created = saved is None
+    if saved is None:
+        saved = SavedMapping(owner_id=owner_id, name=clean, created_by=actor)
+    saved.columns = dict(columns)
+    saved.values = {k: dict(v) for k, v in values.items()}
+    saved.date_order = date_order if date_order in ("DMY", "MDY") else ""
+    saved.save()
+    audit(
+        AuditAction.CREATE if created else AuditAction.UPDATE,
+        request=request,
+        actor=actor,
+        obj=saved,
+        details={
+            "columns": len(saved.columns),
+            "recoded_fields": len(saved.values),
+            "date_order": saved.date_order,
+        },
+    )
+    return saved
+
+
+def remap_submission(
+    *,
+    actor: User | None,
+    submission: Submission,
+    columns: dict[str, str | None],
+    date_order: str,
+    save_as: str = "",
+    request: HttpRequest | None = None,
+) -> Submission:
+    """Check a waiting submission again with the columns mapped as chosen (and the chosen date order).
+
+    ``columns`` maps column headers to HTCDS fields (``None`` ignores a column); value recodes of the
+    submission's mapping are kept. With ``save_as`` the mapping is also saved for the owner's next
+    uploads. A file too big to check now goes back to a background check.
+    """
+    _require_ready(submission, "mapped again", "Upload the file again.")
+    ring = keyring()
+    content = SubmissionContent.objects.get(submission=submission)
+    data = unseal_bytes(content.upload, ring)
+    before = read_mapping(unseal_bytes(content.mapping, ring), submission.mapping_name)
+    values = {k: dict(v) for k, v in before.values.items()} if before else {}
+    order = date_order if date_order in ("DMY", "MDY") else ""
+    mapping_data = mapping_json(columns, values)
+    read_mapping(mapping_data, "mapping")  # every target checked against the standard
+    label = _mapping_name(save_as) or f"columns chosen for submission #{submission.number}"
+    big = submission.size_bytes > background_bytes()
+    # Checked before anything is written: a mapping that makes the file unusable raises here.
+    checked = (
+        {}
+        if big
+        else check_file(data, submission.file_name, mapping_data, label, date_order=order, mappable=True)
+    )
+    with transaction.atomic():
+        saved = None
+        if save_as.strip():
+            assert submission.owner_id is not None
+            saved = save_mapping(
+                actor=actor,
+                owner_id=submission.owner_id,
+                name=save_as,
+                columns=columns,
+                values=values,
+                date_order=order,
+                request=request,
+            )
+        SubmissionContent.objects.filter(pk=content.pk).update(mapping=seal_bytes(mapping_data, ring))
+        fields: dict[str, Any] = {
+            "mapping_name": label[:200],
+            "date_order": order,
+            "saved_mapping": saved or submission.saved_mapping,
+            **checked,
+        }
+        if big:
+            fields["status"] = SubmissionStatus.VALIDATING
+            fields["job"] = runner.enqueue(VALIDATE_JOB, {"submission": submission.pk}, created_by=actor)
+        Submission.objects.filter(pk=submission.pk).update(**fields)
+        audit(
+            AuditAction.UPDATE,
+            request=request,
+            actor=actor,
+            obj=submission,
+            details={
+                "remapped": True,
+                "mapped_columns": sum(1 for v in columns.values() if v),
+                "ignored_columns": sum(1 for v in columns.values() if not v),
+                "date_order": order,
+                "saved_mapping": saved.pk if saved else None,
+                "errors": checked.get("n_errors"),
+            },
+        )
+    submission.refresh_from_db()
+    return submission

@@ -25,6 +25,44 @@ class SubmissionStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class DateOrder(models.TextChoices):
+    """How a file's numeric dates (03/04/2021) are read; not chosen: a date valid both ways is a problem."""
+
+    ASK = "", _("Not chosen: report dates that read both ways")
+    DMY = "DMY", _("Day first (31/12/2021)")
+    MDY = "MDY", _("Month first (12/31/2021)")
+
+
+class SavedMapping(models.Model):
+    """An organisation's named mapping of file columns to HTCDS fields, reusable on the next uploads.
+
+    ``columns`` maps a column header to an HTCDS field name, or to ``None`` to ignore the column;
+    ``values`` holds value recodes (HTCDS field -> {source value: HTCDS value}), as in a mapping file.
+    """
+
+    owner = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+", verbose_name=_("owner")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    columns = models.JSONField(default=dict)
+    values = models.JSONField(default=dict)
+    date_order = models.CharField(_("date order"), max_length=3, choices=DateOrder.choices, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="cases_saved_mapping_name")]
+        verbose_name = _("saved column mapping")
+        verbose_name_plural = _("saved column mappings")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Submission(OwnedRecord):
     """One uploaded case file: its checks, and after confirmation the records it created or changed."""
 
@@ -53,6 +91,12 @@ class Submission(OwnedRecord):
     issues = models.JSONField(default=list)
     invalid_rows = models.JSONField(default=list)
     valid_only = models.BooleanField(_("import only the valid rows"), default=False)
+    # How each column of the file was read (``ColumnPlan.to_dict()``: index, column, header, field, how).
+    columns = models.JSONField(default=list)
+    date_order = models.CharField(_("date order"), max_length=3, choices=DateOrder.choices, blank=True)
+    saved_mapping = models.ForeignKey(
+        SavedMapping, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     committed_at = models.DateTimeField(null=True, blank=True)
     n_created = models.PositiveIntegerField(default=0)
     n_changed = models.PositiveIntegerField(default=0)
@@ -98,6 +142,8 @@ class CaseRecord(OwnedRecord):
     source_id_index = models.CharField(_("blind index of the source record id"), max_length=64)
     source_id_token = models.TextField(_("source record id (encrypted)"), blank=True)
     submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="records")
+    # The row of the file the current version came from (names a case whose file has no id column).
+    source_row = models.PositiveIntegerField(_("row in the file"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     # Not indexed alone (two values): an index here made SQLite choose slow OR plans for counts;
     # the composite index below serves the access filter.

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 
-from vinculo.htcds import FieldType, field_catalogue
+from vinculo.htcds import FieldType, country_lookup, field_catalogue
 from vinculo.protect import KeyRing
 
 EXTRA_KEY = "_extra"
@@ -117,10 +117,24 @@ def _multi(value: Any) -> str:
     return MULTI_SEP + MULTI_SEP.join(items) + MULTI_SEP
 
 
+def _place_country(value: Any) -> str | None:
+    """The country of a place field that holds one (the reader stores it as its alpha-2 code)."""
+    if isinstance(value, str) and len(value) == 2 and value.isupper():
+        return value if country_lookup().get(value.lower()) == value else None  # keys are normalised
+    return None
+
+
 def browse_columns(values: Mapping[str, Any]) -> dict[str, Any]:
-    """The indexed browsing columns of one record (no protected value is used except to derive age)."""
+    """The indexed browsing columns of one record.
+
+    No protected value is used except to derive the age group and the country: the country of
+    exploitation is ``hte_Country`` of an exploitation event, else ``vic_LocationOfExploitation``
+    when that place is a country (only the country is copied, never a place name).
+    """
     event_type = values.get("hte_Type")
     country = values.get("hte_Country") if event_type in (None, "Exploitation") else None
+    if not country:
+        country = _place_country(values.get("vic_LocationOfExploitation"))
     year_from = values.get("cas_IncomingReferralDate") or values.get("hte_Date")
     industry = values.get("vic_ForcedLabourIndustry")
     return {

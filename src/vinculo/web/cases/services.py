@@ -9,6 +9,7 @@ import base64
 import csv
 import datetime as dt
 import io
+import json
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -75,12 +76,17 @@ def unseal_bytes(token: str, ring: KeyRing) -> bytes:
     return zlib.decompress(base64.b64decode(ring.decrypt(token)))
 
 
-def submission_settings(sheet: str | None = None, today: dt.date | None = None) -> SubmissionSettings:
+def submission_settings(
+    sheet: str | None = None, today: dt.date | None = None, date_order: str = ""
+) -> SubmissionSettings:
+    order: Any = date_order if date_order in ("DMY", "MDY") else None
     return SubmissionSettings(
         reader=ReaderSettings(max_bytes=max_upload_bytes(), sheet=sheet or None),
         # Problem lists are stored and shown on the platform: they never quote a value, since an
         # invalid value may still identify a person (a name typed into the wrong column).
-        validation=ValidationSettings(today=today, max_issues=MAX_ISSUES, echo_values=False),
+        validation=ValidationSettings(
+            today=today, date_order=order, max_issues=MAX_ISSUES, echo_values=False
+        ),
         keep_records=False,
         # A file without an id column gets ids hashed from the row: keyed, so that nobody can test a
         # guessed name and date of birth against an id they can see.
@@ -93,6 +99,11 @@ def read_mapping(data: bytes, name: str) -> ColumnMapping | None:
     if not data:
         return None
     return load_mapping(data, name=name)
+
+
+def mapping_json(columns: dict[str, str | None], values: dict[str, dict[str, str]]) -> bytes:
+    """A mapping chosen on the platform as the JSON of a mapping file (stored like an uploaded one)."""
+    return json.dumps({"columns": columns, "values": values}, ensure_ascii=False, sort_keys=True).encode()
 
 
 def public_issue(issue: Issue) -> dict[str, Any]:
@@ -154,15 +165,26 @@ def open_reading(
     sheet: str | None = None,
     keep_cells: bool = False,
     today: dt.date | None = None,
+    date_order: str = "",
 ) -> Reading:
     """Open an upload for streaming. Raises VinculoError when the file is unusable."""
-    cfg = submission_settings(sheet, today)
+    cfg = submission_settings(sheet, today, date_order)
     if not keep_cells:
         return Reading(open_submission(data, name=name, mapping=mapping, settings=cfg), None)
     table = read_table(data, name=name, settings=cfg.reader)
     tap = RowTap(table.rows)
     table.rows = iter(tap)
     return Reading(SubmissionReader(table, mapping=mapping, settings=replace(cfg)), tap)
+
+
+def preview_records(reading: Reading, limit: int) -> list[tuple[int, dict[str, Any], bool]]:
+    """The first ``limit`` records as they will be stored: ``(row, typed values, has errors)``."""
+    out: list[tuple[int, dict[str, Any], bool]] = []
+    for record, has_errors, _cells in reading.records():
+        out.append((record.row, dict(record.values), has_errors))
+        if len(out) >= limit:
+            break
+    return out
 
 
 def quarantine_csv(

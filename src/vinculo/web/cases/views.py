@@ -14,14 +14,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from vinculo import charts
 from vinculo.errors import VinculoError
-from vinculo.htcds import field_catalogue
+from vinculo.htcds import example_csv, field_catalogue, template_csv, template_xlsx
 from vinculo.web.accounts import access
 from vinculo.web.accounts.models import User
 from vinculo.web.audit.models import AuditAction
 from vinculo.web.audit.record import audit
 
 from . import actions, exports
-from .forms import ConfirmForm, SubmissionForm
+from .forms import MAPPABLE_HOWS, ConfirmForm, MappingForm, SubmissionForm
 from .models import CaseRecord, CaseVersion, Submission, SubmissionContent, SubmissionStatus
 from .protection import DIMENSIONS, EXTRA_KEY, keyring, open_protected, open_source_id, row_values
 from .queries import (
@@ -37,11 +37,26 @@ from .queries import (
     visible_cases,
     visible_facts,
 )
-from .services import problems_csv, public_issue, unseal_bytes
+from .services import open_reading, preview_records, problems_csv, public_issue, read_mapping, unseal_bytes
 from .uploads import read_upload
 
 PAGE = 50
 PROBLEMS_PAGE = 200
+PREVIEW_ROWS = 5
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def case_title(record: CaseRecord, source_id: str) -> str:
+    """How a case is named to those who see its file's record id: the id, or its row of the file."""
+    if source_id.startswith("id:"):
+        return source_id[3:]
+    if source_id.startswith("row:") and record.source_row:
+        return _("Case %(row)s of %(file)s (uploaded %(date)s)") % {
+            "row": record.source_row,
+            "file": record.submission.file_name,
+            "date": record.submission.created_at.date().isoformat(),
+        }
+    return _("Case %(pk)s") % {"pk": record.pk}
 
 
 def get_visible_case(request: HttpRequest, pk: int) -> CaseRecord:
@@ -68,7 +83,7 @@ def _filter_context(case_filter: CaseFilter) -> list[dict[str, Any]]:
 
 def case_list(request: HttpRequest) -> HttpResponse:
     case_filter = CaseFilter.from_params(request.GET)
-    queryset = visible_cases(request.user, case_filter).select_related("owner")
+    queryset = visible_cases(request.user, case_filter).select_related("owner", "submission")
     total, exact = total_and_exact(request.user, visible_facts(request.user, case_filter))
     paginator = Paginator(queryset.order_by("-id"), PAGE)
     paginator.count = total  # counted over the narrow facts table, with exactness, in one query
@@ -76,7 +91,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "record": r,
-            "source_id": open_source_id(r.source_id_token)
+            "source_id": case_title(r, open_source_id(r.source_id_token))
             if access.access_can_see_identifiers(request.user, r)
             else "",
             "country": label("country", r.country) if r.country else "",
@@ -205,7 +220,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cases/detail.html",
         {
             "record": record,
-            "source_id": open_source_id(record.source_id_token) if identifiers else "",
+            "source_id": case_title(record, open_source_id(record.source_id_token)) if identifiers else "",
             "public_view": view == access.CASE_VIEW_PUBLIC,
             "fields": _field_rows(row_values(record.values, view), secret),
             "extra": sorted(extra.items()) if isinstance(extra, dict) else [],
@@ -319,13 +334,16 @@ def submission_create(request: HttpRequest) -> HttpResponse:
         raise Http404
     user = request.user
     assert isinstance(user, User)
-    form = SubmissionForm(request.POST or None, request.FILES or None)
+    form = SubmissionForm(request.POST or None, request.FILES or None, owner_id=user.organisation_id)
     problem = ""
     details: list[dict[str, Any]] = []
     status = 200
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         mapping = form.cleaned_data.get("mapping")
+        saved = form.cleaned_data.get("saved_mapping")
+        if saved is not None and not access.access_can_use_saved_mapping(user, saved):
+            raise Http404
         try:
             submission = actions.create_submission(
                 actor=user,
@@ -336,6 +354,9 @@ def submission_create(request: HttpRequest) -> HttpResponse:
                 sensitivity=form.cleaned_data["sensitivity"],
                 shared_with=form.cleaned_data["shared_with"],
                 request=request,
+                saved_mapping=saved,
+                date_order=form.cleaned_data.get("date_order") or (saved.date_order if saved else ""),
+                mappable=True,
             )
         except VinculoError as exc:
             problem = str(exc)
@@ -350,11 +371,115 @@ def submission_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def submission_template(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The blank HTCDS 2.0 template to fill in (CSV or XLSX)."""
+    if not access.access_can_submit_cases(request.user):
+        raise Http404
+    if fmt == "csv":
+        response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        response = HttpResponse(template_xlsx(), content_type=XLSX)
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="htcds-2.0-template.{fmt}"'
+    return response
+
+
+@login_required
+def submission_example(request: HttpRequest) -> HttpResponse:
+    """A small example file of synthetic (fictitious) cases."""
+    if not access.access_can_submit_cases(request.user):
+        raise Http404
+    response = HttpResponse(example_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="htcds-synthetic-example.csv"'
+    return response
+
+
+def _field_choices() -> list[tuple[str, str]]:
+    return [(s.name, f"{s.label} ({s.name})") for s in field_catalogue() if not s.deprecated]
+
+
+def _columns_view(submission: Submission) -> list[dict[str, Any]]:
+    labels = {s.name: s.label for s in field_catalogue()}
+    how_text = {
+        "id": _("Record id of the file"),
+        "metadata": _("Export metadata, kept as extra data"),
+        "unnamed": _("No header: row numbers are ignored"),
+        "row_number": _("Row numbers: ignored"),
+        "ignored": _("Ignored on purpose"),
+        "unknown": _("Not an HTCDS field: kept as extra data (protected)"),
+        "duplicate": _("A second column for the same field: kept as extra data"),
+        "ambiguous": _("Could be several fields: kept as extra data"),
+        "option": _("One option of a multiple choice"),
+    }
+    rows = []
+    for col in submission.columns:
+        fld = col.get("field")
+        rows.append(
+            {
+                **col,
+                "label": labels.get(fld, "") if fld else "",
+                "how_text": how_text.get(col.get("how", ""), "")
+                if not fld or col.get("how") == "option"
+                else "",
+                "mappable": col.get("how") in MAPPABLE_HOWS and bool(col.get("header")),
+            }
+        )
+    return rows
+
+
+def _preview(submission: Submission) -> list[dict[str, Any]]:
+    """The first rows as they will be stored, protected fields masked (a sensitive read: the caller audits)."""
+    content = SubmissionContent.objects.filter(submission=submission).first()
+    if content is None or not content.upload:
+        return []
+    ring = keyring()
+    try:
+        reading = open_reading(
+            unseal_bytes(content.upload, ring),
+            submission.file_name,
+            mapping=read_mapping(unseal_bytes(content.mapping, ring), submission.mapping_name),
+            sheet=submission.sheet or None,
+            date_order=submission.date_order,
+        )
+        records = preview_records(reading, PREVIEW_ROWS)
+    except VinculoError:
+        return []
+    present = {name for _row, values, _bad in records for name in values}
+    fields = []
+    for spec in field_catalogue():
+        if spec.name not in present:
+            continue
+        fields.append(
+            {
+                "name": spec.name,
+                "label": spec.label,
+                "protected": spec.protected,
+                "values": [
+                    ""
+                    if spec.name not in values
+                    else (None if spec.protected else _value_text(spec.name, values[spec.name]))
+                    for _row, values, _bad in records
+                ],
+            }
+        )
+    return [{"rows": [(row, bad) for row, _values, bad in records], "fields": fields}] if records else []
+
+
+@login_required
 def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     submission = get_own_submission(request, pk)
     issues = submission.issues
     page = Paginator(issues, PROBLEMS_PAGE).get_page(request.GET.get("page"))
-    audit(AuditAction.VIEW, request=request, obj=submission, details={"problems_page": page.number})
+    ready = submission.status == SubmissionStatus.READY
+    preview = _preview(submission) if ready else []
+    audit(
+        AuditAction.VIEW,
+        request=request,
+        obj=submission,
+        details={"problems_page": page.number, "preview_rows": len(preview[0]["rows"]) if preview else 0},
+    )
+    n_valid = max(0, submission.n_records - submission.n_invalid)
     return render(
         request,
         "cases/submission.html",
@@ -366,7 +491,57 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": ConfirmForm(),
             "quarantine": submission.n_quarantined > 0,
             "busy": submission.status in (SubmissionStatus.VALIDATING, SubmissionStatus.IMPORTING),
+            "columns": _columns_view(submission),
+            "preview": preview[0] if preview else None,
+            "n_valid": n_valid,
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submission_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+    """The mapping step: each column of the file, what it was read as; re-map or ignore, then check again."""
+    submission = get_own_submission(request, pk)
+    if submission.status != SubmissionStatus.READY:
+        messages.error(request, _("Only a checked submission waiting for confirmation can be mapped again."))
+        return redirect("cases:submission", pk=submission.pk)
+    user = request.user
+    assert isinstance(user, User)
+    columns = _columns_view(submission)
+    mappable = [c for c in columns if c["mappable"]]
+    form = MappingForm(
+        request.POST or None,
+        columns=mappable,
+        field_choices=_field_choices(),
+        initial={"date_order": submission.date_order},
+    )
+    problem = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.remap_submission(
+                actor=user,
+                submission=submission,
+                columns=form.chosen_columns(),
+                date_order=form.cleaned_data.get("date_order") or "",
+                save_as=form.cleaned_data.get("save_as") or "",
+                request=request,
+            )
+        except VinculoError as exc:
+            problem = str(exc)
+        else:
+            messages.success(request, _("The file was checked again with the columns as you mapped them."))
+            return redirect("cases:submission", pk=submission.pk)
+    return render(
+        request,
+        "cases/mapping.html",
+        {
+            "submission": submission,
+            "form": form,
+            "columns": columns,
+            "problem": problem,
+        },
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -455,5 +630,10 @@ def submission_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     except VinculoError as exc:
         messages.error(request, str(exc))
     else:
+        if request.POST.get("then") == "upload":
+            messages.success(
+                request, _("The submission was cancelled and its file deleted. Upload the corrected file.")
+            )
+            return redirect("cases:submit")
         messages.success(request, _("The submission was cancelled; its file was deleted."))
     return redirect("cases:submissions")
