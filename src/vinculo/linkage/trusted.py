@@ -22,6 +22,7 @@ The model (see ``docs/linkage/trusted.md``):
 from __future__ import annotations
 
 import atexit
+import copy
 import logging
 import math
 import os
@@ -324,12 +325,16 @@ def _train(linker: Any, present: frozenset[str], n: int, progress: Progress) -> 
     settled = linker._settings_obj._probability_two_random_records_match
     for k, rule in enumerate(sessions):
         progress(f"estimating m by EM ({' & '.join(rule)})", 0.3 + 0.3 * k / max(len(sessions), 1))
+        # A session that fails part-way (an m underflowing in one of its iterations) can leave
+        # the settings without the comparisons it held fixed: it is undone as a whole.
+        saved = copy.deepcopy(linker._settings_obj)
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
                 block_on(*rule), max_pairs=EM_MAX_PAIRS, estimate_without_term_frequencies=True
             )
         except Exception as err:  # too few pairs under a rule: the other sessions train
             logging.getLogger(__name__).debug("EM session %s skipped: %s", rule, type(err).__name__)
+            linker._settings_obj = saved
         linker._settings_obj._probability_two_random_records_match = settled
         _floor_m(linker)
 
