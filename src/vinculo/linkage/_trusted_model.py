@@ -140,6 +140,23 @@ def _city_words(words: list[str]) -> list[str] | None:
     return kept or None
 
 
+def _shared_city_words(cities: list[str | None], words: list[list[str] | None]) -> list[list[str] | None]:
+    """Keep only the words that two differently written city names share: only those can put a
+    pair in the "word in common" level (two records of one spelling are "same city" first). When
+    no two city names share a word the column is empty and the level left out, so EM is never
+    asked for the m of a level that no pair can reach."""
+    names: dict[str, set[str]] = {}
+    for city, ws in zip(cities, words, strict=True):
+        for w in ws or ():
+            names.setdefault(w, set()).add(city or "")
+    shared = {w for w, n in names.items() if len(n) >= 2}
+    out: list[list[str] | None] = []
+    for ws in words:
+        kept = [w for w in ws or () if w in shared]
+        out.append(kept or None)
+    return out
+
+
 def record_table(persons: Sequence[Person]) -> dict[str, list[Any]]:
     """Columns (one list per column) of the splink input table; ``unique_id`` is the input index."""
     phonetic = _phonetic_function()
@@ -213,6 +230,7 @@ def record_table(persons: Sequence[Person]) -> dict[str, list[Any]]:
         cols["phone_tail"].append(_digits_tail(p.phone) if p.phone else None)
         cols["email"].append(_or_none(p.email))
         cols["email_local"].append(_or_none(p.email.split("@", 1)[0]) if "@" in p.email else None)
+    cols["city_tokens"] = _shared_city_words(cols["city"], cols["city_tokens"])
     for name in ("identity_number", "phone", "phone_tail", "email", "email_local"):
         counts = Counter(v for v in cols[name] if v is not None)
         common = {v for v, n in counts.items() if n >= PLACEHOLDER_MIN_COUNT}
