@@ -215,6 +215,75 @@ def test_name_ends_and_family_core_meet_swapped_orders_middle_names_and_articles
     assert {("name_ends",), ("given_name", "family_core"), ("family_core", "birth_year")} <= rules
 
 
+def test_place_words_drop_arabic_articles_and_generic_words() -> None:
+    from vinculo.linkage.names import normalise_text
+
+    words, telling = model._place_words, model._city_words
+    assert words(normalise_text("An-Najaf")) == words(normalise_text("Najaf")) == ["najaf"]
+    assert words(normalise_text("النجف")) == ["njf"]  # the article joined, as Arabic script gives it
+    assert words("al mawsil") == ["mawsil"] and words("albsra") == ["bsra"]
+    assert words("alma") == ["alma"] and words("al") == ["al"]  # no article of a short or lone word
+    assert telling(words(normalise_text("Santiago de Cali"))) == ["santiago", "cali"]
+    assert telling(words(normalise_text("Benin City"))) == ["benin"]
+    assert telling(words(normalise_text("Bogotá D.C."))) == ["bogota"]
+    assert telling(["de", "la"]) is None
+    # the sound of the city is taken without the article: Najaf and An-Najaf, Rabat and الرباط
+    table = model.record_table(
+        [
+            Person(source="a", record_id=str(i), given=("x",), family=("y",), city=normalise_text(c))
+            for i, c in enumerate(
+                ["An-Najaf", "Najaf", "Rabat", "الرباط", "Cartagena de Indias", "Cartagena"]
+            )
+        ]
+    )
+    ph = table["city_ph"]
+    assert ph[0] == ph[1] and ph[2] == ph[3] and ph[0] != ph[2]
+    # only words that two differently written names share are kept ("indias" is in one name only)
+    assert table["city_tokens"] == [["najaf"], ["najaf"], None, None, ["cartagena"], ["cartagena"]]
+    one_spelling = model.record_table(
+        [Person(source="a", record_id="1", city="cali"), Person(source="a", record_id="2", city="cali")]
+    )
+    assert "city_tokens" not in model.present_columns(one_spelling)  # the level is left out
+
+
+def test_a_fathers_name_as_family_name_crossed_sounds_and_phone_forms_are_proposed_and_compared() -> None:
+    from vinculo.linkage import _blocking
+
+    people = [
+        Person(source="a", record_id="1", given=("wafaa",), family=("majed",), birth_year=1979),
+        Person(source="b", record_id="2", given=("wafaa", "majed"), family=("alkhatib",)),
+        Person(source="a", record_id="3", given=("alahmad",), family=("ziad",)),
+        Person(source="b", record_id="4", given=("ziad", "umar"), family=("alahmed",)),
+        Person(source="a", record_id="5", given=("lina",), family=("x",), phone="+212774111896"),
+        Person(source="b", record_id="6", given=("mona",), family=("y",), phone="212774111896"),
+    ]
+    table = model.record_table(people)
+    assert table["middle_name"] == [None, "majed", None, "umar", None, None]
+    present = model.present_columns(table)
+    rules = dict.fromkeys(sql for cols, sql in model.blocking_rules(present) if sql)
+    assert "l.family_name = r.middle_name AND l.given_initial = r.given_initial" in rules
+    assert "l.given_ph = r.family_ph AND l.family_ph = r.given_ph" in rules
+    assert ("phone_tail",) in [cols for cols, sql in model.blocking_rules(present) if sql is None]
+    # the rules' pairs are counted with each side needing only its own columns
+    import pyarrow as pa
+
+    arrow = pa.Table.from_pydict(
+        {k: v for k, v in table.items() if k not in ("given_tokens", "family_tokens", "city_tokens")}
+    )
+    _t, planned = _blocking.plan(arrow, model.blocking_rules(present), present)
+    counts = {r.text: r.pairs for r in planned}
+    assert counts["l.family_name = r.middle_name AND l.given_initial = r.given_initial"] == 1
+    assert counts["l.given_ph = r.family_ph AND l.family_ph = r.given_ph"] >= 1
+    assert counts["phone_tail"] == 1
+    labels = [lv.create_label_for_charts() for lv in _family_levels(present)]
+    assert labels.index(model.FAMILY_AS_MIDDLE) == len(labels) - 2  # just before "differ"
+
+
+def _family_levels(present: frozenset[str]) -> list[object]:
+    comp = next(c for c in model.comparisons(present) if c.create_output_column_name() == "family_name")
+    return list(comp._comparison_levels[1:])  # without the missing-value level
+
+
 def test_on_the_multi_script_set_the_refit_applies_and_siblings_stay_apart() -> None:
     from vinculo.linkage import synthetic
     from vinculo.linkage.evaluate import pairwise

@@ -95,11 +95,14 @@ def _sql_rule_pairs(con: Any, sql: str, cols: Sequence[str]) -> int:
     on = " AND ".join(f"a.k{i} = b.k{i}" for i in range(len(left)))
     la = ", ".join(f"{c} AS k{i}" for i, c in enumerate(left))
     ra = ", ".join(f"{c} AS k{i}" for i, c in enumerate(right))
-    nn = " AND ".join(f"{c} IS NOT NULL" for c in cols)
+    # Each side needs only its own columns: the middle-name rules join a record without a middle
+    # name to one with it.
+    nn_l = " AND ".join(f"{c} IS NOT NULL" for c in left)
+    nn_r = " AND ".join(f"{c} IS NOT NULL" for c in right)
     q = (
         f"SELECT coalesce(sum(a.c * b.c), 0)::HUGEINT FROM "  # noqa: S608 - column names only
-        f"(SELECT {la}, count(*) c FROM t WHERE {nn} GROUP BY {lk}) a JOIN "
-        f"(SELECT {ra}, count(*) c FROM t WHERE {nn} GROUP BY {rk}) b ON {on}"
+        f"(SELECT {la}, count(*) c FROM t WHERE {nn_l} GROUP BY {lk}) a JOIN "
+        f"(SELECT {ra}, count(*) c FROM t WHERE {nn_r} GROUP BY {rk}) b ON {on}"
     )
     return _scalar(con, q)
 

@@ -26,6 +26,7 @@ Both need enough pairs (:data:`MIN_PAIRS`); with fewer the model is left as trai
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from vinculo.linkage import _trusted_model as model
@@ -79,6 +80,16 @@ NAMESAKE_LEVELS: tuple[tuple[str, str, str, str, str], ...] = (
     ("namesakes", "citizenship", "same citizenship", "citizenship", "a.citizenship = b.citizenship"),
     ("namesakes", "sex", "same sex", "sex", "a.sex = b.sex"),
     ("namesakes", "city", "same city", "city", "a.city = b.city"),
+    # A word of the city name in common follows the name as much as the city itself (a namesake
+    # lives in "Cali" or "Santiago de Cali" about as often as two records of one person do).
+    (
+        "namesakes",
+        "city",
+        "a word of the city name in common",
+        "city",
+        f"a.city <> b.city AND jaro_winkler_similarity(a.city, b.city) < {model.PLACE_CLOSE} "
+        "AND a.city_ph IS DISTINCT FROM b.city_ph AND len(list_intersect(a.city_tokens, b.city_tokens)) > 0",
+    ),
     (
         "namesakes",
         "email",
@@ -97,6 +108,8 @@ NAMESAKE_LEVELS: tuple[tuple[str, str, str, str, str], ...] = (
         "a.phone <> b.phone AND a.phone_tail = b.phone_tail",
     ),
 )
+#: A record-table column named in the SQL of a level.
+_COLUMN = re.compile(r"\b[ab]\.(\w+)")
 #: Records at most in the self-joins that form the populations (a sample beyond).
 SAMPLE_RECORDS = 50_000
 SAMPLE_SEED = 20261207
@@ -189,7 +202,11 @@ def namesake_u(table: Any) -> dict[tuple[str, str], tuple[int, int]]:
     present = set(table.column_names)
     sample = _sample(table)
     for population, (needed, join) in POPULATIONS.items():
-        wanted = [lv for lv in NAMESAKE_LEVELS if lv[0] == population and lv[3] in present]
+        wanted = [
+            lv
+            for lv in NAMESAKE_LEVELS
+            if lv[0] == population and lv[3] in present and set(_COLUMN.findall(lv[4])) <= present
+        ]
         if not wanted or not needed <= present:
             continue
         counts = ", ".join(
@@ -197,7 +214,7 @@ def namesake_u(table: Any) -> dict[tuple[str, str], tuple[int, int]]:
             for _, _, _, col, sql in wanted
         )
         columns = {"unique_id", "identity_number", "email", *needed, *(lv[3] for lv in wanted)}
-        columns |= {"email_local", "phone_tail"} & present
+        columns |= {"email_local", "phone_tail", "city_ph", "city_tokens"} & present
         con = _connect(sample, sorted(columns & present))
         try:
             row = con.execute(f"SELECT {counts} FROM t a JOIN t b ON {join}").fetchone()  # noqa: S608

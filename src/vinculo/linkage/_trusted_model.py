@@ -39,6 +39,9 @@ PLACE_CLOSE = 0.9
 #: The family-name levels of a swapped name order: the swap is weighed once, in the given name,
 #: so these levels get weight 0 (m set equal to u after training).
 SWAP_IN_GIVEN = "names swapped (weighed in the given name)"
+#: The family-name level of a father's name written as the family name in one record and as the
+#: middle name in the other.
+FAMILY_AS_MIDDLE = "the family name is the other's middle name"
 #: Jaro-Winkler similarity of each name to the other record's other name for a swapped order.
 SWAP_CLOSE = 0.9
 
@@ -109,6 +112,51 @@ def _family_core(family: tuple[str, ...]) -> str | None:
     return _ARTICLE.sub("", family[0]) if family else None
 
 
+#: An Arabic article written as a word of its own at the start of a place name ("An Najaf").
+_PLACE_ARTICLES = frozenset({"al", "el", "ul", "an", "ar", "as", "ad", "at", "az", "ash", "adh", "ath"})
+#: Words of place names that say what kind of place it is, not which ("Benin City", "Bogota D.C.").
+_PLACE_GENERIC = frozenset(
+    {"city", "town", "village", "ciudad", "ville", "de", "del", "la", "le", "les", "des", "dc", "do", "da"}
+)
+
+
+def _place_words(place: str) -> list[str]:
+    """The words of a normalised place name without an Arabic article, written apart ("an najaf")
+    or joined ("alnjf", as Arabic script transliterates): "Al-Mawsil" and "الموصل" give
+    ``mawsil`` and ``musl``, "An-Najaf" and "Najaf" both ``najaf``."""
+    words = place.split()
+    if len(words) > 1 and words[0] in _PLACE_ARTICLES:
+        words = words[1:]
+    if words:
+        words[0] = _ARTICLE.sub("", words[0])
+    return words
+
+
+def _city_words(words: list[str]) -> list[str] | None:
+    """The telling words of a place name (three letters or more, no generic word such as "city"
+    or "de"): "Santiago de Cali" and "Cali" share ``cali``, "Cartagena de Indias" and
+    "Cartagena" ``cartagena``."""
+    kept = [w for w in words if len(w) >= 3 and w not in _PLACE_GENERIC]
+    return kept or None
+
+
+def _shared_city_words(cities: list[str | None], words: list[list[str] | None]) -> list[list[str] | None]:
+    """Keep only the words that two differently written city names share: only those can put a
+    pair in the "word in common" level (two records of one spelling are "same city" first). When
+    no two city names share a word the column is empty and the level left out, so EM is never
+    asked for the m of a level that no pair can reach."""
+    names: dict[str, set[str]] = {}
+    for city, ws in zip(cities, words, strict=True):
+        for w in ws or ():
+            names.setdefault(w, set()).add(city or "")
+    shared = {w for w, n in names.items() if len(n) >= 2}
+    out: list[list[str] | None] = []
+    for ws in words:
+        kept = [w for w in ws or () if w in shared]
+        out.append(kept or None)
+    return out
+
+
 def record_table(persons: Sequence[Person]) -> dict[str, list[Any]]:
     """Columns (one list per column) of the splink input table; ``unique_id`` is the input index."""
     phonetic = _phonetic_function()
@@ -120,6 +168,7 @@ def record_table(persons: Sequence[Person]) -> dict[str, list[Any]]:
             "given_tokens",
             "given_ph",
             "given_initial",
+            "middle_name",
             "family_name",
             "family_tokens",
             "family_ph",
@@ -135,6 +184,7 @@ def record_table(persons: Sequence[Person]) -> dict[str, list[Any]]:
             "citizenship",
             "city",
             "city_ph",
+            "city_tokens",
             "postcode",
             "street",
             "state",
@@ -153,6 +203,7 @@ def record_table(persons: Sequence[Person]) -> dict[str, list[Any]]:
         cols["given_tokens"].append(list(given) or None)
         cols["given_ph"].append(_or_none(phonetic(given[0])) if given else None)
         cols["given_initial"].append(given[0][:1] if given else None)
+        cols["middle_name"].append(given[1] if len(given) > 1 else None)
         cols["family_name"].append(" ".join(family) or None)
         cols["family_tokens"].append(list(family) or None)
         cols["family_ph"].append(_or_none(phonetic("".join(family))) if family else None)
@@ -168,7 +219,9 @@ def record_table(persons: Sequence[Person]) -> dict[str, list[Any]]:
         cols["sex"].append(_or_none(p.sex))
         cols["citizenship"].append(_or_none(p.citizenship))
         cols["city"].append(_or_none(p.city))
-        cols["city_ph"].append(_or_none(phonetic(p.city.replace(" ", ""))) if p.city else None)
+        place = _place_words(p.city)
+        cols["city_ph"].append(_or_none(phonetic("".join(place))) if place else None)
+        cols["city_tokens"].append(_city_words(place))
         cols["postcode"].append(_or_none(p.postcode))
         cols["street"].append(_or_none(p.street))
         cols["state"].append(_or_none(p.state))
@@ -177,6 +230,7 @@ def record_table(persons: Sequence[Person]) -> dict[str, list[Any]]:
         cols["phone_tail"].append(_digits_tail(p.phone) if p.phone else None)
         cols["email"].append(_or_none(p.email))
         cols["email_local"].append(_or_none(p.email.split("@", 1)[0]) if "@" in p.email else None)
+    cols["city_tokens"] = _shared_city_words(cols["city"], cols["city_tokens"])
     for name in ("identity_number", "phone", "phone_tail", "email", "email_local"):
         counts = Counter(v for v in cols[name] if v is not None)
         common = {v for v, n in counts.items() if n >= PLACEHOLDER_MIN_COUNT}
@@ -281,6 +335,16 @@ def comparisons(present: frozenset[str]) -> list[Any]:
                     cll.JaroWinklerLevel("family_name", FAMILY_FUZZY).configure(
                         label_for_charts=f"family names similar (Jaro-Winkler >= {FAMILY_FUZZY})"
                     ),
+                    *(
+                        [
+                            cll.CustomLevel(
+                                "family_name_l = middle_name_r OR middle_name_l = family_name_r",
+                                FAMILY_AS_MIDDLE,
+                            )
+                        ]
+                        if "middle_name" in present
+                        else []
+                    ),
                     cll.ElseLevel().configure(label_for_charts="family names differ"),
                 ],
             )
@@ -342,6 +406,15 @@ def comparisons(present: frozenset[str]) -> list[Any]:
                         *(
                             [cll.ExactMatchLevel("city_ph").configure(label_for_charts="city sounds alike")]
                             if column == "city" and "city_ph" in present
+                            else []
+                        ),
+                        *(
+                            [
+                                cll.ArrayIntersectLevel("city_tokens", 1).configure(
+                                    label_for_charts="a word of the city name in common"
+                                )
+                            ]
+                            if column == "city" and "city_tokens" in present
                             else []
                         ),
                         cll.ElseLevel().configure(label_for_charts=f"{label} differs"),
@@ -438,9 +511,24 @@ PREDICTION_RULES: tuple[tuple[tuple[str, ...], str | None], ...] = (
     (("family_name", "city"), None),
     (("given_name", "city"), None),
     (("given_name", "family_name", "dob"), "l.given_name = r.family_name AND l.dob = r.dob"),
+    # A father's name written as the family name in one record and as the middle name in the
+    # other (Arabic naming: "Wafaa | Majed" and "Wafaa Majed | Alkhatib").
+    (
+        ("family_name", "middle_name", "given_initial"),
+        "l.family_name = r.middle_name AND l.given_initial = r.given_initial",
+    ),
+    (
+        ("family_name", "middle_name", "given_initial"),
+        "l.middle_name = r.family_name AND l.given_initial = r.given_initial",
+    ),
     (("given_name", "family_name", "dob"), "l.family_name = r.given_name AND l.dob = r.dob"),
+    # Names in the other order with spelling differences and no birth date to join them on
+    # ("Alahmad | Ziad" and "Ziad | Alahmed"): each name sounds like the other's other name.
+    (("given_ph", "family_ph"), "l.given_ph = r.family_ph AND l.family_ph = r.given_ph"),
     (("identity_number",), None),
     (("phone",), None),
+    # The same number in national and international form (+380 68 ... and 068 ...).
+    (("phone_tail",), None),
     (("email",), None),
 )
 #: EM training sessions: each blocks on some fields and estimates the m of all the others.

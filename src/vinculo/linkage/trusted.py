@@ -22,6 +22,7 @@ The model (see ``docs/linkage/trusted.md``):
 from __future__ import annotations
 
 import atexit
+import copy
 import logging
 import math
 import os
@@ -51,8 +52,15 @@ DEFAULT_THRESHOLD = 0.9
 #: Pairs from this probability up to the threshold are the uncertain band, kept for review and
 #: for the threshold sensitivity of the estimate.
 DEFAULT_REVIEW_LOW = 0.5
-#: Random pairs sampled to estimate the u probabilities.
+#: Random pairs sampled to estimate the u probabilities: :data:`U_BASE_PAIRS` plus
+#: :data:`U_PAIRS_PER_RECORD` per record, at most :data:`U_MAX_PAIRS`. splink compares every
+#: sampled pair once per comparison, so this is the longest stage of training on small inputs;
+#: beyond some 10^5 pairs the u of the levels that matter (names, dates, places) no longer move
+#: by more than a few hundredths of a bit, and the rarest agreements (a shared phone) stay at the
+#: smoothing floor (:data:`U_SMOOTHING`) either way.
 U_MAX_PAIRS = 5e6
+U_BASE_PAIRS = 1e5
+U_PAIRS_PER_RECORD = 20.0
 #: Blocked pairs at most per EM training session (sampled above that).
 EM_MAX_PAIRS = 2e6
 #: Additive smoothing of the estimated m and u probabilities (per level, then renormalised): a level
@@ -309,7 +317,7 @@ def _train(linker: Any, present: frozenset[str], n: int, progress: Progress) -> 
         linker._settings_obj._probability_two_random_records_match = min(0.5, 1.0 / max(n, 2))
     progress("estimating u by random sampling", 0.2)
     linker.training.estimate_u_using_random_sampling(
-        max_pairs=min(U_MAX_PAIRS, 5e5 + n * 20.0), seed=SEED, num_chunks=1
+        max_pairs=min(U_MAX_PAIRS, U_BASE_PAIRS + n * U_PAIRS_PER_RECORD), seed=SEED, num_chunks=1
     )
     sessions = model.em_rules(present)
     # A session that fails (EM drove some m to 0) leaves its own in-session lambda (the share of
@@ -317,12 +325,16 @@ def _train(linker: Any, present: frozenset[str], n: int, progress: Progress) -> 
     settled = linker._settings_obj._probability_two_random_records_match
     for k, rule in enumerate(sessions):
         progress(f"estimating m by EM ({' & '.join(rule)})", 0.3 + 0.3 * k / max(len(sessions), 1))
+        # A session that fails part-way (an m underflowing in one of its iterations) can leave
+        # the settings without the comparisons it held fixed: it is undone as a whole.
+        saved = copy.deepcopy(linker._settings_obj)
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
                 block_on(*rule), max_pairs=EM_MAX_PAIRS, estimate_without_term_frequencies=True
             )
         except Exception as err:  # too few pairs under a rule: the other sessions train
             logging.getLogger(__name__).debug("EM session %s skipped: %s", rule, type(err).__name__)
+            linker._settings_obj = saved
         linker._settings_obj._probability_two_random_records_match = settled
         _floor_m(linker)
 
@@ -721,7 +733,7 @@ def _arrow_table(table: dict[str, list[Any]]) -> Any:
     import pyarrow as pa
 
     int_cols = {"unique_id", "birth_year", "birth_month", "birth_day"}
-    list_cols = {"given_tokens", "family_tokens"}
+    list_cols = {"given_tokens", "family_tokens", "city_tokens"}
     fields = []
     for name in table:
         if name in int_cols:
@@ -749,12 +761,12 @@ def _run_splink(
     table, planned = _blocking.plan(table, model.blocking_rules(present), present)
     db_api = _db_api(engine, spark)
     frame = db_api.register(table)  # Arrow: DuckDB reads it in place, Spark 4 converts it
-    linker = Linker(frame, _settings(present, planned), log_level=None)
+    linker = Linker(frame, _settings(present, planned), log_level=None, validate_settings=False)
     _train(linker, present, n, report)
     report("scoring pairs", 0.6)
     model_dict = _smooth(linker.misc.save_model_to_json())
     refit = fit.refit(model_dict, table) if REFIT else {}
-    linker = Linker(frame, model_dict, log_level=None)
+    linker = Linker(frame, model_dict, log_level=None, validate_settings=False)
     trained_lam = float(model_dict["probability_two_random_records_match"])
     floor = min(low, LAMBDA_EM_FLOOR) if LAMBDA_EM else low
     predictions = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
