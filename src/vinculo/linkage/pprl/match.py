@@ -284,9 +284,10 @@ def _fit_evidence(
     if not cross or not layout.kinds:
         return None
     if sum(len(c[0]) for c in cross) > _EM_PAIRS:
-        # Not validated beyond this: fitted on a sample of the records, the model linked far too
-        # much on 2 x 100,000 multi-script records (F1 0.14 against 0.36 with Dice alone;
-        # docs/linkage/pprl.md). Dice alone is used there until that is understood.
+        # Not validated beyond this. On 2 x 100,000 multi-script records a model fitted on a
+        # sample linked far too much (F1 0.14 against 0.36 with Dice alone); the cause found on
+        # 2 x 30,000 records was the within-source linking (bounded and capped since: F1 0.13 ->
+        # 0.70 there, Dice alone 0.45; docs/linkage/pprl.md), but the larger set was not rerun.
         return None
     left = np.concatenate([c[0] for c in cross])
     right = np.concatenate([c[1] for c in cross])
