@@ -155,4 +155,36 @@ def test_duplicates_within_a_source_raise_the_cap_by_at_most_one():
     within = levels[:4_000]  # 40 candidates per record of source 1, about 800 of them matches
     found = [(np.full(len(within), 100), np.full(len(within), 101), dice[:4_000], True, within)]
     extra = _duplicates_per_record(model, found, source_of, 2)
-    assert extra[0] == 0.0 and extra[1] == 1.0
+    assert extra[0] == 0.0 and 0.0 <= extra[1] <= 1.0
+    # one clear candidate per record (50 pairs of the 100 records): each is a probable duplicate
+    clear = levels[match & (dice > 0.8)][:50]
+    pairs = [(np.arange(100, 200, 2), np.arange(101, 200, 2), dice[:50], True, clear)]
+    assert _duplicates_per_record(model, pairs, source_of, 2).tolist() == [0.0, 1.0]
+
+
+def test_within_source_prior_is_fitted_below_the_cross_source_prior_and_bounded_by_it():
+    """The within-source prior is EM on the prior alone with m/u of the cross-source fit: its own
+    value where it is the smaller, the cross-source prior where the within-source patterns look
+    more like matches (namesakes and relatives, on large files: the prior then absorbs the misfit)."""
+    from vinculo.linkage.pprl.evidence import fit_within_prior
+
+    rng = np.random.default_rng(8)
+    layout, levels, _, match, _, _ = _simulated(rng, 20_000, 0.2)
+    model = fit_evidence(layout, levels, match.astype(float), [])
+    assert model is not None and abs(model.prior - 0.2) < 0.01
+    rare = _simulated(np.random.default_rng(9), 20_000, 0.05)[1]
+    assert abs(fit_within_prior(model, rare) - 0.05) < 0.01
+    many = _simulated(np.random.default_rng(10), 20_000, 0.6)[1]
+    assert fit_within_prior(model, many) == pytest.approx(model.prior)
+    assert fit_within_prior(model, many[:0]) == 0.0
+
+
+def test_a_record_keeps_at_most_one_probable_duplicate_in_its_source():
+    from vinculo.linkage.pprl.evidence import cap_duplicates
+
+    # record 0 has five look-alike candidates (namesakes), records 10 and 11 one clear candidate
+    left = np.array([0, 0, 0, 0, 0, 10])
+    right = np.array([1, 2, 3, 4, 5, 11])
+    capped = cap_duplicates(np.full(6, 0.9), left, right)
+    assert np.allclose(capped, [0.2, 0.2, 0.2, 0.2, 0.2, 0.9])
+    assert (capped >= 0.5).tolist() == [False] * 5 + [True]

@@ -28,6 +28,7 @@ from vinculo.linkage.pprl._errors import input_error
 from vinculo.linkage.pprl.evidence import (
     EvidenceModel,
     Layout,
+    cap_duplicates,
     fit_evidence,
     fit_within_prior,
     one_to_one_excess,
@@ -283,9 +284,10 @@ def _fit_evidence(
     if not cross or not layout.kinds:
         return None
     if sum(len(c[0]) for c in cross) > _EM_PAIRS:
-        # Not validated beyond this: fitted on a sample of the records, the model linked far too
-        # much on 2 x 100,000 multi-script records (F1 0.14 against 0.36 with Dice alone;
-        # docs/linkage/pprl.md). Dice alone is used there until that is understood.
+        # Not validated beyond this. On 2 x 100,000 multi-script records a model fitted on a
+        # sample linked far too much (F1 0.14 against 0.36 with Dice alone); the cause found on
+        # 2 x 30,000 records was the within-source linking (bounded and capped since: F1 0.13 ->
+        # 0.70 there, Dice alone 0.45; docs/linkage/pprl.md), but the larger set was not rerun.
         return None
     left = np.concatenate([c[0] for c in cross])
     right = np.concatenate([c[1] for c in cross])
@@ -320,10 +322,11 @@ def _duplicates_per_record(
     most one. Counted, not summed: on millions of within-source namesakes the many small
     probabilities would add up to dozens of "duplicates" per record and lift the cap altogether."""
     extra = np.zeros(n_files)
-    for a, _, _, is_within, levels in found:
+    for a, b, _, is_within, levels in found:
         if is_within and len(levels):
             prior = fit_within_prior(model, levels)
-            extra[source_of[a[0]]] += 2.0 * float((model.posterior(levels, prior) >= LINK_PROBABILITY).sum())
+            prob = cap_duplicates(model.posterior(levels, prior), a, b)
+            extra[source_of[a[0]]] += 2.0 * float((prob >= LINK_PROBABILITY).sum())
     sizes = np.bincount(source_of, minlength=n_files)
     out: np.ndarray = np.minimum(extra / np.maximum(sizes, 1), 1.0)
     return out
@@ -353,8 +356,8 @@ def _link_on_evidence(
     lefts, rights, dices, probs, levels_kept = [], [], [], [], []
     for left, right, dice, is_within, levels in found:
         prob = evidence.posterior(levels, within_prior if is_within else None)
-        if is_within and within_prior == 0.0:
-            prob = np.zeros(len(prob))
+        if is_within:
+            prob = cap_duplicates(prob, left, right) if within_prior > 0.0 else np.zeros(len(prob))
         keep = prob >= REVIEW_LOW
         lefts.append(left[keep])
         rights.append(right[keep])
