@@ -63,15 +63,17 @@ def test_numbers_amounts_shares_and_dates_are_written_as_each_language_does(
     assert shown["es"][balance] == "1.200,50\xa0US$"
     assert shown["en"]["evidence.victims.2022"] == "1,619"
     assert shown["fr"]["evidence.victims.2022"] == "1\u202f619"
-    assert shown["fr"]["evidence.flows.domestic"].endswith("\u202f%")
-    assert (
-        shown["en"]["evidence.flows.domestic"].endswith("%") and "." in shown["en"]["evidence.flows.domestic"]
+    share = shown["en"]["evidence.flows.domestic"]
+    assert re.fullmatch(r"\d+\.\d%", share) and shown["fr"]["evidence.flows.domestic"] == share.replace(
+        ".", ","
     )
-    assert "," in shown["fr"]["evidence.flows.domestic"]
     french = build_report("sg", YEAR, "fr")
     assert french is not None
     html = render.render_html(french)
     body = html.split("<body>", 1)[1]
+    chart = re.search(r'data-figure="evidence.regions.chart">(.*?)</figure>', body, flags=re.S)
+    assert chart is not None and "1\u202f000" in unescape(chart.group(1))  # the axis, as French writes it
+    assert "1,000" not in chart.group(1)
     assert "30 juillet 2024" in body  # the World Day, in a sentence
     assert "30 juil. 2024" in body  # and in the calendar table
     assert f"{YEAR}-07-30" not in body and french.generated_on.isoformat() not in body

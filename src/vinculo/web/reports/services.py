@@ -9,10 +9,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
+from vinculo import charts
 from vinculo.errors import VinculoError
 from vinculo.web.accounts import access
 from vinculo.web.appraisal.models import Cycle, QuestionnaireStatus
 from vinculo.web.cases.models import CaseRecord
+from vinculo.web.core.templatetags.locale_format import chart_number
 from vinculo.web.estimates.models import Estimate
 from vinculo.web.events.models import Event
 from vinculo.web.evidence.services import current_release, loaded_release
@@ -61,7 +63,8 @@ def check_request(kind: str, year: int, language: str) -> None:
 def build_report(kind: str, year: int, language: str) -> Report | None:
     """The report in ``language``; None for an appraisal cycle that does not exist."""
     check_request(kind, year, language)
-    with translation.override(language):
+    # The charts are drawn while the report is built: their numbers in the report's language too.
+    with translation.override(language), charts.number_format(chart_number):
         if kind == "sg":
             return build_sg_report(year, language=language)
         return build_appraisal_report(year, language=language)
