@@ -84,6 +84,8 @@ def _programme_years(this_year: int) -> set[int]:
     years: set[int] = set()
     published = access.access_curated_visible(PUBLIC, Programme.objects.exclude(start_date=None))
     for start, end in published.values_list("start_date", "end_date"):
+        if start is None:
+            continue
         last = min(end.year if end else this_year, this_year)
         years.update(range(max(start.year, FIRST_YEAR), last + 1))
     years.update(
@@ -112,12 +114,18 @@ def sg_years() -> list[int]:
         .dates("action_date", "year")
     )
     years.update(
-        access.access_visible(PUBLIC, Estimate.objects.exclude(year=None)).values_list("year", flat=True)
+        y
+        for y in access.access_visible(PUBLIC, Estimate.objects.exclude(year=None)).values_list(
+            "year", flat=True
+        )
+        if y
     )
     years.update(
-        access.access_counted_cases(PUBLIC, CaseRecord.objects.exclude(year=None))
+        y
+        for y in access.access_counted_cases(PUBLIC, CaseRecord.objects.exclude(year=None))
         .values_list("year", flat=True)
         .distinct()
+        if y
     )
     years |= _programme_years(this_year)
     years.update(d.year for d in Meeting.objects.dates("starts_on", "year"))
