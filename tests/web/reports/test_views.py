@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+import csv
 import re
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from vinculo.evidence import COLUMNS
+from vinculo.web.accounts.models import Organisation, OrganisationKind
+from vinculo.web.appraisal.models import Cycle
+from vinculo.web.cases.models import CaseRecord
+from vinculo.web.cases.models import Submission as CaseSubmission
+from vinculo.web.core.models import Sensitivity
+from vinculo.web.estimates.models import Estimate
+from vinculo.web.events.models import Event
+from vinculo.web.evidence import services as evidence_services
+from vinculo.web.evidence.actions import import_release
 from vinculo.web.reports import services
+from vinculo.web.treaties.models import TreatyEntry
 
 from ..conftest import ROLES
-from .conftest import SECRET, YEAR, ReportWorld
+from .conftest import SECRET, VICTIMS, YEAR, ReportWorld, glotip_row
+from .test_render import check_tagged_pdf
 
 NUMBER = re.compile(r'data-key="([^"]+)"[^>]*>([^<]*)</data>')
 
@@ -95,3 +109,72 @@ def test_a_server_without_weasyprint_explains_why_there_is_no_pdf(
     response = Client().get(reverse("reports:pdf", args=["appraisal", 2021]))
     assert response.status_code == 503
     assert "weasyprint" in response.content.decode()
+
+
+def test_the_downloaded_pdf_is_tagged_and_links_to_this_site(report_world: ReportWorld) -> None:
+    cache.clear()
+    response = Client().get(reverse("reports:pdf", args=["sg", YEAR]), {"lang": "ru"})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    report = services.build_report("sg", YEAR, "ru")
+    assert report is not None
+    links = check_tagged_pdf(response.content, language="ru", title=report.title, site="http://testserver/")
+    assert "http://testserver/evidence/world/" in links
+    cache.clear()
+
+
+def test_every_year_with_data_is_offered(db: None, tmp_path: Path) -> None:
+    """Data in 2021 (a case record), 2022 (Global Report figures only) and 2023 (a public estimate)."""
+    TreatyEntry.objects.filter(action_date__year__gte=services.FIRST_YEAR).update(action_date=None)
+    Event.objects.all().delete()
+    cycles = set(Cycle.objects.filter(year__gte=services.FIRST_YEAR).values_list("year", flat=True))
+    assert services.sg_years() == sorted(cycles, reverse=True)  # the seeded appraisal cycles only
+    assert not {2021, 2022, 2023} <= cycles
+    owner = Organisation.objects.create(name="Owner", short_name="OW", kind=OrganisationKind.CIVIL_SOCIETY)
+    submission = CaseSubmission.objects.create(
+        owner=owner, sensitivity=Sensitivity.PUBLIC, number=1, file_name="cases.csv"
+    )
+    CaseRecord.objects.create(
+        owner=owner,
+        sensitivity=Sensitivity.PUBLIC,
+        consent_to_share=True,
+        source_id_index="1" * 64,
+        submission=submission,
+        content_hash="1" * 64,
+        country="NG",
+        year=2021,
+    )
+    evidence_services.clear_cache()
+    path = tmp_path / "glotip.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(COLUMNS)
+        writer.writerow(glotip_row("NLD", VICTIMS, "Total", "Total", 2022, "12"))
+    import_release(path, None)
+    Estimate.objects.create(
+        owner=owner,
+        sensitivity=Sensitivity.PUBLIC,
+        title="Estimate",
+        year=2023,
+        source_name="h.csv",
+        source_csv="A,B,count\n1,0,10\n",
+        input_sha256="0" * 64,
+        lists=["A", "B"],
+        n_observed=10,
+    )
+    Estimate.objects.create(
+        owner=owner,
+        sensitivity=Sensitivity.RESTRICTED,
+        title="Restricted estimate",
+        year=2020,
+        source_name="h.csv",
+        source_csv="A,B,count\n1,0,10\n",
+        input_sha256="0" * 64,
+        lists=["A", "B"],
+        n_observed=10,
+    )
+    years = services.sg_years()
+    assert years == sorted({2021, 2022, 2023} | cycles, reverse=True)
+    page = Client().get(reverse("reports:index"), {"lang": "en"}).content.decode()
+    for year in (2021, 2022, 2023):
+        assert f"{reverse('reports:pdf', args=['sg', year])}?lang=en" in page
+    evidence_services.clear_cache()

@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vinculo.web.core.countries import CountryChoiceField
+
 from .models import GRANTABLE_ROLES, Organisation, Role
 
 
@@ -48,6 +50,7 @@ class OrganisationForm(forms.ModelForm[Organisation]):
     class Meta:
         model = Organisation
         fields = ["name", "short_name", "kind", "country", "icat_role", "website", "description"]
+        field_classes = {"country": CountryChoiceField}
 
 
 class PersonForm(forms.Form):

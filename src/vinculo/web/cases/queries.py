@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from vinculo.charts import SUPPRESSED, ChartValue, Suppressed
 from vinculo.htcds import field_catalogue
 from vinculo.web.accounts import access
+from vinculo.web.core.countries import iso2_names, sorted_by_name
 from vinculo.web.core.models import Country
 
 from .models import CaseFacts, CaseRecord
@@ -47,8 +48,13 @@ def _picklist_labels(field_name: str) -> dict[str, str]:
 
 
 @cache
+def _country_codes_iso2() -> tuple[tuple[str, str], ...]:
+    return tuple(Country.objects.values_list("iso2", "iso3"))
+
+
 def _country_names() -> dict[str, str]:
-    return dict(Country.objects.values_list("iso2", "name"))
+    """ISO2 -> the UN name in the active language (``vinculo.web.core.countries``)."""
+    return iso2_names(_country_codes_iso2())
 
 
 def _country_codes() -> dict[str, str]:
@@ -63,7 +69,7 @@ def _country_codes() -> dict[str, str]:
 def choices(dimension: str) -> list[tuple[str, str]]:
     """The values one may filter a dimension by, as (code, label)."""
     if dimension in ("country", "citizenship"):
-        return sorted(_country_names().items(), key=lambda item: item[1])
+        return sorted_by_name(_country_names().items(), lambda item: item[1])
     if dimension == "year":
         return []
     if dimension == "age_group":

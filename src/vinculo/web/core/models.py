@@ -21,7 +21,10 @@ class Country(models.Model):
         verbose_name_plural = _("countries")
 
     def __str__(self) -> str:
-        return self.name
+        """The UN name in the active language (``vinculo.web.core.countries``)."""
+        from .countries import country_name
+
+        return country_name(self.iso3, self.name)
 
 
 class Sensitivity(models.TextChoices):

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vinculo.web.accounts.models import Organisation
+from vinculo.web.core.countries import CountryChoiceField
 from vinculo.web.core.models import Country, Sensitivity
 
 METHOD_CHOICES = [
@@ -61,7 +62,7 @@ class EstimateForm(forms.Form):
             "For example year or sex: each stratum is estimated separately and the estimates are summed."
         ),
     )
-    country = forms.ModelChoiceField(label=_("Country"), queryset=Country.objects.all(), required=False)
+    country = CountryChoiceField(label=_("Country"), queryset=Country.objects.all(), required=False)
     year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100, required=False)
     method = forms.ChoiceField(label=_("Model choice"), choices=METHOD_CHOICES, initial="stepwise")
     ci = forms.ChoiceField(label=_("Interval"), choices=CI_CHOICES, initial="wald")

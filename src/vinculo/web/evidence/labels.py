@@ -1,17 +1,19 @@
 """Translated labels for the categories of the UNODC data (sex, age, form, indicator, region...) and for
 country names. Only what is shown changes: downloads and the API keep the labels of the source file.
 
-Country names come from pycountry's ISO 3166 translations; an area without one keeps UNODC's name.
+Country names come from the platform's one source, :func:`vinculo.web.core.countries.country_name`
+(UN names in English, pycountry's ISO 3166 translations in the other languages).
 """
 
 from __future__ import annotations
 
-import gettext as gettext_module
-from functools import lru_cache
 from typing import Any
 
-import pycountry
-from django.utils.translation import get_language, gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop
+
+from vinculo.web.core.countries import country_name
+
+__all__ = ["KNOWN_LABELS", "area_name", "country_name", "data_label"]
 
 # Every category label of the export, marked so that makemessages collects them.
 KNOWN_LABELS = frozenset(
@@ -63,9 +65,6 @@ KNOWN_LABELS = frozenset(
     }
 )
 
-# Django language code -> pycountry locale folder.
-_PYCOUNTRY_LOCALES = {"ar": "ar", "zh-hans": "zh_CN", "fr": "fr", "ru": "ru", "es": "es"}
-
 
 def data_label(text: Any) -> str:
     """The label in the active language; "Female, 0 to 17 years" is translated part by part."""
@@ -77,29 +76,6 @@ def data_label(text: Any) -> str:
         if all(p in KNOWN_LABELS for p in parts):
             return ", ".join(gettext(p) for p in parts)
     return value
-
-
-@lru_cache(maxsize=8)
-def _country_catalogue(language: str) -> gettext_module.NullTranslations | None:
-    locale = _PYCOUNTRY_LOCALES.get(language)
-    if locale is None:
-        return None
-    try:
-        return gettext_module.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[locale])
-    except OSError:
-        return None
-
-
-def country_name(iso3: str, fallback: str) -> str:
-    """The country's name in the active language (UNODC's English name when there is no translation)."""
-    catalogue = _country_catalogue(get_language() or "en")
-    if catalogue is None:
-        return fallback
-    country = pycountry.countries.get(alpha_3=iso3)
-    if country is None:
-        return fallback
-    translated = catalogue.gettext(country.name)
-    return translated if translated != country.name else fallback
 
 
 def area_name(profile: Any) -> str:

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vinculo.web.accounts.models import Organisation
+from vinculo.web.core.countries import CountryMultipleChoiceField
 from vinculo.web.core.models import Country
 
 from .models import Notice
@@ -17,7 +18,7 @@ class NoticeForm(forms.ModelForm[Notice]):
         help_text=_("Only used when the sensitivity is restricted."),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
-    countries = forms.ModelMultipleChoiceField(
+    countries = CountryMultipleChoiceField(
         label=_("Countries concerned"),
         queryset=Country.objects.all(),
         required=False,

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vinculo.web.accounts.models import Organisation
+from vinculo.web.core.countries import CountryChoiceField, CountryMultipleChoiceField
 from vinculo.web.core.models import Country
 
 from .models import Mechanism
@@ -16,6 +17,7 @@ class MechanismForm(forms.ModelForm[Mechanism]):
 
     class Meta:
         model = Mechanism
+        field_classes = {"country": CountryChoiceField}
         fields = [
             "country",
             "organisation",
@@ -53,7 +55,7 @@ class DocumentForm(forms.Form):
 class NoteForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}))
-    countries = forms.ModelMultipleChoiceField(
+    countries = CountryMultipleChoiceField(
         label=_("Countries"),
         queryset=Country.objects.all(),
         required=False,

@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from vinculo.registry import TRANSLATED_FIELDS, DisplayedText, pick_text
+from vinculo.web.core.countries import country_name
 from vinculo.web.core.models import Country
 
 from .models import EvidenceRating, FormOfExploitation, Language, Pillar, Programme, TargetGroup
@@ -79,9 +80,12 @@ def params_from_query(query: QueryDict) -> SearchParams:
 
 def facet_view(facets: dict[str, list[tuple[str, int]]], params: SearchParams) -> list[dict[str, Any]]:
     """Facets with labels, counts and whether each value is chosen, for the list page."""
-    names = dict(
-        Country.objects.filter(iso3__in=[c for c, _ in facets.get("country", [])]).values_list("iso3", "name")
-    )
+    names = {
+        iso3: country_name(iso3, name)
+        for iso3, name in Country.objects.filter(
+            iso3__in=[c for c, _ in facets.get("country", [])]
+        ).values_list("iso3", "name")
+    }
     titles = {
         "region": _("Region"),
         "country": _("Country"),

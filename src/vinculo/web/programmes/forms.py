@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vinculo.registry import TRANSLATED_FIELDS
 from vinculo.web.accounts.models import Organisation
+from vinculo.web.core.countries import CountryMultipleChoiceField
 from vinculo.web.core.models import Country
 
 from .models import (
@@ -57,7 +58,7 @@ class ProgrammeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
-    countries = forms.ModelMultipleChoiceField(
+    countries = CountryMultipleChoiceField(
         label=_("Countries"),
         queryset=Country.objects.all(),
         to_field_name="iso3",

@@ -12,6 +12,7 @@ from vinculo.registry import DEFAULT_MAX_DOCUMENT_BYTES, allowed_transitions
 from vinculo.web.accounts import access
 from vinculo.web.audit.models import AuditAction
 from vinculo.web.audit.record import audit
+from vinculo.web.core.countries import sorted_by_name
 
 from .display import LANGUAGE_NAMES, facet_view, labels, params_from_query, programme_texts, ui_language
 from .forms import DocumentForm, ReviewForm
@@ -60,7 +61,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
             {
                 "programme": programme,
                 "title": texts["title"],
-                "countries": [c.name for c in programme.countries.all()],
+                "countries": sorted_by_name([str(c) for c in programme.countries.all()], str),
                 "pillars": labels("pillar", programme.pillars),
                 "rating": labels("rating", [programme.evidence_rating])[0],
             }

@@ -1,15 +1,27 @@
-"""Small helpers shared by the report builders: sources, empty sections, charts drawn from tables."""
+"""Small helpers shared by the report builders: sources, empty sections, charts drawn from tables.
+
+Builders run in the report's language (``translation.override``): every number made here carries,
+besides its canonical ``display``, the ``text`` that language writes (CLDR through Babel, the same
+filters as the pages: ``vinculo.web.core.templatetags.locale_format``).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
+from babel.dates import format_date
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from vinculo import charts
 from vinculo.evidence import Count, Share
+from vinculo.web.core.templatetags.locale_format import babel_locale, money
+from vinculo.web.core.templatetags.locale_format import number as local_number
+from vinculo.web.evidence.tables import display as local_display
 
 from .document import Cell, Figure, Number, Paragraph, Source, Table, Value, count_value, paragraph
 
@@ -30,11 +42,28 @@ def url(name: str, *args: Any, query: str = "") -> str:
 def counted(key: str, ids: Iterable[int], label: str, page: str, note: str = "") -> Value:
     """The number of records ``ids``, citing each of them."""
     found = tuple(sorted(set(ids)))
-    return count_value(key, len(found), Source(page, refs(label, found), note))
+    return number(key, len(found), Source(page, refs(label, found), note))
 
 
-def number(key: str, n: Number, source: Source) -> Value:
-    return count_value(key, n, source)
+def local_text(n: Number, currency: str = "") -> str:
+    """``n`` as the active language writes it: an amount in ``currency``, or 2 / 1 / 0 decimals."""
+    if currency:
+        return money(n, currency)
+    if isinstance(n, Decimal):
+        return local_number(n, 2)
+    if isinstance(n, float):
+        return local_number(n, 1)
+    return local_number(n, 0)
+
+
+def number(key: str, n: Number, source: Source, *, currency: str = "") -> Value:
+    """An exact number (an amount when ``currency`` is an ISO 4217 code) with its localised text."""
+    return replace(count_value(key, n, source), text=local_text(n, currency))
+
+
+def local_date(day: dt.date, width: str = "long") -> str:
+    """A date as the active language writes it ("30 July 2024", "30 juillet 2024", "2024年7月30日")."""
+    return format_date(day, format=width, locale=babel_locale())
 
 
 def glotip_count(key: str, count: Count, source: Source) -> Value:
@@ -46,11 +75,12 @@ def glotip_count(key: str, count: Count, source: Source) -> Value:
         count.value,
         suppressed=count.is_suppressed,
         lower_bound=count.low if count.is_partial else None,
+        text=local_display(count),
     )
 
 
 def glotip_share(key: str, share: Share, source: Source) -> Value:
-    return Value(key, share.render(), source, share.value)
+    return Value(key, share.render(), source, share.value, text=local_display(share))
 
 
 def empty(text: str) -> Paragraph:
@@ -73,7 +103,7 @@ def bar_figure(
     table: Table, *, title: str, description: str, column: int = 1, columns: Sequence[int] | None = None
 ) -> Figure:
     """A horizontal bar chart of one column of ``table`` (or grouped bars of several ``columns``)."""
-    categories = [str(row[0].display if isinstance(row[0], Value) else row[0]) for row in table.rows]
+    categories = [str(row[0].shown if isinstance(row[0], Value) else row[0]) for row in table.rows]
     if columns is None:
         values = [chart_number(row[column]) for row in table.rows]
         svg = charts.bar_chart(categories, values, title=title, description=description, horizontal=True)

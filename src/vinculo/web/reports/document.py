@@ -53,9 +53,11 @@ class Value:
     """One number of the report.
 
     ``value`` is the exact number, or None when it is not known exactly (a count that includes
-    "<5" cells, or a cell shown as "<5" by small-cell protection); ``display`` is the text shown,
-    identical in every language so that the data never changes with the language. ``suppressed``
-    marks a value made only of "<5" cells; ``lower_bound`` is set for a sum that includes some.
+    "<5" cells, or a cell shown as "<5" by small-cell protection); ``display`` is the canonical text,
+    identical in every language so that the data never change with the language (keys, checks, tests).
+    ``text`` is the same number as the report's language writes it ("1 269", "1 200,50 $US", "86,7 %");
+    it is what a reader sees, and ``display`` when empty. ``suppressed`` marks a value made only of
+    "<5" cells; ``lower_bound`` is set for a sum that includes some.
     """
 
     key: str
@@ -64,6 +66,12 @@ class Value:
     value: Number | None = None
     suppressed: bool = False
     lower_bound: Number | None = None
+    text: str = ""
+
+    @property
+    def shown(self) -> str:
+        """What a reader sees: the localised ``text``, else the canonical ``display``."""
+        return self.text or self.display
 
     def to_dict(self) -> dict[str, Any]:
         raw: Any = self.value
@@ -72,6 +80,7 @@ class Value:
         return {
             "key": self.key,
             "display": self.display,
+            "text": self.shown,
             "value": raw,
             "suppressed": self.suppressed,
             "lower_bound": self.lower_bound,

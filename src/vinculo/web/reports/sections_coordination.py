@@ -23,7 +23,7 @@ from vinculo.web.treaties.models import Source as TreatySource
 from vinculo.web.trustfund.actions import check_reconciliation
 from vinculo.web.trustfund.models import EntryKind, LedgerEntry
 
-from .blocks import bar_figure, caveat, counted, empty, number, refs, stacked_figure, url
+from .blocks import bar_figure, caveat, counted, empty, local_date, number, refs, stacked_figure, url
 from .document import Block, Cell, Heading, Section, Source, Table, paragraph
 
 NO_REGION = "none"
@@ -362,6 +362,7 @@ def trustfund_section(year: int) -> Section:
                             f"trustfund.contribution.{donor}.{currency}",
                             sum((e.amount for e in items), Decimal(0)),
                             Source(page, refs(label, [e.pk for e in items])),
+                            currency=currency,
                         ),
                     )
                     for (donor, currency), items in sorted(by_donor.items())
@@ -394,16 +395,19 @@ def trustfund_section(year: int) -> Section:
                     f"trustfund.{currency}.contributed_in_year",
                     total(EntryKind.CONTRIBUTION),
                     Source(page, refs(label, ids(EntryKind.CONTRIBUTION, True))),
+                    currency=currency,
                 ),
                 number(
                     f"trustfund.{currency}.disbursed_in_year",
                     total(EntryKind.DISBURSEMENT),
                     Source(page, refs(label, ids(EntryKind.DISBURSEMENT, True))),
+                    currency=currency,
                 ),
                 number(
                     f"trustfund.{currency}.balance_end_of_year",
                     up_to_end[currency].balance,
                     Source(page, refs(label, [e.pk for e in ledger if e.currency == currency])),
+                    currency=currency,
                 ),
             )
         )
@@ -466,7 +470,7 @@ def events_section(year: int) -> Section:
         blocks.append(
             paragraph(
                 _("The World Day against Trafficking in Persons was observed on %(day)s."),
-                {"day": day.isoformat()},
+                {"day": local_date(day)},
             )
         )
     blocks.append(
@@ -481,7 +485,10 @@ def events_section(year: int) -> Section:
             "events.list",
             _("Events of the year"),
             (_("Date"), _("Event"), _("Kind"), _("Location")),
-            tuple((d.isoformat(), e.title, str(kinds.get(e.kind, e.kind)), e.location) for d, e in found),
+            tuple(
+                (local_date(d, "medium"), e.title, str(kinds.get(e.kind, e.kind)), e.location)
+                for d, e in found
+            ),
             Source(page, refs("events.Event", [e.pk for _d, e in found])),
         )
     )

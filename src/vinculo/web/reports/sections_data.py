@@ -196,7 +196,7 @@ def estimates_section(year: int) -> Section:
     for e in estimates:
         assert isinstance(e.result, dict)
         source = Source(url("estimates:detail", e.pk), refs("estimates.Estimate", [e.pk]))
-        cells: list[Cell] = [e.title, e.country.name if e.country else "—"]
+        cells: list[Cell] = [e.title, str(e.country) if e.country else "—"]
         cells.append(
             number(f"estimates.{e.pk}.observed", int(e.result.get("n_observed") or e.n_observed), source)
         )

@@ -50,7 +50,11 @@ def report_html(request: HttpRequest, kind: str, year: int) -> HttpResponse:
     return render(
         request,
         "reports/view.html",
-        {"report": report, "body": render_html(report, standalone=False), "language": report.language},
+        {
+            "report": report,
+            "body": render_html(report, standalone=False, base_url=request.build_absolute_uri("/")),
+            "language": report.language,
+        },
     )
 
 

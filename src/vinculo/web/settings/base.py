@@ -203,6 +203,10 @@ if env_str("VINCULO_CSP_REPORT_URI", ""):
 SECURE_CSP: dict[str, list[str]] = {} if env_bool("VINCULO_CSP_REPORT_ONLY") else VINCULO_CSP
 SECURE_CSP_REPORT_ONLY: dict[str, list[str]] = VINCULO_CSP if env_bool("VINCULO_CSP_REPORT_ONLY") else {}
 
+# The site's public address, for links written outside a request (report PDFs made by commands and
+# jobs); a request's own address is used when there is one.
+VINCULO_SITE_URL = env_str("VINCULO_SITE_URL", "http://127.0.0.1:8000/")
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Uploads may hold victims' data: kept in memory up to the case-file limit, never spooled to the

@@ -9,6 +9,7 @@ from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 
 from vinculo.coordination import region_of
+from vinculo.web.core.countries import sorted_by_name
 from vinculo.web.core.models import Country
 
 from .models import Instrument, TreatyEntry, TreatyStatusCode
@@ -38,7 +39,8 @@ class StateRow:
 def state_rows() -> list[StateRow]:
     """Every UN Member State with its entries (two queries)."""
     rows = {
-        c.pk: StateRow(c, region_of(c.iso3)) for c in Country.objects.filter(un_member=True).order_by("name")
+        c.pk: StateRow(c, region_of(c.iso3))
+        for c in sorted_by_name(Country.objects.filter(un_member=True), str)
     }
     for entry in TreatyEntry.objects.filter(country__un_member=True).select_related("confirmed_by"):
         row = rows.get(entry.country_id)
@@ -54,13 +56,19 @@ def _status_key(entry: TreatyEntry | None) -> tuple[int, str]:
     return (order.index(entry.status), entry.action_date.isoformat() if entry.action_date else "")
 
 
+def _name(row: StateRow) -> str:
+    """The sort key of a State: its UN name in the active language."""
+    return str(row.country).casefold()
+
+
 def filter_rows(rows: list[StateRow], params: dict[str, str]) -> list[StateRow]:
-    q = params.get("q", "").strip().lower()
+    q = params.get("q", "").strip().casefold()
     region = params.get("region", "")
     confirmed = params.get("confirmed", "")
     out = []
     for row in rows:
-        if q and q not in row.country.name.lower() and q != row.country.iso3.lower():
+        names = (str(row.country).casefold(), row.country.name.casefold())
+        if q and not any(q in name for name in names) and q != row.country.iso3.lower():
             continue
         if region and row.region != region:
             continue
@@ -79,12 +87,12 @@ def filter_rows(rows: list[StateRow], params: dict[str, str]) -> list[StateRow]:
     if key not in SORTS:
         key = "name"
     keys: dict[str, Any] = {
-        "name": lambda r: r.country.name,
+        "name": lambda r: _name(r),
         "iso3": lambda r: r.country.iso3,
-        "region": lambda r: (r.region, r.country.name),
-        "untoc": lambda r: (_status_key(r.untoc), r.country.name),
-        "tip_protocol": lambda r: (_status_key(r.tip_protocol), r.country.name),
-        "confirmed": lambda r: (not r.confirmed, r.country.name),
+        "region": lambda r: (r.region, _name(r)),
+        "untoc": lambda r: (_status_key(r.untoc), _name(r)),
+        "tip_protocol": lambda r: (_status_key(r.tip_protocol), _name(r)),
+        "confirmed": lambda r: (not r.confirmed, _name(r)),
     }
     return sorted(out, key=keys[key], reverse=descending)
 

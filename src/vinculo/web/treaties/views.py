@@ -123,7 +123,7 @@ def _csv(rows: list[services.StateRow]) -> HttpResponse:
     header += ["confirmed_against_untc", "note"]
     writer.writerow(header)
     for row in rows:
-        line: list[Any] = [row.country.iso3, row.country.name, row.region]
+        line: list[Any] = [row.country.iso3, str(row.country), row.region]
         notes = []
         for instrument in Instrument.values:
             e = row.entries.get(instrument)
