@@ -72,6 +72,21 @@ def test_parse_selection_keeps_valid_values_and_names_the_wrong_ones(dataset):
     assert sel.query() == {"indicator": VICTIMS}
 
 
+def test_an_address_without_choices_is_never_wrong_even_for_an_area_without_figures(dataset):
+    """The defaults are the page's, not the reader's: no area answers a plain address with problems."""
+    areas = set(dataset.countries)
+    assert len(areas) > 100
+    for iso3 in sorted(areas):
+        _sel, _options, problems = parse_selection({}, dataset, "country", iso3)
+        assert problems == (), (iso3, problems)
+    # Where the default indicator has no sex breakdown, an explicit choice is still named as wrong.
+    bare = next(
+        iso3 for iso3 in sorted(areas) if "Female" not in explore_options(dataset, "country", iso3).sexes
+    )
+    _sel, _options, problems = parse_selection({"sex": "Female"}, dataset, "country", bare)
+    assert [p.parameter for p in problems] == ["sex"]
+
+
 def test_region_comparison_in_rates_adds_up_the_reporting_countries(dataset):
     population = load_population()
     cmp = compare_with_region(dataset, "NGA", ExploreSelection(VICTIMS), population=population)

@@ -125,8 +125,11 @@ def parse_selection(
     and reported as a :class:`SelectionProblem`, so a page can say what was wrong and still answer."""
     problems: list[SelectionProblem] = []
     first = explore_options(dataset, level, area)
-    indicator = params.get("indicator", "") or (first.indicators[0] if first.indicators else VICTIMS)
-    if indicator not in first.indicators:
+    # Only what the address asks for can be wrong: a default the area lacks (an area with no figures
+    # at all) is no problem of the reader's.
+    asked = params.get("indicator", "")
+    indicator = asked or (first.indicators[0] if first.indicators else VICTIMS)
+    if asked and indicator not in first.indicators:
         problems.append(SelectionProblem("indicator", indicator, "unknown", first.indicators))
         indicator = first.indicators[0] if first.indicators else VICTIMS
     options = explore_options(dataset, level, area, indicator)
@@ -147,7 +150,8 @@ def parse_selection(
     for key, allowed in (("sex", options.sexes), ("age", options.ages), ("form", options.forms)):
         value = params.get(key, "") or TOTAL
         if value not in allowed:
-            problems.append(SelectionProblem(key, value, "unknown", allowed))
+            if params.get(key, ""):
+                problems.append(SelectionProblem(key, value, "unknown", allowed))
             value = TOTAL
         chosen[key] = value
     selection = ExploreSelection(indicator, lo, hi, chosen["sex"], chosen["age"], chosen["form"])
