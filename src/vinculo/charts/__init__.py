@@ -7,6 +7,7 @@ Use :func:`data_table` to show the same data as a table beside the chart.
 """
 
 from vinculo.charts._bar import bar_chart, stacked_bar_chart
+from vinculo.charts._interval import interval_chart
 from vinculo.charts._line import HistogramBin, histogram, histogram_bins, line_chart
 from vinculo.charts._svg import (
     PALETTE,
@@ -18,6 +19,7 @@ from vinculo.charts._svg import (
     number_format,
 )
 from vinculo.charts._table import data_table, histogram_table
+from vinculo.charts._upset import overlap_combinations, overlap_table, upset_chart
 
 __all__ = [
     "PALETTE",
@@ -32,7 +34,11 @@ __all__ = [
     "histogram",
     "histogram_bins",
     "histogram_table",
+    "interval_chart",
     "line_chart",
     "number_format",
+    "overlap_combinations",
+    "overlap_table",
     "stacked_bar_chart",
+    "upset_chart",
 ]
