@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vinculo.web.accounts.models import Organisation
 from vinculo.web.core.models import Country
+from vinculo.web.core.widgets import SearchableCheckboxes
 
 from .models import Notice
 
@@ -15,13 +16,13 @@ class NoticeForm(forms.ModelForm[Notice]):
         queryset=Organisation.objects.filter(is_active=True),
         required=False,
         help_text=_("Only used when the sensitivity is restricted."),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=SearchableCheckboxes(),
     )
     countries = forms.ModelMultipleChoiceField(
         label=_("Countries concerned"),
         queryset=Country.objects.all(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=SearchableCheckboxes(),
     )
 
     class Meta:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from vinculo.registry import TRANSLATED_FIELDS
 from vinculo.web.accounts.models import Organisation
 from vinculo.web.core.models import Country
+from vinculo.web.core.widgets import SearchableCheckboxes
 
 from .models import (
     EvaluationDesign,
@@ -37,7 +38,7 @@ class ProgrammeForm(forms.Form):
         label=_("Implementing organisations on the platform"),
         queryset=Organisation.objects.filter(is_active=True),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=SearchableCheckboxes(),
     )
     implementing_other = forms.CharField(
         label=_("Other implementing organisations"),
@@ -49,7 +50,7 @@ class ProgrammeForm(forms.Form):
         label=_("Funding organisations on the platform"),
         queryset=Organisation.objects.filter(is_active=True),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=SearchableCheckboxes(),
     )
     funding_other = forms.CharField(
         label=_("Other funders"),
@@ -62,7 +63,7 @@ class ProgrammeForm(forms.Form):
         queryset=Country.objects.all(),
         to_field_name="iso3",
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=SearchableCheckboxes(),
     )
     start_date = forms.DateField(
         label=_("Start date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -97,7 +98,7 @@ class ProgrammeForm(forms.Form):
         label=_("Related programmes"),
         coerce=int,
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=SearchableCheckboxes(),
     )
 
     # Declared last: from here on the name ``forms`` is this field inside the class body.
