@@ -10,6 +10,7 @@ import math
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from vinculo import charts
 from vinculo.web.core.templatetags.locale_format import number
@@ -150,7 +151,7 @@ def result_plots(result: dict[str, Any], lists: list[str] | None = None) -> list
             x_label=_("estimated total population"),
         )
         table = charts.histogram_table(replicates, bins=30)
-        table[0] = [_("From"), _("To"), _("Count")]
+        table[0] = [pgettext("histogram bin", "From"), pgettext("histogram bin", "To"), _("Count")]
         plots.append({"title": title, "svg": svg, "table": table})
     profile = [p for p in result.get("profile", []) if None not in p]
     if profile:
