@@ -98,3 +98,15 @@ def test_the_interval_chart_without_numbers_is_a_no_data_chart_and_lengths_must_
     assert "nothing" in svg and not re.search(r"<circle", svg)
     with pytest.raises(ValueError, match="same length"):
         interval_chart(["a", "b"], [1.0], [1.0], [1.0], title="t", description="d")
+
+
+def test_a_long_label_widens_the_interval_chart_instead_of_being_cut() -> None:
+    long = "Police × Labour inspectorate, NGO shelter × Labour inspectorate, Police × NGO shelter"
+    svg = interval_chart(
+        [long, "main effects"], [10.0, 12.0], [8.0, 9.0], [13.0, 16.0], title="t", description="d"
+    )
+    root = ET.fromstring(svg)
+    assert long in [t.text for t in root.iter(f"{NS}text")]
+    width = float(root.get("width"))
+    label_x = max(float(t.get("x")) for t in root.iter(f"{NS}text") if t.text == long)
+    assert label_x >= 7 * len(long) and width >= label_x + 300

@@ -67,7 +67,10 @@ def interval_chart(
     shown = [
         f"{label} ({highlight_label})" if i == highlight else str(label) for i, label in enumerate(labels)
     ]
-    label_width = round(min(width / 2, 12 + CHAR_WIDTH * max(len(s) for s in shown)))
+    # Labels are shown in full: a long one widens the chart (pages scale it down to fit) instead of
+    # being cut or running off the left edge.
+    label_width = round(12 + CHAR_WIDTH * max(len(s) for s in shown))
+    width = max(width, label_width + 360)
     left, right, top = label_width + 8, width - 24, 12
     height = top + _ROW * n + 44
     scale = make_scale(values, left, right, include_zero=False)

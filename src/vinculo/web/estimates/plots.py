@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from vinculo import charts
+from vinculo.charts._axes import CHAR_WIDTH
 from vinculo.web.core.templatetags.locale_format import number
 
 from .reading import pattern_label
@@ -80,6 +81,8 @@ def fitted_plot(result: dict[str, Any], lists: list[str]) -> Plot | None:
         mode="grouped",
         horizontal=True,
         missing=_("no data"),
+        # Wide enough for the longest combination in full (the label column is at most 40 % of it).
+        width=max(640, math.ceil((CHAR_WIDTH * max(len(label) for label in labels) + 12) / 0.4)),
     )
     table = [[_("Lists"), _("Observed"), _("Fitted"), _("Difference")]] + [
         [
