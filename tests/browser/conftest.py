@@ -293,10 +293,18 @@ def open_tab(browser: Any, server: str) -> Iterator[OpenTab]:
         context.close()
 
 
+def open_menu(tab: Tab) -> None:
+    """On a phone the navigation is behind the header's Menu button: press it (nothing to do on a desktop)."""
+    button = tab.page.locator("header summary.menu-button")
+    if button.is_visible() and not tab.page.evaluate("document.querySelector('header .phone-menu').open"):
+        button.click()
+
+
 def sign_in(tab: Tab, username: str) -> None:
     """Sign in as a person does: follow the header's link, type the name and password, press the button."""
     tab.open("/")
-    tab.page.locator("header a[href^='/accounts/sign-in/']").first.click()
+    open_menu(tab)
+    tab.page.locator("header a[href^='/accounts/sign-in/']:visible").first.click()
     tab.page.locator("#id_username").press_sequentially(username)
     tab.page.locator("#id_password").press_sequentially(DEMO_PASSWORD)
     with tab.page.expect_navigation():

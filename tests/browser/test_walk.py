@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import LANGUAGES, SCREENS, OpenTab, Platform, sign_in
+from .conftest import LANGUAGES, SCREENS, OpenTab, Platform, open_menu, sign_in
 
 # What a member of the public reads (no account needed).
 PUBLIC_PAGES = {
@@ -67,9 +67,11 @@ def test_sign_in_and_open_the_case_list(open_tab: OpenTab, language: str, screen
     tab = open_tab(screen, language)
     sign_in(tab, "ngo.manager")
     tab.assert_clean()
-    tab.page.locator("header nav a[href='/cases/']").click()
+    open_menu(tab)
+    tab.page.locator("header nav a[href='/cases/']:visible").click()
     tab.page.wait_for_url("**/cases/")
-    assert tab.page.locator("header .whoami").is_visible()
+    open_menu(tab)
+    assert tab.page.locator("header .whoami:visible").count() == 1
     tab.assert_clean()
 
 

@@ -166,3 +166,42 @@ def test_bayes_through_estimate_reports_the_posterior_in_the_common_result_shape
     assert r.model_terms == tuple(direct.top_graph)
     assert r.provenance.method == "bayes"
     assert r.to_dict()["n_observed"] == h.n_observed
+
+
+def test_cells_give_observed_and_fitted_counts_with_the_margins_of_the_data() -> None:
+    counts = [0, 30, 25, 8, 20, 6, 5, 2]
+    h = histories_from_counts(["A", "B", "C"], counts)
+    r = fit_main(h)
+    assert [c.pattern for c in r.cells] == [
+        (1, 0, 0),
+        (0, 1, 0),
+        (1, 1, 0),
+        (0, 0, 1),
+        (1, 0, 1),
+        (0, 1, 1),
+        (1, 1, 1),
+    ]
+    assert [c.observed for c in r.cells] == counts[1:]
+    # A Poisson log-linear fit reproduces its sufficient statistics: the total and each list's count.
+    assert sum(c.fitted for c in r.cells) == pytest.approx(sum(counts))
+    for i in range(3):
+        observed = sum(c.observed for c in r.cells if c.pattern[i])
+        assert sum(c.fitted for c in r.cells if c.pattern[i]) == pytest.approx(observed)
+    # Independence does not reproduce the A and B overlap exactly.
+    assert r.cells[2].fitted != pytest.approx(r.cells[2].observed)
+    assert json.loads(json.dumps(r.to_dict()))["cells"][0] == {
+        "pattern": [1, 0, 0],
+        "observed": 30,
+        "fitted": pytest.approx(r.cells[0].fitted),
+    }
+
+
+def test_each_candidate_carries_the_wald_interval_of_its_own_model() -> None:
+    h = histories_from_counts(["A", "B", "C"], [0, 30, 25, 8, 20, 6, 5, 2])
+    r = fit_bic(h, MSESettings(method="bic", ci="wald", level=0.9))
+    assert len(r.candidates) >= 2
+    for c in r.candidates:
+        own = fit_loglinear(h, list(c.terms), MSESettings(method="fixed", ci="wald", level=0.9))
+        assert c.estimate == pytest.approx(own.estimate)
+        assert (c.lower, c.upper) == (pytest.approx(own.interval.lower), pytest.approx(own.interval.upper))
+        assert c.lower < c.estimate < c.upper

@@ -79,8 +79,44 @@ def test_candidates_are_sorted_by_bic_and_the_chosen_one_is_marked() -> None:
     }
     with translation.override("en"):
         rows = reading.candidate_rows(result)
-    assert [r["terms"] for r in rows] == ["b:c", "main effects only", "b:d"]
+    assert [r["terms"] for r in rows] == ["b × c", "main effects only", "b × d"]
     assert [r["chosen"] for r in rows] == [True, False, False]
+    # Deltas are against the best candidate; a model without a criterion has none.
+    assert [r["delta_bic"] for r in rows] == [0.0, 17.5, None]
+    assert [r["delta_aic"] for r in rows] == [0.0, 15.0, None]
+    # Results stored before candidates carried their own interval show none.
+    assert all(r["lower"] is None and r["upper"] is None for r in rows)
+
+
+def test_candidate_intervals_are_kept_only_when_both_bounds_are_finite() -> None:
+    result = {
+        "model_terms": [],
+        "candidates": [
+            {"terms": [], "estimate": 200.0, "bic": 3.0, "aic": 2.0, "df": 3, "lower": 150.0, "upper": 260.0},
+            {
+                "terms": ["A:B"],
+                "estimate": 210.0,
+                "bic": 4.0,
+                "aic": 2.5,
+                "df": 2,
+                "lower": 160.0,
+                "upper": None,
+            },
+        ],
+    }
+    rows = reading.candidate_rows(result)
+    assert (rows[0]["lower"], rows[0]["upper"]) == (150.0, 260.0)
+    assert (rows[1]["lower"], rows[1]["upper"]) == (None, None)
+
+
+def test_terms_and_patterns_name_the_lists_in_full() -> None:
+    assert reading.term_label("Police:Labour inspectorate") == "Police × Labour inspectorate"
+    assert reading.pattern_label([1, 0, 1], ["Police", "NGO shelter", "Labour inspectorate"]) == (
+        "Police + Labour inspectorate"
+    )
+    with translation.override("en"):
+        assert reading.model_label([]) == "main effects only"
+        assert reading.model_label(["A:B", "B:C"]) == "A × B, B × C"
 
 
 def test_every_interval_method_has_a_reading_and_an_unknown_one_has_none() -> None:

@@ -201,6 +201,19 @@ def test_the_result_page_says_the_estimate_in_words_and_compares_the_models(worl
         assert f"{a} and {b}: a victim on one of these lists" in page
     assert "Models compared" in page and page.count(">chosen<") == 1
     assert "Wald interval" in page
+    # The candidates drawn with their own intervals, the chosen one marked; the table has the deltas.
+    chosen_label = ", ".join(t.replace(":", " × ") for t in expected.model_terms)
+    assert f"{chosen_label} (chosen)</text>" in page
+    assert "ΔBIC" in page and ">0.00<" in page
+    best_aic = min(c.aic for c in expected.candidates)
+    worst = expected.candidates[-1]
+    assert f">{worst.aic - best_aic:,.2f}<" in page
+    assert f"{worst.lower:,.0f} – {worst.upper:,.0f}" in page
+    # The overlap of the five lists and the observed against fitted counts, with their data.
+    assert "How the lists overlap" in page and "Observed and fitted cases per combination of lists" in page
+    cells = {c.pattern: c for c in expected.cells}
+    np_ = cells[(0, 1, 1, 0, 0)]
+    assert f"<td>NG + PFNCA</td><td>{np_.observed}</td><td>{np_.fitted:,.1f}</td>" in page
     french = world.client_for("owner_manager")
     french.cookies["vinculo_language"] = "fr"
     page_fr = french.get(reverse("estimates:detail", args=[record.pk])).content.decode()
@@ -228,6 +241,8 @@ def test_strata_are_estimated_separately_and_summed(world: World) -> None:
         world.client_for("owner_manager").get(reverse("estimates:detail", args=[record.pk])).content.decode()
     )
     assert "Estimates by year" in page
+    # The overlap chart sums the strata: 60 + 120 on A alone.
+    assert "How the lists overlap" in page and "<td>A</td><td>180</td>" in page
 
 
 def test_bayesian_averaging_runs_from_the_platform(world: World) -> None:

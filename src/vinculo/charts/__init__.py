@@ -16,6 +16,7 @@ from vinculo.charts._flow import (
     sankey_chart,
     sankey_layout,
 )
+from vinculo.charts._interval import interval_chart
 from vinculo.charts._line import HistogramBin, histogram, histogram_bins, line_chart
 from vinculo.charts._svg import (
     PALETTE,
@@ -27,6 +28,7 @@ from vinculo.charts._svg import (
     number_format,
 )
 from vinculo.charts._table import data_table, histogram_table
+from vinculo.charts._upset import overlap_combinations, overlap_table, upset_chart
 
 __all__ = [
     "OTHER",
@@ -46,9 +48,13 @@ __all__ = [
     "histogram",
     "histogram_bins",
     "histogram_table",
+    "interval_chart",
     "line_chart",
     "number_format",
+    "overlap_combinations",
+    "overlap_table",
     "sankey_chart",
     "sankey_layout",
     "stacked_bar_chart",
+    "upset_chart",
 ]

@@ -40,6 +40,7 @@ from vinculo.mse.existence import STATUS_MEANING, ExistenceCheck, check_existenc
 from vinculo.mse.result import (
     BootstrapSummary,
     CandidateModel,
+    CellFit,
     Diagnostics,
     Interval,
     MSEResult,
@@ -56,6 +57,7 @@ __all__ = [
     "BootstrapSummary",
     "CandidateModel",
     "CaptureHistories",
+    "CellFit",
     "CredibleInterval",
     "Diagnostics",
     "ExistenceCheck",

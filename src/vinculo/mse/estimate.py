@@ -27,6 +27,7 @@ from vinculo.mse.profile import profile_interval
 from vinculo.mse.result import (
     BootstrapSummary,
     CandidateModel,
+    CellFit,
     Diagnostics,
     Interval,
     MSEResult,
@@ -107,6 +108,33 @@ def _wald(f: ModelFit, level: float) -> Interval:
     se = f.se_log_dark
     return Interval(
         f.n_observed + f.dark * math.exp(-z * se), f.n_observed + f.dark * math.exp(z * se), level, "wald_log"
+    )
+
+
+def _candidate(h: CaptureHistories, table: SearchTable, i: int, level: float) -> CandidateModel:
+    """Row ``i`` of the search table, with the model's own Wald interval."""
+    fit = fit_model(h.n_lists, h.counts, table.models[i])
+    wald = _wald(fit, level) if not fit.status else Interval(math.nan, math.nan, level, "none")
+    return CandidateModel(
+        model_names(table.models[i], h.lists),
+        table.estimate[i],
+        table.bic[i],
+        table.aic[i],
+        table.df[i],
+        lower=wald.lower,
+        upper=wald.upper,
+    )
+
+
+def cell_fits(h: CaptureHistories, fit: ModelFit) -> tuple[CellFit, ...]:
+    """Observed and fitted count of each capture pattern (cells 1 .. 2**t - 1)."""
+    return tuple(
+        CellFit(
+            tuple((cell >> i) & 1 for i in range(h.n_lists)),
+            int(h.counts[cell]),
+            float(fit.mu[cell - 1]),
+        )
+        for cell in range(1, 2**h.n_lists)
     )
 
 
@@ -208,13 +236,7 @@ def estimate(
             )
         chosen = fit_model(t, counts, table.models[0])
         candidates = tuple(
-            CandidateModel(
-                model_names(table.models[i], h.lists),
-                table.estimate[i],
-                table.bic[i],
-                table.aic[i],
-                table.df[i],
-            )
+            _candidate(h, table, i, s.level)
             for i in range(min(max(s.n_candidates, s.ntop or 0), len(table.models)))
         )
         if s.ntop is not None:
@@ -317,6 +339,7 @@ def estimate(
         warnings=tuple(notes),
         bootstrap=boot_summary,
         profile=curve,
+        cells=cell_fits(h, chosen),
     )
 
 

@@ -7,7 +7,15 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["BootstrapSummary", "CandidateModel", "Diagnostics", "Interval", "MSEResult", "Provenance"]
+__all__ = [
+    "BootstrapSummary",
+    "CandidateModel",
+    "CellFit",
+    "Diagnostics",
+    "Interval",
+    "MSEResult",
+    "Provenance",
+]
 
 
 def _num(x: float | None) -> float | None:
@@ -75,13 +83,19 @@ class Diagnostics:
 
 @dataclass(frozen=True, slots=True)
 class CandidateModel:
-    """One row of the model-search table."""
+    """One row of the model-search table.
+
+    ``lower``/``upper``: the model's own Wald interval (log scale) at the result's level, so the
+    candidates can be compared with their uncertainty; NaN when it cannot be computed.
+    """
 
     terms: tuple[str, ...]
     estimate: float
     bic: float
     aic: float
     df: int
+    lower: float = math.nan
+    upper: float = math.nan
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -90,7 +104,24 @@ class CandidateModel:
             "bic": _num(self.bic),
             "aic": _num(self.aic),
             "df": self.df,
+            "lower": _num(self.lower),
+            "upper": _num(self.upper),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class CellFit:
+    """One observed capture pattern: its count and the chosen model's fitted count.
+
+    ``pattern`` has one 0/1 entry per list, in header order (1: on the list).
+    """
+
+    pattern: tuple[int, ...]
+    observed: int
+    fitted: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"pattern": list(self.pattern), "observed": self.observed, "fitted": _num(self.fitted)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +190,9 @@ class MSEResult:
         Replicate estimates when the interval is a bootstrap one.
     profile : tuple of (float, float)
         ``(total population, deviance increase)`` points of the profile likelihood, if computed.
+    cells : tuple of CellFit
+        Observed and fitted count of every capture pattern under the chosen model (empty for the
+        Bayesian method, which averages over models).
     """
 
     estimate: float
@@ -172,6 +206,7 @@ class MSEResult:
     warnings: tuple[str, ...] = ()
     bootstrap: BootstrapSummary | None = None
     profile: tuple[tuple[float, float], ...] = field(default=())
+    cells: tuple[CellFit, ...] = ()
 
     @property
     def dark_figure(self) -> float:
@@ -193,6 +228,7 @@ class MSEResult:
             "provenance": self.provenance.to_dict(),
             "bootstrap": None if self.bootstrap is None else self.bootstrap.to_dict(),
             "profile": [[_num(a), _num(b)] for a, b in self.profile],
+            "cells": [c.to_dict() for c in self.cells],
         }
 
     def _lines(self) -> list[tuple[str, str]]:

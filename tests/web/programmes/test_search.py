@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -159,6 +160,26 @@ def test_the_list_page_searches_and_shows_facets(world: World, library: dict[str
     assert "Labour inspection" not in page
     assert 'name="pillar" value="protection" checked' in page
     assert "1 programme" in page
+
+
+def test_facets_are_disclosures_open_by_default_that_count_the_chosen_values(
+    world: World, library: dict[str, Programme]
+) -> None:
+    page = (
+        world.client_for("anonymous")
+        .get("/programmes/", {"pillar": "protection", "region": ["Africa", "Asia"]})
+        .content.decode()
+    )
+    summaries = dict(
+        re.findall(
+            r'<details class="facet" open data-phone-closed><summary>([^<]+?)\s*(?:<span[^>]*>([^<]*)</span>)?</summary>',
+            page,
+        )
+    )
+    assert summaries["Pillar"] == "(1 chosen)"
+    assert summaries["Region"] == "(2 chosen)"
+    assert summaries["Country"] == ""
+    assert "vinculo/phone-details.js" in page
 
 
 def test_typos_are_tolerated_where_the_database_allows(world: World, library: dict[str, Programme]) -> None:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vinculo.web.accounts.models import Organisation
 from vinculo.web.core.models import Sensitivity
+from vinculo.web.core.widgets import SearchableCheckboxes
 
 from .models import DateOrder, SavedMapping
 
@@ -45,7 +46,7 @@ class SubmissionForm(forms.Form):
         queryset=Organisation.objects.filter(is_active=True),
         required=False,
         help_text=_("Cases without consent to share are never shown outside your organisation."),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=SearchableCheckboxes(),
     )
 
     def __init__(self, *args: Any, owner_id: int | None = None, **kwargs: Any) -> None:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from vinculo.web.accounts.models import Organisation
 from vinculo.web.core.countries import CountryChoiceField
 from vinculo.web.core.models import Country, Sensitivity
+from vinculo.web.core.widgets import SearchableCheckboxes
 
 METHOD_CHOICES = [
     ("stepwise", _("Stepwise selection of list interactions (Chan, Silverman & Vincent 2021)")),
@@ -82,7 +83,7 @@ class EstimateForm(forms.Form):
         label=_("Share with these organisations"),
         queryset=Organisation.objects.filter(is_active=True),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=SearchableCheckboxes(),
     )
 
     #: Statistical settings whose defaults suit most tables: shown behind "Advanced settings".

@@ -117,21 +117,50 @@ def model_reading(terms: list[str], lists: list[str]) -> list[str]:
     return out
 
 
+def term_label(term: str) -> str:
+    """An interaction term in words a reader can follow: ``LA:NG`` -> ``LA × NG``."""
+    return " × ".join(p for p in str(term).split(":") if p)
+
+
+def model_label(terms: list[str]) -> str:
+    """A model by its list interactions, or "main effects only"."""
+    return ", ".join(term_label(t) for t in terms) or _("main effects only")
+
+
+def pattern_label(pattern: list[int], lists: list[str]) -> str:
+    """The lists of a capture pattern joined by " + " (``[1, 0, 1]`` -> ``A + C``)."""
+    return " + ".join(name for name, bit in zip(lists, pattern, strict=False) if bit)
+
+
 def candidate_rows(result: dict[str, Any], limit: int = 10) -> list[dict[str, Any]]:
-    """The candidate models the search compared, best BIC first, with the chosen one marked."""
+    """The candidate models the search compared, best BIC first, with the chosen one marked.
+
+    ``delta_bic``/``delta_aic``: each model's criterion minus the lowest among the candidates (0 for
+    the best; by the usual reading, a difference above about 10 is strong evidence against a model).
+    ``lower``/``upper``: the model's own interval, when the stored result has it.
+    """
     chosen = list(result.get("model_terms") or [])
     rows = []
     for c in result.get("candidates") or []:
         terms = list(c.get("terms") or [])
         rows.append(
             {
-                "terms": " + ".join(terms) or _("main effects only"),
-                "estimate": c.get("estimate"),
-                "bic": c.get("bic"),
-                "aic": c.get("aic"),
+                "terms": model_label(terms),
+                "estimate": _finite(c.get("estimate")),
+                "lower": _finite(c.get("lower")),
+                "upper": _finite(c.get("upper")),
+                "bic": _finite(c.get("bic")),
+                "aic": _finite(c.get("aic")),
                 "df": c.get("df"),
                 "chosen": sorted(terms) == sorted(chosen),
             }
         )
-    rows.sort(key=lambda r: (not _is_number(r["bic"]), r["bic"] if _is_number(r["bic"]) else 0.0))
+    for key in ("bic", "aic"):
+        best = min((r[key] for r in rows if r[key] is not None), default=None)
+        for r in rows:
+            r[f"delta_{key}"] = None if best is None or r[key] is None else r[key] - best
+    rows.sort(key=lambda r: (r["bic"] is None, r["bic"] or 0.0))
+    for r in rows:
+        if r["lower"] is None or r["upper"] is None:
+            r["lower"] = r["upper"] = None
     return rows[:limit]

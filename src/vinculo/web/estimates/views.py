@@ -25,7 +25,7 @@ from vinculo.web.jobs.models import JobStatus
 from . import actions, reading
 from .forms import EstimateForm
 from .models import Estimate
-from .plots import result_plots
+from .plots import candidates_chart, result_plots
 from .services import MAX_BYTES, decode_upload, histories_from_list_files, rates_for
 
 
@@ -102,6 +102,7 @@ def estimate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if record.sensitivity == Sensitivity.RESTRICTED:
         audit(AuditAction.VIEW, request=request, obj=record)
     result = record.result
+    candidates = reading.candidate_rows(result) if result else []
     return render(
         request,
         "estimates/detail.html",
@@ -109,13 +110,19 @@ def estimate_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "record": record,
             "job": record.job,
             "result": result,
-            "plots": result_plots(result) if result else [],
+            "plots": result_plots(result, list(record.lists)) if result else [],
+            "model": reading.model_label(list(result.get("model_terms") or [])) if result else "",
             "headline": reading.headline(result) if result else None,
             "interval_reading": reading.interval_reading(result) if result else "",
             "model_reading": reading.model_reading(list(result.get("model_terms") or []), list(record.lists))
             if result
             else [],
-            "candidates": reading.candidate_rows(result) if result else [],
+            "strata": [
+                {"name": name, "result": s, "model": reading.model_label(list(s.get("model_terms") or []))}
+                for name, s in ((result or {}).get("strata") or {}).items()
+            ],
+            "candidates": candidates,
+            "candidates_chart": candidates_chart(candidates),
             "rates": rates_for(result, record.country.iso3 if record.country else None, record.year),
             "can_change": access.access_can_change(request.user, record),
         },

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from vinculo.web.accounts.models import Organisation
 from vinculo.web.core.countries import CountryMultipleChoiceField
 from vinculo.web.core.models import Country
+from vinculo.web.core.widgets import SearchableCheckboxes
 
 from .models import Notice
 
@@ -16,13 +17,13 @@ class NoticeForm(forms.ModelForm[Notice]):
         queryset=Organisation.objects.filter(is_active=True),
         required=False,
         help_text=_("Only used when the sensitivity is restricted."),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=SearchableCheckboxes(),
     )
     countries = CountryMultipleChoiceField(
         label=_("Countries concerned"),
         queryset=Country.objects.all(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=SearchableCheckboxes(),
     )
 
     class Meta:

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vinculo.web.accounts.models import Organisation
+from vinculo.web.core.widgets import SearchableCheckboxes
 
 from .models import PERSON_FIELDS, Decision, Mode
 
@@ -48,7 +49,7 @@ class ExerciseForm(forms.Form):
         label=_("Invite these organisations"),
         queryset=_organisations(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=SearchableCheckboxes(),
     )
 
 
@@ -56,7 +57,7 @@ class InviteForm(forms.Form):
     organisations = forms.ModelMultipleChoiceField(
         label=_("Invite these organisations"),
         queryset=_organisations(),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=SearchableCheckboxes(),
     )
 
 

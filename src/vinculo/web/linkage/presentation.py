@@ -7,7 +7,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from .charts import overlap_table, upset_chart
+from vinculo.charts import overlap_table, upset_chart
+
 from .models import Exercise, LinkedRecord, LinkPair, Mode
 from .services import STRATA_KEYS
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from vinculo.web.accounts.models import Organisation
 from vinculo.web.core.countries import CountryChoiceField, CountryMultipleChoiceField
 from vinculo.web.core.models import Country
+from vinculo.web.core.widgets import SearchableCheckboxes
 
 from .models import Mechanism
 
@@ -43,7 +44,7 @@ class MeetingForm(forms.Form):
         label=_("Participants"),
         queryset=Organisation.objects.filter(is_active=True),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=SearchableCheckboxes(),
     )
 
 
@@ -59,6 +60,6 @@ class NoteForm(forms.Form):
         label=_("Countries"),
         queryset=Country.objects.all(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=SearchableCheckboxes(),
     )
     programme_id = forms.IntegerField(label=_("Programme id (optional)"), required=False, min_value=1)

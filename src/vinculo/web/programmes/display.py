@@ -108,5 +108,6 @@ def facet_view(facets: dict[str, list[tuple[str, int]]], params: SearchParams) -
         ]
         if facet == "country":
             values = values[:40] + [v for v in values[40:] if v["chosen"]]
-        out.append({"name": facet, "title": titles[facet], "values": values})
+        n_chosen = sum(1 for v in values if v["chosen"])
+        out.append({"name": facet, "title": titles[facet], "values": values, "n_chosen": n_chosen})
     return out

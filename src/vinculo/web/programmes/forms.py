@@ -11,6 +11,7 @@ from vinculo.registry import TRANSLATED_FIELDS
 from vinculo.web.accounts.models import Organisation
 from vinculo.web.core.countries import CountryMultipleChoiceField
 from vinculo.web.core.models import Country
+from vinculo.web.core.widgets import SearchableCheckboxes
 
 from .models import (
     EvaluationDesign,
@@ -38,7 +39,7 @@ class ProgrammeForm(forms.Form):
         label=_("Implementing organisations on the platform"),
         queryset=Organisation.objects.filter(is_active=True),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=SearchableCheckboxes(),
     )
     implementing_other = forms.CharField(
         label=_("Other implementing organisations"),
@@ -50,7 +51,7 @@ class ProgrammeForm(forms.Form):
         label=_("Funding organisations on the platform"),
         queryset=Organisation.objects.filter(is_active=True),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=SearchableCheckboxes(),
     )
     funding_other = forms.CharField(
         label=_("Other funders"),
@@ -63,7 +64,7 @@ class ProgrammeForm(forms.Form):
         queryset=Country.objects.all(),
         to_field_name="iso3",
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=SearchableCheckboxes(),
     )
     start_date = forms.DateField(
         label=_("Start date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -98,7 +99,7 @@ class ProgrammeForm(forms.Form):
         label=_("Related programmes"),
         coerce=int,
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=SearchableCheckboxes(),
     )
 
     # Declared last: from here on the name ``forms`` is this field inside the class body.
