@@ -19,6 +19,7 @@ urlpatterns = [
     path("coordination/events/", include("vinculo.web.events.urls")),
     path("coordination/", include("vinculo.web.treaties.urls")),
     path("reports/", include("vinculo.web.reports.urls")),
+    path("guides/", include("vinculo.web.guides.urls")),
     path("api/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
 ]

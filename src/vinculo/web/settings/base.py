@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "vinculo.web.events",
     "vinculo.web.reports",
     "vinculo.web.linkage",
+    "vinculo.web.guides",
 ]
 
 MIDDLEWARE = [
