@@ -238,6 +238,10 @@ PAGE_PARAMETERS: dict[str, Fill] = {
         {"level": "region", "code": "Europe", "key": "victims", "fmt": "xlsx"},
     ],
     "evidence:flow_matrix": lambda w: [{"fmt": "csv"}, {"fmt": "xlsx"}],
+    "evidence:map_download": lambda w: [
+        {"level": "world", "code": "World", "fmt": "csv"},
+        {"level": "region", "code": "Europe", "fmt": "json"},
+    ],
     "evidence:submission": _pk("figure_submission"),
     "evidence:submission_review": _pk("figure_submission"),
     "exchange:detail": _notices(),

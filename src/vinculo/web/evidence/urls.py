@@ -11,6 +11,7 @@ urlpatterns = [
     path("subregions/<str:name>/", views.subregion_profile, name="subregion"),
     path("world/", views.world_profile, name="world"),
     path("tables/<str:level>/<str:code>/<str:key>.<str:fmt>", views.profile_download, name="download"),
+    path("maps/<str:level>/<str:code>.<str:fmt>", views.map_download, name="map_download"),
     path("flows/", views.flows, name="flows"),
     path("flows/matrix.<str:fmt>", views.flow_matrix_download, name="flow_matrix"),
     path("releases/", views.releases, name="releases"),

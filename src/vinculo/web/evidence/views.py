@@ -27,6 +27,7 @@ from . import actions
 from .caching import cache_public_page
 from .downloads import table_response
 from .forms import ReviewForm, SubmissionForm
+from .maps import LEVELS, victims_map
 from .models import FigureSubmission, GlotipRelease, SubmissionStatus
 from .services import LoadedRelease, loaded_release, published_submissions, release_by_version
 from .tables import Block, profile_blocks
@@ -117,6 +118,8 @@ def country_list(request: HttpRequest) -> HttpResponse:
     region = region if region in regions else ""
     chosen = {"query": query, "region": region, "sort": sort}
     countries = filter_countries(all_rows, **chosen)
+    query_string = _context(request, release, loaded)["release_query"]
+    world_map = victims_map(loaded, "region" if region else "world", region or "World", query_string)
     origins = filter_countries(origin_rows(loaded), **chosen)
     return render(
         request,
@@ -133,6 +136,7 @@ def country_list(request: HttpRequest) -> HttpResponse:
             region=region,
             regions=regions,
             sort=sort,
+            map=world_map,
         ),
     )
 
@@ -163,6 +167,8 @@ def _profile_page(
                 sources.append(
                     {"submission": subs[sid], "indicator": indicator, "dimension": dimension, "year": year}
                 )
+    query = _context(request, release, loaded)["release_query"]
+    world_map = victims_map(loaded, level, code, query) if level in LEVELS else None
     members: list[tuple[str, str]] = []
     if level in ("region", "subregion"):
         names = names_of(loaded)
@@ -186,6 +192,7 @@ def _profile_page(
             n_values=sum(len(p) for by_year in profile.sections.values() for p in by_year.values()),
             figure_sources=sources,
             members=members,
+            map=world_map,
         ),
     )
 
@@ -245,6 +252,28 @@ def profile_download(request: HttpRequest, level: str, code: str, key: str, fmt:
         json_rows=table.json_rows(),
         citation=loaded.dataset.citation,
         extra={"area": profile.name, "level": level, "release": release.version},
+    )
+
+
+@cache_public_page
+def map_download(request: HttpRequest, level: str, code: str, fmt: str) -> HttpResponse:
+    """The table behind a page's map (every country in view, also those too small to draw)."""
+    release, loaded = _release(request)
+    if level not in LEVELS:
+        raise Http404
+    areas = loaded.dataset.countries.values()
+    if level != "world" and not any((a.region if level == "region" else a.subregion) == code for a in areas):
+        raise Http404
+    table = victims_map(loaded, level, code, "").table
+    return table_response(
+        fmt,
+        name=f"glotip-{code}-map-v{release.version}",
+        title=table.title,
+        header=table.header,
+        sheet_rows=table.sheet_rows(),
+        json_rows=table.json_rows(),
+        citation=loaded.dataset.citation,
+        extra={"area": code, "level": level, "release": release.version},
     )
 
 
