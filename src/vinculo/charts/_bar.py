@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Literal
 
@@ -255,6 +256,9 @@ def _bars(
         band = (x1 - x0) / len(cats)
         rotate = band < 70 and max(len(c) for c in cats) * CHAR_WIDTH > band - 4
         longest = min(14, max(len(c) for c in cats))
+        # labels rotated by 40 degrees are parallel lines band * sin(40) apart: keep every k-th one so
+        # that they are at least a line (14 px) apart
+        every = max(1, math.ceil(14.0 / (band * math.sin(math.radians(40))))) if rotate else 1
         # rotated labels (-40 degrees) need about sin(40) of their length below the axis
         bottom = 24.0 + 0.65 * CHAR_WIDTH * longest if rotate else 56.0
         total_h = height or int(300 + (bottom - 56.0))
@@ -265,12 +269,23 @@ def _bars(
         body += value_axis(scale, horizontal=False, cross_from=x0, cross_to=x1, fmt=fmt)
         max_chars = 14 if rotate else max(3, int((band - 4) / CHAR_WIDTH))
         for i, cat in enumerate(cats):
+            if i % every:
+                continue
             cx = x0 + (i + 0.5) * band
             label = truncate(cat, max_chars)
             if rotate:
                 body.append(text(cx + 4, plot_bottom + 14, label, anchor="right", rotate=-40))
             else:
                 body.append(text(cx, plot_bottom + 18, label, anchor="middle"))
+
+    # Value labels are drawn only when every one fits its bar's slot: across the slot for vertical bars,
+    # a line high for horizontal ones. Otherwise none is (the tooltips and the data table keep them).
+    slot_size = band * 0.7 / n_series_per_band
+    if horizontal:
+        show_values = slot_size >= 14.0
+    else:
+        widest = max(len(s) for s in labels_all[:-1]) + (len(" + suppressed") if stacked else 0)
+        show_values = widest * CHAR_WIDTH <= slot_size + (band * 0.3 if n_series_per_band == 1 else 0.0)
 
     def rect(
         cat_from: float, cat_size: float, v_from: float, v_to: float
@@ -281,13 +296,15 @@ def _bars(
         return cat_from, a, cat_size, max(b - a, 0.0)
 
     def end_label(cat_mid: float, v: float, label: str, fill: str = TEXT, italic: bool = False) -> str:
+        if not show_values:
+            return ""
         p = scale(v)
         extra = ' font-style="italic"' if italic else ""
         if horizontal:
             anchor: Anchor = "left" if v >= 0 else "right"
             return text(p + (5 if v >= 0 else -5), cat_mid + 4, label, anchor=anchor, fill=fill, extra=extra)
         return text(
-            cat_mid, p - 5 if v >= 0 else p + 14, label, anchor="middle", fill=fill, size=11, extra=extra
+            cat_mid, p - 5 if v >= 0 else p + 14, label, anchor="middle", fill=fill, size=12, extra=extra
         )
 
     needs_hatch = False
@@ -351,12 +368,14 @@ def _bars(
                         )
                     )
                 shift = 8.0 if suppressed else 0.0
-                if horizontal:
+                if not show_values:
+                    pass
+                elif horizontal:
                     p = scale(pos) + 5 + shift
                     group.append(text(p, mid + 4, label, anchor="left"))
                 else:
                     p = scale(pos) - 5 - shift
-                    group.append(text(mid, p, label, anchor="middle", size=11))
+                    group.append(text(mid, p, label, anchor="middle", size=12))
         else:
             slot = inner / len(columns)
             for j, col in enumerate(columns):
