@@ -226,7 +226,7 @@ def _bars(
     top = 34.0 if show_title else 10.0
     lg_h = legend_height(names, width - 20)
     top += lg_h
-    uid = chart_id(kind, title, description, cats, names, [[repr(v) for v in c] for c in columns])
+    uid = chart_id(kind, title, description, width, cats, names, [[repr(v) for v in c] for c in columns])
     body: list[str] = []
     if show_title:
         body.append(text(width / 2, 22, title, anchor="middle", size=14, weight="bold"))

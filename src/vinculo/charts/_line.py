@@ -134,7 +134,9 @@ def line_chart(
         def px(i: int) -> float:
             return left + (i + 0.5) * step
 
-    uid = chart_id("line", title, description, [repr(v) for v in xs], names, [repr(ys[n]) for n in names])
+    uid = chart_id(
+        "line", title, description, width, [repr(v) for v in xs], names, [repr(ys[n]) for n in names]
+    )
     body: list[str] = []
     if show_title:
         body.append(text(width / 2, 22, title, anchor="middle", size=14, weight="bold"))
@@ -323,7 +325,9 @@ def histogram(
     right = width - 16.0
     x_scale = make_scale([table[0].lower, table[-1].upper, *marks.values()], left, right, include_zero=False)
 
-    uid = chart_id("hist", title, description, [(b.lower, b.count) for b in table], sorted(marks.items()))
+    uid = chart_id(
+        "hist", title, description, width, [(b.lower, b.count) for b in table], sorted(marks.items())
+    )
     body: list[str] = []
     if show_title:
         body.append(text(width / 2, 22, title, anchor="middle", size=14, weight="bold"))

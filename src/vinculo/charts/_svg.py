@@ -295,7 +295,7 @@ def no_data_chart(
     kind: str, *, title: str, description: str, width: int, height: int, message: str = "No data to show"
 ) -> str:
     """A chart with only its title and a "no data" message, for empty inputs."""
-    uid = chart_id(kind, title, description, "empty")
+    uid = chart_id(kind, title, description, width, "empty")
     body = [
         el("rect", x=0.5, y=0.5, width=width - 1, height=height - 1, fill="none", stroke=GRID),
         text(width / 2, 22, title, anchor="middle", size=14, weight="bold"),

@@ -118,16 +118,14 @@ def country_list(request: HttpRequest) -> HttpResponse:
     region = region if region in regions else ""
     chosen = {"query": query, "region": region, "sort": sort}
     countries = filter_countries(all_rows, **chosen)
-    query_string = _context(request, release, loaded)["release_query"]
-    world_map = victims_map(loaded, "region" if region else "world", region or "World", query_string)
+    base = _context(request, release, loaded)
+    world_map = victims_map(loaded, "region" if region else "world", region or "World", base["release_query"])
     origins = filter_countries(origin_rows(loaded), **chosen)
     return render(
         request,
         "evidence/countries.html",
-        _context(
-            request,
-            release,
-            loaded,
+        dict(
+            base,
             countries=countries,
             origins=origins,
             n_countries=len(all_rows),
@@ -167,8 +165,8 @@ def _profile_page(
                 sources.append(
                     {"submission": subs[sid], "indicator": indicator, "dimension": dimension, "year": year}
                 )
-    query = _context(request, release, loaded)["release_query"]
-    world_map = victims_map(loaded, level, code, query) if level in LEVELS else None
+    base = _context(request, release, loaded)
+    world_map = victims_map(loaded, level, code, base["release_query"]) if level in LEVELS else None
     members: list[tuple[str, str]] = []
     if level in ("region", "subregion"):
         names = names_of(loaded)
@@ -180,10 +178,8 @@ def _profile_page(
     return render(
         request,
         "evidence/profile.html",
-        _context(
-            request,
-            release,
-            loaded,
+        dict(
+            base,
             profile=profile,
             level=level,
             code=code,
