@@ -1,7 +1,7 @@
 """Chart text: at least 12 units high and never overlapping, at several data sizes and widths.
 
 Label boxes are computed from the SVG alone: a text's width is estimated from its length (0.6 em per
-character, a little wider than the Latin digits and letters the charts use), its height is its font size,
+Latin character, a little wider than the digits and letters the charts use, a Chinese character 1 em), its height is its font size,
 its anchor and direction place it, and a ``rotate`` transform turns the box. Two boxes overlap when no
 separating axis exists between them (the separating axis theorem for rectangles).
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -30,7 +31,8 @@ def label_boxes(svg: str) -> list[tuple[str, float, Box]]:
         label = "".join(node.itertext())
         size = float(node.get("font-size", default))
         x, y = float(node.get("x", 0)), float(node.get("y", 0))
-        w = EM * size * len(label)
+        # East Asian wide characters are a full em
+        w = size * sum(1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else EM for ch in label)
         anchor, rtl = node.get("text-anchor", "start"), node.get("direction") == "rtl"
         if anchor == "middle":
             x0 = x - w / 2
@@ -148,3 +150,27 @@ def test_line_chart_text_never_overlaps(width: int, n: int, k: int) -> None:
     series = {name: [v if isinstance(v, int) else None for v in vals] for name, vals in _values(n, k).items()}
     svg = line_chart(list(range(2003, 2003 + n)), series, title="Trend", description="d", width=width)
     assert overlaps(svg) == [] and small_text(svg) == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("mode", ["grouped", "stacked"])
+def test_chinese_legends_and_labels_never_overlap(width: int, mode: str) -> None:
+    series = {
+        "与刑事司法系统有正式接触的人员": [120, 80, 95],
+        "贩运人口罪行": [30, 20, 41],
+        "被起诉的人员": [12, 9, 15],
+        "被定罪的人员": [7, 5, 8],
+    }
+    for horizontal in (False, True):
+        svg = stacked_bar_chart(
+            ["二〇二〇年", "二〇二一年", "二〇二二年"],
+            series,  # type: ignore[arg-type]
+            title="刑事司法",
+            description="d",
+            mode=mode,  # type: ignore[arg-type]
+            width=width,
+            horizontal=horizontal,
+        )
+        assert overlaps(svg) == [] and small_text(svg) == []
+    svg = line_chart([2020, 2021, 2022], series, title="趋势", description="d", width=width)  # type: ignore[arg-type]
+    assert overlaps(svg) == []

@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from vinculo.charts._svg import AXIS, GRID, PALETTE, el, nice_ticks, text, truncate
+from vinculo.charts._svg import AXIS, GRID, PALETTE, el, nice_ticks, text, text_units, truncate
 
 __all__ = ["CHAR_WIDTH", "LinearScale", "legend", "legend_height", "make_scale", "value_axis"]
 
@@ -90,7 +90,7 @@ def _legend_rows(names: Sequence[str], width: float) -> list[list[tuple[int, str
     x = 0.0
     for i, name in enumerate(names):
         label = truncate(name, 40)
-        w = 26 + CHAR_WIDTH * len(label) + 14
+        w = 26 + CHAR_WIDTH * text_units(label) + 14
         if rows[-1] and x + w > width:
             rows.append([])
             x = 0.0

@@ -23,6 +23,7 @@ from vinculo.charts._svg import (
     no_data_chart,
     numeric,
     text,
+    text_units,
     truncate,
     value_text,
     with_unit,
@@ -234,7 +235,7 @@ def _bars(
 
     n_series_per_band = 1 if stacked else len(names)
     if horizontal:
-        label_w = min(0.4 * width, CHAR_WIDTH * max(len(c) for c in cats) + 12)
+        label_w = min(0.4 * width, CHAR_WIDTH * max(text_units(c) for c in cats) + 12)
         band = max(22.0, 8.0 + 18.0 * n_series_per_band)
         plot_h = band * len(cats)
         total_h = height or int(top + plot_h + 34)
@@ -244,7 +245,7 @@ def _bars(
         x1 = width - min(0.35 * width, CHAR_WIDTH * (longest_value + (4 if stacked else 0)) + 12)
         scale = make_scale(extent, x0, x1)
         body += value_axis(scale, horizontal=True, cross_from=top, cross_to=top + plot_h, fmt=fmt)
-        max_chars = int((label_w - 4) / CHAR_WIDTH)
+        max_chars = (label_w - 4) / CHAR_WIDTH
         for i, cat in enumerate(cats):
             by = top + i * band
             body.append(text(label_w, by + band / 2 + 4, truncate(cat, max_chars), anchor="right", extra=""))
@@ -254,8 +255,8 @@ def _bars(
         x0 = max(48.0, tick_w)
         x1 = width - 12.0
         band = (x1 - x0) / len(cats)
-        rotate = band < 70 and max(len(c) for c in cats) * CHAR_WIDTH > band - 4
-        longest = min(14, max(len(c) for c in cats))
+        rotate = band < 70 and max(text_units(c) for c in cats) * CHAR_WIDTH > band - 4
+        longest = min(14.0, max(text_units(c) for c in cats))
         # labels rotated by 40 degrees are parallel lines band * sin(40) apart: keep every k-th one so
         # that they are at least a line (14 px) apart
         every = max(1, math.ceil(14.0 / (band * math.sin(math.radians(40))))) if rotate else 1
@@ -267,7 +268,7 @@ def _bars(
         plot_bottom = total_h - bottom
         scale = make_scale(extent, plot_bottom, y1 + 14)
         body += value_axis(scale, horizontal=False, cross_from=x0, cross_to=x1, fmt=fmt)
-        max_chars = 14 if rotate else max(3, int((band - 4) / CHAR_WIDTH))
+        max_chars = 14.0 if rotate else max(3.0, (band - 4) / CHAR_WIDTH)
         for i, cat in enumerate(cats):
             if i % every:
                 continue
