@@ -141,6 +141,8 @@ def test_grouped_and_stacked_bar_text_never_overlaps(
         years, _values(n, k), title="By sex", description="d", mode=mode, width=width, horizontal=horizontal
     )  # type: ignore[arg-type]
     assert overlaps(svg) == [] and small_text(svg) == []
+    # no negative sizes, however many bars share the width
+    assert not re.search(r'(width|height)="-', svg)
 
 
 @pytest.mark.parametrize("width", WIDTHS)

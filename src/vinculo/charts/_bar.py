@@ -292,6 +292,7 @@ def _bars(
         cat_from: float, cat_size: float, v_from: float, v_to: float
     ) -> tuple[float, float, float, float]:
         a, b = sorted((scale(v_from), scale(v_to)))
+        cat_size = max(cat_size, 0.5)  # many bars in a narrow chart: a hairline, never a negative width
         if horizontal:
             return a, cat_from, max(b - a, 0.0), cat_size
         return cat_from, a, cat_size, max(b - a, 0.0)
