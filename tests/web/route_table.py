@@ -246,6 +246,10 @@ PAGE_PARAMETERS: dict[str, Fill] = {
         {"level": "world", "code": "World", "fmt": "xlsx"},
     ],
     "evidence:compare_download": lambda w: [{"iso3": "NLD", "fmt": "csv"}],
+    "evidence:map_download": lambda w: [
+        {"level": "world", "code": "World", "fmt": "csv"},
+        {"level": "region", "code": "Europe", "fmt": "json"},
+    ],
     "evidence:submission": _pk("figure_submission"),
     "evidence:submission_review": _pk("figure_submission"),
     "exchange:detail": _notices(),

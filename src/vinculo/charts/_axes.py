@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from vinculo.charts._svg import AXIS, GRID, PALETTE, el, nice_ticks, text, truncate
+from vinculo.charts._svg import AXIS, GRID, PALETTE, el, nice_ticks, text, text_units, truncate
 
 __all__ = ["CHAR_WIDTH", "LinearScale", "legend", "legend_height", "make_scale", "value_axis"]
 
-#: Rough width of one character at font-size 12, used to reserve room for labels.
-CHAR_WIDTH = 7.0
+#: Width of one character at font-size 12 (0.6 em, a little wider than Latin digits and letters in
+#: system sans-serif fonts), used to reserve room for labels and to keep them from overlapping.
+CHAR_WIDTH = 7.2
 
 #: Dash patterns paired with the palette so line series differ by more than colour.
 DASHES: tuple[str | None, ...] = (None, "6 3", "2 3", "8 3 2 3", "4 4", "1 2")
@@ -58,14 +60,21 @@ def value_axis(
     are columns spanning y with labels below ``cross_to``.
     """
     out: list[str] = ['<g class="axis" aria-hidden="true">']
-    for t in scale.ticks:
+    every = 1
+    if horizontal and len(scale.ticks) > 1:
+        # labels side by side: label every k-th tick so that neighbours keep 8 px between them
+        step = abs(scale(scale.ticks[1]) - scale(scale.ticks[0]))
+        widest = max(len(fmt(t)) for t in scale.ticks) * CHAR_WIDTH
+        every = max(1, math.ceil((widest + 8) / step)) if step > 0 else len(scale.ticks)
+    for k, t in enumerate(scale.ticks):
         p = scale(t)
         if horizontal:
             out.append(el("line", x1=p, y1=cross_from, x2=p, y2=cross_to, stroke=GRID))
-            out.append(text(p, cross_to + 16, fmt(t), anchor="middle", fill=AXIS, size=11))
+            if k % every == 0:
+                out.append(text(p, cross_to + 16, fmt(t), anchor="middle", fill=AXIS, size=12))
         else:
             out.append(el("line", x1=cross_from, y1=p, x2=cross_to, y2=p, stroke=GRID))
-            out.append(text(cross_from - 6, p + 4, fmt(t), anchor="right", fill=AXIS, size=11))
+            out.append(text(cross_from - 6, p + 4, fmt(t), anchor="right", fill=AXIS, size=12))
     zero = scale(0.0) if scale.lo <= 0.0 <= scale.hi else None
     if zero is not None:
         if horizontal:
@@ -81,7 +90,7 @@ def _legend_rows(names: Sequence[str], width: float) -> list[list[tuple[int, str
     x = 0.0
     for i, name in enumerate(names):
         label = truncate(name, 40)
-        w = 26 + CHAR_WIDTH * len(label) + 14
+        w = 26 + CHAR_WIDTH * text_units(label) + 14
         if rows[-1] and x + w > width:
             rows.append([])
             x = 0.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Literal
 
@@ -22,6 +23,7 @@ from vinculo.charts._svg import (
     no_data_chart,
     numeric,
     text,
+    text_units,
     truncate,
     value_text,
     with_unit,
@@ -225,7 +227,7 @@ def _bars(
     top = 34.0 if show_title else 10.0
     lg_h = legend_height(names, width - 20)
     top += lg_h
-    uid = chart_id(kind, title, description, cats, names, [[repr(v) for v in c] for c in columns])
+    uid = chart_id(kind, title, description, width, cats, names, [[repr(v) for v in c] for c in columns])
     body: list[str] = []
     if show_title:
         body.append(text(width / 2, 22, title, anchor="middle", size=14, weight="bold"))
@@ -233,7 +235,7 @@ def _bars(
 
     n_series_per_band = 1 if stacked else len(names)
     if horizontal:
-        label_w = min(0.4 * width, CHAR_WIDTH * max(len(c) for c in cats) + 12)
+        label_w = min(0.4 * width, CHAR_WIDTH * max(text_units(c) for c in cats) + 12)
         band = max(22.0, 8.0 + 18.0 * n_series_per_band)
         plot_h = band * len(cats)
         total_h = height or int(top + plot_h + 34)
@@ -243,7 +245,7 @@ def _bars(
         x1 = width - min(0.35 * width, CHAR_WIDTH * (longest_value + (4 if stacked else 0)) + 12)
         scale = make_scale(extent, x0, x1)
         body += value_axis(scale, horizontal=True, cross_from=top, cross_to=top + plot_h, fmt=fmt)
-        max_chars = int((label_w - 4) / CHAR_WIDTH)
+        max_chars = (label_w - 4) / CHAR_WIDTH
         for i, cat in enumerate(cats):
             by = top + i * band
             body.append(text(label_w, by + band / 2 + 4, truncate(cat, max_chars), anchor="right", extra=""))
@@ -253,8 +255,11 @@ def _bars(
         x0 = max(48.0, tick_w)
         x1 = width - 12.0
         band = (x1 - x0) / len(cats)
-        rotate = band < 70 and max(len(c) for c in cats) * CHAR_WIDTH > band - 4
-        longest = min(14, max(len(c) for c in cats))
+        rotate = band < 70 and max(text_units(c) for c in cats) * CHAR_WIDTH > band - 4
+        longest = min(14.0, max(text_units(c) for c in cats))
+        # labels rotated by 40 degrees are parallel lines band * sin(40) apart: keep every k-th one so
+        # that they are at least a line (14 px) apart
+        every = max(1, math.ceil(14.0 / (band * math.sin(math.radians(40))))) if rotate else 1
         # rotated labels (-40 degrees) need about sin(40) of their length below the axis
         bottom = 24.0 + 0.65 * CHAR_WIDTH * longest if rotate else 56.0
         total_h = height or int(300 + (bottom - 56.0))
@@ -263,8 +268,10 @@ def _bars(
         plot_bottom = total_h - bottom
         scale = make_scale(extent, plot_bottom, y1 + 14)
         body += value_axis(scale, horizontal=False, cross_from=x0, cross_to=x1, fmt=fmt)
-        max_chars = 14 if rotate else max(3, int((band - 4) / CHAR_WIDTH))
+        max_chars = 14.0 if rotate else max(3.0, (band - 4) / CHAR_WIDTH)
         for i, cat in enumerate(cats):
+            if i % every:
+                continue
             cx = x0 + (i + 0.5) * band
             label = truncate(cat, max_chars)
             if rotate:
@@ -272,22 +279,34 @@ def _bars(
             else:
                 body.append(text(cx, plot_bottom + 18, label, anchor="middle"))
 
+    # Value labels are drawn only when every one fits its bar's slot: across the slot for vertical bars,
+    # a line high for horizontal ones. Otherwise none is (the tooltips and the data table keep them).
+    slot_size = band * 0.7 / n_series_per_band
+    if horizontal:
+        show_values = slot_size >= 14.0
+    else:
+        widest = max(len(s) for s in labels_all[:-1]) + (len(" + suppressed") if stacked else 0)
+        show_values = widest * CHAR_WIDTH <= slot_size + (band * 0.3 if n_series_per_band == 1 else 0.0)
+
     def rect(
         cat_from: float, cat_size: float, v_from: float, v_to: float
     ) -> tuple[float, float, float, float]:
         a, b = sorted((scale(v_from), scale(v_to)))
+        cat_size = max(cat_size, 0.5)  # many bars in a narrow chart: a hairline, never a negative width
         if horizontal:
             return a, cat_from, max(b - a, 0.0), cat_size
         return cat_from, a, cat_size, max(b - a, 0.0)
 
     def end_label(cat_mid: float, v: float, label: str, fill: str = TEXT, italic: bool = False) -> str:
+        if not show_values:
+            return ""
         p = scale(v)
         extra = ' font-style="italic"' if italic else ""
         if horizontal:
             anchor: Anchor = "left" if v >= 0 else "right"
             return text(p + (5 if v >= 0 else -5), cat_mid + 4, label, anchor=anchor, fill=fill, extra=extra)
         return text(
-            cat_mid, p - 5 if v >= 0 else p + 14, label, anchor="middle", fill=fill, size=11, extra=extra
+            cat_mid, p - 5 if v >= 0 else p + 14, label, anchor="middle", fill=fill, size=12, extra=extra
         )
 
     needs_hatch = False
@@ -351,12 +370,14 @@ def _bars(
                         )
                     )
                 shift = 8.0 if suppressed else 0.0
-                if horizontal:
+                if not show_values:
+                    pass
+                elif horizontal:
                     p = scale(pos) + 5 + shift
                     group.append(text(p, mid + 4, label, anchor="left"))
                 else:
                     p = scale(pos) - 5 - shift
-                    group.append(text(mid, p, label, anchor="middle", size=11))
+                    group.append(text(mid, p, label, anchor="middle", size=12))
         else:
             slot = inner / len(columns)
             for j, col in enumerate(columns):

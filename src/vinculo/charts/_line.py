@@ -134,7 +134,9 @@ def line_chart(
         def px(i: int) -> float:
             return left + (i + 0.5) * step
 
-    uid = chart_id("line", title, description, [repr(v) for v in xs], names, [repr(ys[n]) for n in names])
+    uid = chart_id(
+        "line", title, description, width, [repr(v) for v in xs], names, [repr(ys[n]) for n in names]
+    )
     body: list[str] = []
     if show_title:
         body.append(text(width / 2, 22, title, anchor="middle", size=14, weight="bold"))
@@ -147,13 +149,13 @@ def line_chart(
     body.append(el("line", x1=left, y1=bottom, x2=right, y2=bottom, stroke=AXIS))
     if numeric_x:
         for t in x_scale.ticks:
-            body.append(text(x_scale(t), bottom + 16, fmt_x(t), anchor="middle", fill=AXIS, size=11))
+            body.append(text(x_scale(t), bottom + 16, fmt_x(t), anchor="middle", fill=AXIS, size=12))
     else:
         every = max(1, math.ceil(len(xs) * 7.0 * 8 / (right - left)))
         for i, v in enumerate(xs):
             if i % every == 0:
                 body.append(
-                    text(px(i), bottom + 16, truncate(str(v), 12), anchor="middle", fill=AXIS, size=11)
+                    text(px(i), bottom + 16, truncate(str(v), 12), anchor="middle", fill=AXIS, size=12)
                 )
     body.append("</g>")
     if x_label:
@@ -166,7 +168,7 @@ def line_chart(
         body.append(
             el("line", x1=left, y1=y, x2=right, y2=y, stroke=TEXT, stroke_dasharray="5 4", stroke_width=1)
         )
-        body.append(text(right - 4, y - 4, label, anchor="right", size=11))
+        body.append(text(right - 4, y - 4, label, anchor="right", size=12))
     for k, (label, value) in enumerate(marks.items()):
         xm = x_scale(value)
         body.append(
@@ -182,7 +184,7 @@ def line_chart(
         )
         body.append(
             text(
-                xm + 4, top - 16.0 * (len(marks) - k) + 12, f"{label}: {fmt_x(value)}", anchor="left", size=11
+                xm + 4, top - 16.0 * (len(marks) - k) + 12, f"{label}: {fmt_x(value)}", anchor="left", size=12
             )
         )
 
@@ -323,14 +325,16 @@ def histogram(
     right = width - 16.0
     x_scale = make_scale([table[0].lower, table[-1].upper, *marks.values()], left, right, include_zero=False)
 
-    uid = chart_id("hist", title, description, [(b.lower, b.count) for b in table], sorted(marks.items()))
+    uid = chart_id(
+        "hist", title, description, width, [(b.lower, b.count) for b in table], sorted(marks.items())
+    )
     body: list[str] = []
     if show_title:
         body.append(text(width / 2, 22, title, anchor="middle", size=14, weight="bold"))
     body += value_axis(y_scale, horizontal=False, cross_from=left, cross_to=right, fmt=default_format)
     body.append('<g class="axis" aria-hidden="true">')
     for t in x_scale.ticks:
-        body.append(text(x_scale(t), bottom + 16, value_format(t), anchor="middle", fill=AXIS, size=11))
+        body.append(text(x_scale(t), bottom + 16, value_format(t), anchor="middle", fill=AXIS, size=12))
     body.append("</g>")
     if x_label:
         body.append(text((left + right) / 2, height - 8, x_label, anchor="middle"))
@@ -365,7 +369,7 @@ def histogram(
                 top - 16.0 * (len(marks) - k) + 12,
                 f"{label}: {value_format(value)}",
                 anchor=anchor,
-                size=11,
+                size=12,
             )
         )
     return document(uid, width=width, height=height, title=title, description=description, body=body)

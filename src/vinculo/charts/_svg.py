@@ -31,6 +31,7 @@ __all__ = [
     "no_data_chart",
     "number_format",
     "text",
+    "text_units",
     "truncate",
 ]
 
@@ -158,11 +159,29 @@ def text(
     return f"<text {a}{extra}>{escape_text(label)}</text>"
 
 
-def truncate(label: str, max_chars: int) -> str:
-    """Shorten ``label`` to ``max_chars`` characters with an ellipsis."""
-    if max_chars < 2 or len(label) <= max_chars:
+def char_units(ch: str) -> float:
+    """Width of one character in Latin-character units: East Asian wide characters are 1 em, the
+    others about 0.6 em, so a wide one counts 5/3."""
+    return 5 / 3 if unicodedata.east_asian_width(ch) in ("W", "F") else 1.0
+
+
+def text_units(label: str) -> float:
+    """Width of ``label`` in Latin-character units (multiply by ``CHAR_WIDTH`` for pixels at 12 px)."""
+    return sum(char_units(ch) for ch in label)
+
+
+def truncate(label: str, max_chars: float) -> str:
+    """Shorten ``label`` to ``max_chars`` Latin-character units (a Chinese character counts 5/3) with an
+    ellipsis."""
+    if max_chars < 2 or text_units(label) <= max_chars:
         return label
-    return label[: max_chars - 1].rstrip() + "…"
+    out, used = [], 1.0  # room for the ellipsis
+    for ch in label:
+        used += char_units(ch)
+        if used > max_chars:
+            break
+        out.append(ch)
+    return "".join(out).rstrip() + "…"
 
 
 #: How the charts drawn in this context write numbers (the web layer sets one per request language).
@@ -295,7 +314,7 @@ def no_data_chart(
     kind: str, *, title: str, description: str, width: int, height: int, message: str = "No data to show"
 ) -> str:
     """A chart with only its title and a "no data" message, for empty inputs."""
-    uid = chart_id(kind, title, description, "empty")
+    uid = chart_id(kind, title, description, width, "empty")
     body = [
         el("rect", x=0.5, y=0.5, width=width - 1, height=height - 1, fill="none", stroke=GRID),
         text(width / 2, 22, title, anchor="middle", size=14, weight="bold"),

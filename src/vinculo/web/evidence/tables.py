@@ -8,7 +8,7 @@ objects, as in the API). A suppressed cell is never turned into a number anywher
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,6 +78,19 @@ class Block:
     table: Table
     description: str
     svg: str = ""
+
+
+#: Widths each chart is drawn at. The page shows the one that fits its container (``.chart-w*`` in
+#: vinculo.css) and stretches it to the full width, so a chart is never drawn smaller than its own size:
+#: its 12 px text stays at least 12 px on a 390 px phone and at 1366 px alike.
+CHART_WIDTHS = (340, 680, 960)
+
+
+def responsive(draw: Callable[..., str], *args: Any, **kwargs: Any) -> str:
+    """The chart ``draw(*args, **kwargs)`` at each of :data:`CHART_WIDTHS`, each in its own box."""
+    return "".join(
+        f'<div class="chart-size chart-w{w}">{draw(*args, width=w, **kwargs)}</div>' for w in CHART_WIDTHS
+    )
 
 
 def count_text(c: Count) -> str:
@@ -174,7 +187,8 @@ def _year_part_block(profile: Profile, key: str, *, stacked: bool = True) -> Blo
     rows: list[list[Cell]] = [[y, *(section[y].get(p) for p in parts)] for y in years]
     table = Table(key, title, [_("Year"), *parts], rows, [_("Year"), *(data_label(p) for p in parts)])
     description = _("%(title)s in %(name)s, by year.") % {"title": title, "name": area_name(profile)}
-    svg = charts.stacked_bar_chart(
+    svg = responsive(
+        charts.stacked_bar_chart,
         [str(y) for y in years],
         {data_label(p): [chart_value(section[y].get(p)) for y in years] for p in parts},
         title=title,
@@ -200,7 +214,8 @@ def _totals_block(
         n: [chart_value(profile.total(s, y)) for y in years] for n, s in zip(names, present, strict=True)
     }
     if line:
-        svg = charts.line_chart(
+        svg = responsive(
+            charts.line_chart,
             years,
             series,
             title=title,
@@ -208,7 +223,8 @@ def _totals_block(
             missing=_("not reported"),
         )
     else:
-        svg = charts.stacked_bar_chart(
+        svg = responsive(
+            charts.stacked_bar_chart,
             [str(y) for y in years],
             series,
             title=title,
@@ -243,7 +259,8 @@ def _origins_block(profile: Profile, key: str, names: Mapping[str, str]) -> Bloc
         "title": title,
         "name": area_name(profile),
     }
-    svg = charts.bar_chart(
+    svg = responsive(
+        charts.bar_chart,
         labels,
         [chart_value(c) for _o, c in top],
         title=title,
@@ -271,7 +288,8 @@ def _main_flows_block(profile: Profile, key: str, names: Mapping[str, str], *, i
         "title": title,
         "name": area_name(profile),
     }
-    svg = charts.bar_chart(
+    svg = responsive(
+        charts.bar_chart,
         [names.get(code, code) for code, _c in flows],
         [chart_value(c) for _code, c in flows],
         title=title,
@@ -315,7 +333,8 @@ def _rates_block(profile: Profile) -> Block | None:
             r = profile.rates[k].get(y)
             values.append(None if r is None else (charts.SUPPRESSED if r.count.is_suppressed else r.low))
         series[str(SECTION_TITLES[k])] = values
-    svg = charts.line_chart(
+    svg = responsive(
+        charts.line_chart,
         years,
         series,
         title=title,
@@ -362,7 +381,8 @@ def _flow_shares_block(profile: Profile) -> Block | None:
     def pct(s: Share | None) -> charts.ChartValue:
         return None if s is None else round(float(s.low) * 100, 1)
 
-    svg = charts.stacked_bar_chart(
+    svg = responsive(
+        charts.stacked_bar_chart,
         [str(y) for y in years],
         {
             _("Domestic"): [pct(profile.flow_shares[y].domestic) for y in years],

@@ -13,6 +13,7 @@ urlpatterns = [
     path("tables/<str:level>/<str:code>/<str:key>.<str:fmt>", views.profile_download, name="download"),
     path("explore/<str:level>/<str:code>.<str:fmt>", views.explore_download, name="explore_download"),
     path("compare/<str:iso3>.<str:fmt>", views.compare_download, name="compare_download"),
+    path("maps/<str:level>/<str:code>.<str:fmt>", views.map_download, name="map_download"),
     path("flows/", views.flows, name="flows"),
     path("flows/sankey.<str:fmt>", views.sankey_download, name="sankey_download"),
     path("flows/matrix.<str:fmt>", views.flow_matrix_download, name="flow_matrix"),

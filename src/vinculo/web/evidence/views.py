@@ -29,6 +29,7 @@ from .downloads import table_response
 from .explore import FlowChoice, build_explorer, comparison_view, explore_table, flow_choice, sankey_view
 from .forms import ReviewForm, SubmissionForm
 from .labels import area_name
+from .maps import LEVELS, victims_map
 from .models import FigureSubmission, GlotipRelease, SubmissionStatus
 from .services import LoadedRelease, loaded_release, published_submissions, release_by_version
 from .tables import Block, profile_blocks
@@ -119,14 +120,14 @@ def country_list(request: HttpRequest) -> HttpResponse:
     region = region if region in regions else ""
     chosen = {"query": query, "region": region, "sort": sort}
     countries = filter_countries(all_rows, **chosen)
+    base = _context(request, release, loaded)
+    world_map = victims_map(loaded, "region" if region else "world", region or "World", base["release_query"])
     origins = filter_countries(origin_rows(loaded), **chosen)
     return render(
         request,
         "evidence/countries.html",
-        _context(
-            request,
-            release,
-            loaded,
+        dict(
+            base,
             countries=countries,
             origins=origins,
             n_countries=len(all_rows),
@@ -135,6 +136,7 @@ def country_list(request: HttpRequest) -> HttpResponse:
             region=region,
             regions=regions,
             sort=sort,
+            map=world_map,
         ),
     )
 
@@ -165,6 +167,8 @@ def _profile_page(
                 sources.append(
                     {"submission": subs[sid], "indicator": indicator, "dimension": dimension, "year": year}
                 )
+    base = _context(request, release, loaded)
+    world_map = victims_map(loaded, level, code, base["release_query"]) if level in LEVELS else None
     members: list[tuple[str, str]] = []
     if level in ("region", "subregion"):
         names = names_of(loaded)
@@ -173,7 +177,7 @@ def _profile_page(
             for a in loaded.dataset.countries.values()
             if (a.region if level == "region" else a.subregion) == code
         )
-    ctx = _context(request, release, loaded)
+    ctx = base
     explorer = None
     flow_views = []
     if profile.reporting:
@@ -212,10 +216,8 @@ def _profile_page(
     return render(
         request,
         "evidence/profile.html",
-        _context(
-            request,
-            release,
-            loaded,
+        dict(
+            base,
             explorer=explorer,
             flow_views=flow_views,
             profile=profile,
@@ -226,6 +228,7 @@ def _profile_page(
             n_values=sum(len(p) for by_year in profile.sections.values() for p in by_year.values()),
             figure_sources=sources,
             members=members,
+            map=world_map,
         ),
         status=400 if explorer is not None and explorer.problems else 200,
     )
@@ -283,6 +286,28 @@ def profile_download(request: HttpRequest, level: str, code: str, key: str, fmt:
         loaded,
         f"glotip-{code}-{key}-v{release.version}",
         {"area": profile.name, "level": level, "release": release.version},
+    )
+
+
+@cache_public_page
+def map_download(request: HttpRequest, level: str, code: str, fmt: str) -> HttpResponse:
+    """The table behind a page's map (every country in view, also those too small to draw)."""
+    release, loaded = _release(request)
+    if level not in LEVELS:
+        raise Http404
+    areas = loaded.dataset.countries.values()
+    if level != "world" and not any((a.region if level == "region" else a.subregion) == code for a in areas):
+        raise Http404
+    table = victims_map(loaded, level, code, "").table
+    return table_response(
+        fmt,
+        name=f"glotip-{code}-map-v{release.version}",
+        title=table.title,
+        header=table.header,
+        sheet_rows=table.sheet_rows(),
+        json_rows=table.json_rows(),
+        citation=loaded.dataset.citation,
+        extra={"area": code, "level": level, "release": release.version},
     )
 
 

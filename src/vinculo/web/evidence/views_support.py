@@ -72,6 +72,7 @@ def country_rows(loaded: LoadedRelease) -> list[dict[str, Any]]:
                 "year": latest.year if latest else None,
                 "victims": count_text(latest.count) if latest else "",
                 "victims_low": latest.count.low if latest else None,
+                "count": latest.count if latest else None,
                 "english": a.name,
             }
         )
