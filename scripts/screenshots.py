@@ -37,7 +37,6 @@ from tests.browser.conftest import (  # noqa: E402 - the browser tests' screens,
     chromium_executable,
 )
 
-EXAMPLE_CASES = ROOT / "src" / "vinculo" / "web" / "cases" / "data"
 
 
 @dataclass(frozen=True)
@@ -70,16 +69,17 @@ def _show(page: Any, selector: str) -> None:
 
 def profile(page: Any, base: str) -> None:
     _goto(page, f"{base}/evidence/countries/ARG/")
+    _show(page, "#explore")
 
 
 def world_map(page: Any, base: str) -> None:
     _goto(page, f"{base}/evidence/countries/")
-    _show(page, "main svg")
+    _show(page, "main svg.vinculo-map")
 
 
 def flows(page: Any, base: str) -> None:
     _goto(page, f"{base}/evidence/flows/")
-    _show(page, "main svg")
+    _show(page, "#chart-sankey")
 
 
 def import_upload(page: Any, base: str) -> None:
@@ -87,18 +87,21 @@ def import_upload(page: Any, base: str) -> None:
 
 
 def import_mapping(page: Any, base: str) -> None:
+    """Upload the page's own example file, then open the mapping step from the submission's page."""
+    example = _WORK[0] / "example-cases.csv"
+    if not example.exists():
+        answer = page.request.get(f"{base}/cases/submissions/example.csv")
+        if not answer.ok:
+            raise SystemExit(f"the example case file: HTTP {answer.status}")
+        example.write_bytes(answer.body())
     _goto(page, f"{base}/cases/submissions/new/")
-    page.set_input_files("input[type=file][name=file]", str(_example_cases()))
+    page.set_input_files("input[type=file][name=file]", str(example))
     with page.expect_navigation():
         page.locator("main form button[type=submit]").first.click()
     page.wait_for_load_state("networkidle")
-
-
-def _example_cases() -> Path:
-    candidates = sorted(EXAMPLE_CASES.glob("*example*.csv")) + sorted(EXAMPLE_CASES.glob("*.csv"))
-    if not candidates:
-        raise SystemExit(f"no example case file in {EXAMPLE_CASES}")
-    return candidates[0]
+    with page.expect_navigation():
+        page.locator("main a[href$='/mapping/']").first.click()
+    page.wait_for_load_state("networkidle")
 
 
 def estimate_form(page: Any, base: str) -> None:

@@ -71,7 +71,8 @@ def test_the_profile_selectors_change_the_series(open_tab: OpenTab, language: st
 def test_the_diagram_can_be_read_with_the_keyboard(open_tab: OpenTab) -> None:
     tab = open_tab("desktop", "en")
     tab.open("/evidence/flows/?origin=NGA")
-    first_link = tab.page.locator("#chart-sankey .sankey-link").first
+    # The page holds the diagram at three drawn widths and shows one: the keyboard reaches that one.
+    first_link = tab.page.locator("#chart-sankey .sankey-link:visible").first
     first_link.focus()
     label = tab.page.evaluate("document.activeElement.getAttribute('aria-label')")
     assert label.startswith("Nigeria → ") and label.endswith(")")

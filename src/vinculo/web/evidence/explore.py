@@ -35,7 +35,7 @@ from vinculo.web.core.templatetags.locale_format import number
 
 from .labels import data_label
 from .services import LoadedRelease
-from .tables import Block, Cell, Table, chart_value
+from .tables import Block, Cell, Table, chart_value, responsive
 
 _PARAM_NAMES = {
     "indicator": gettext_lazy("indicator"),
@@ -140,7 +140,8 @@ def build_explorer(
     label = selection_label(sel)
     description = _("%(what)s in %(area)s, by year (the selection above).") % {"what": label, "area": area}
     svg = (
-        charts.line_chart(
+        responsive(
+            charts.line_chart,
             years,
             {label: [chart_value(r[1]) for r in table.rows]},  # type: ignore[arg-type]
             title=label,
@@ -242,7 +243,8 @@ def comparison_view(
                 area: [_rate_value(r.country_rate) for r in cmp.rows],
                 region: [_rate_value(r.region_rate) for r in cmp.rows],
             }
-            svg = charts.line_chart(
+            svg = responsive(
+                charts.line_chart,
                 years,
                 series,
                 title=table.title,
@@ -251,7 +253,8 @@ def comparison_view(
                 missing=_("not reported"),
             )
         else:
-            svg = charts.line_chart(
+            svg = responsive(
+                charts.line_chart,
                 years,
                 {
                     area: [chart_value(r.country) for r in cmp.rows],
@@ -377,7 +380,8 @@ def sankey_view(
         )
         for o, d, c in pairs
     ]
-    svg = charts.sankey_chart(
+    svg = responsive(
+        charts.sankey_chart,
         links,
         title=title,
         description=f"{description} {_NOTE}",
