@@ -82,3 +82,19 @@ def test_an_unknown_guide_is_not_found_and_every_page_links_to_the_guides() -> N
     client = Client()
     assert client.get("/guides/no-such-guide/").status_code == 404
     assert f'href="{reverse("guides:list")}"' in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "slug"),
+    [
+        ("/evidence/countries/", "reading-a-country-profile"),
+        ("/evidence/countries/ARG/", "reading-a-country-profile"),
+    ],
+)
+def test_the_pages_a_guide_explains_link_to_it(path: str, slug: str) -> None:
+    from vinculo.web.evidence.demo import load_packaged_export
+
+    load_packaged_export()
+    page = Client().get(path).content.decode()
+    assert f'href="{reverse("guides:detail", args=[slug])}"' in page
