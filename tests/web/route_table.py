@@ -246,6 +246,8 @@ PAGE_PARAMETERS: dict[str, Fill] = {
         {"level": "world", "code": "World", "fmt": "xlsx"},
     ],
     "evidence:compare_download": lambda w: [{"iso3": "NLD", "fmt": "csv"}],
+    "guides:detail": lambda w: [{"slug": "reading-a-country-profile"}, {"slug": "administrator"}],
+    "guides:screenshot": lambda w: [{"name": "map-desktop-en.png"}],
     "evidence:map_download": lambda w: [
         {"level": "world", "code": "World", "fmt": "csv"},
         {"level": "region", "code": "Europe", "fmt": "json"},
