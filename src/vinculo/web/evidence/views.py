@@ -171,13 +171,11 @@ def _profile_page(
     world_map = victims_map(loaded, level, code, base["release_query"]) if level in LEVELS else None
     members: list[tuple[str, str]] = []
     if level in ("region", "subregion"):
-        names = names_of(loaded)
         members = sorted(
             (names.get(a.iso3, a.name), a.iso3)
             for a in loaded.dataset.countries.values()
             if (a.region if level == "region" else a.subregion) == code
         )
-    ctx = base
     explorer = None
     flow_views = []
     if profile.reporting:
@@ -187,7 +185,7 @@ def _profile_page(
             None if level == "world" else code,
             area_name(profile),
             request.GET,
-            ctx["release_query"],
+            base["release_query"],
             country=level == "country",
         )
     if level == "country":
@@ -207,7 +205,7 @@ def _profile_page(
                 loaded,
                 choice,
                 names,
-                ctx["release_query"],
+                base["release_query"],
                 key=key,
                 title=title % {"name": area_name(profile)},
             )
