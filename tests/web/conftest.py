@@ -104,3 +104,13 @@ def _test_flush_passes_append_only_triggers() -> Any:
     DatabaseOperations.sql_flush = sql_flush  # type: ignore[method-assign]
     yield
     DatabaseOperations.sql_flush = original  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def _no_language_leaks_between_tests() -> Any:
+    """A request through the locale middleware, or a test that activates a language, leaves it active
+    on the worker's thread; the next test on that worker would then format in that language."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()

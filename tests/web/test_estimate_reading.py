@@ -53,7 +53,8 @@ def test_the_headline_is_rounded_and_formatted_for_the_language() -> None:
     with translation.override("en"):
         strict = reading.headline(result | {"interval": result["interval"] | {"level": 0.999}})
     assert strict is not None and strict["level"] == "99.9%"
-    without = reading.headline({"estimate": 100.0, "n_observed": 100})
+    with translation.override("en"):
+        without = reading.headline({"estimate": 100.0, "n_observed": 100})
     assert without is not None and "lower" not in without and without["unlisted"] == "0%"
 
 
