@@ -214,7 +214,8 @@ class Tab:
         self.page.evaluate(AXE.read_text(encoding="utf-8"))
         violations = self.page.evaluate(
             """async (tags) => {
-                const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+                const result = await axe.run(document, {runOnly: {type: 'tag', values: tags},
+                    resultTypes: ['violations']});
                 return result.violations.map(v => ({id: v.id, impact: v.impact,
                     targets: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
             }""",

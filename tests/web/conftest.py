@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -114,3 +115,30 @@ def _no_language_leaks_between_tests() -> Any:
     from django.utils import translation
 
     translation.deactivate()
+
+
+_DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_setup", "live_server"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``backend_independent`` run in the SQLite pass only: the PostgreSQL pass would run
+    the same code against the same files. The mark is refused on a test that opens the test database."""
+    wrong = [
+        item.nodeid
+        for item in items
+        if item.get_closest_marker("backend_independent")
+        and (
+            item.get_closest_marker("django_db")
+            or _DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        )
+    ]
+    if wrong:
+        raise pytest.UsageError(
+            "backend_independent on tests that open the test database: " + ", ".join(wrong)
+        )
+    if os.environ.get("VINCULO_TEST_DATABASE") != "postgres":
+        return
+    once = [item for item in items if item.get_closest_marker("backend_independent")]
+    if once:
+        config.hook.pytest_deselected(items=once)
+        items[:] = [item for item in items if not item.get_closest_marker("backend_independent")]

@@ -71,6 +71,7 @@ def sqlite_backup(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[
     return archive, source, root
 
 
+@pytest.mark.backend_independent
 def test_a_sqlite_backup_restores_into_an_empty_platform_and_refuses_a_non_empty_one_unless_forced(
     sqlite_backup: tuple[Path, dict[str, Any], Path], tmp_path: Path
 ) -> None:
@@ -97,6 +98,7 @@ def test_a_sqlite_backup_restores_into_an_empty_platform_and_refuses_a_non_empty
     assert_restored_platform_matches(source, url, target)
 
 
+@pytest.mark.backend_independent
 def test_the_archive_holds_no_key_and_no_identifier_in_clear(
     sqlite_backup: tuple[Path, dict[str, Any], Path],
 ) -> None:
@@ -159,6 +161,7 @@ def forge_manifest_name(name: str, data: bytes) -> bytes:
     ],
     ids=["corrupt-member", "no-manifest", "missing-member", "path-traversal", "newer-format"],
 )
+@pytest.mark.backend_independent
 def test_a_broken_archive_is_refused_and_nothing_is_restored(
     sqlite_backup: tuple[Path, dict[str, Any], Path], tmp_path: Path, change: Any, message: str
 ) -> None:
@@ -180,6 +183,7 @@ def _all(archive: Path) -> dict[str, set[str]]:
     return {app: set(names) for app, names in manifest.migrations.items()}
 
 
+@pytest.mark.backend_independent
 def test_something_that_is_not_a_backup_gets_a_clear_message(tmp_path: Path) -> None:
     junk = tmp_path / "junk.tar"
     junk.write_bytes(b"not a tar file at all" * 100)
@@ -192,6 +196,7 @@ def test_something_that_is_not_a_backup_gets_a_clear_message(tmp_path: Path) -> 
     assert missing.returncode == 1 and "no such file" in missing.stderr
 
 
+@pytest.mark.backend_independent
 def test_a_backup_made_by_a_newer_schema_is_refused(
     sqlite_backup: tuple[Path, dict[str, Any], Path], tmp_path: Path
 ) -> None:
@@ -205,6 +210,7 @@ def test_a_backup_made_by_a_newer_schema_is_refused(
         )
 
 
+@pytest.mark.backend_independent
 def test_missing_postgresql_client_tools_are_named_with_the_package_to_install(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -125,6 +125,7 @@ def inline_content(html: str) -> list[str]:
     return finder.found
 
 
+@pytest.mark.backend_independent
 def test_the_inline_finder_recognises_each_kind_of_inline_code() -> None:
     page = (
         "<p style='color:red'>a</p><button onclick='x()'>b</button><script>alert(1)</script>"
@@ -136,6 +137,7 @@ def test_the_inline_finder_recognises_each_kind_of_inline_code() -> None:
     assert inline_content('<script src="/static/a.js" defer></script><p class="x">ok</p>') == []
 
 
+@pytest.mark.backend_independent
 def test_the_policy_check_refuses_loose_or_missing_directives() -> None:
     strict = "; ".join(f"{k} {' '.join(v)}" for k, v in EXPECTED.items())
     assert policy_problems(strict) == []
@@ -233,6 +235,7 @@ def _settings(module: str, **env: str) -> dict[str, dict[str, list[str]]]:
     return json.loads(result.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
+@pytest.mark.backend_independent
 def test_production_enforces_the_policy_and_a_switch_makes_it_report_only() -> None:
     prod = {
         "VINCULO_SECRET_KEY": "x" * 60,
@@ -259,6 +262,7 @@ def test_production_enforces_the_policy_and_a_switch_makes_it_report_only() -> N
 NOT_WEB_PAGES = {"reports/templates/reports/document.html"}
 
 
+@pytest.mark.backend_independent
 def test_no_template_holds_inline_script_or_style_even_in_states_the_walk_does_not_reach() -> None:
     web = ROOT / "src/vinculo/web"
     problems = []

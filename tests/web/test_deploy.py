@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.backend_independent
+
 ROOT = Path(__file__).resolve().parents[2]
 PROD_ENV = {
     "DJANGO_SETTINGS_MODULE": "vinculo.web.settings.prod",

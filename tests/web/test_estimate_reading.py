@@ -9,6 +9,8 @@ from django.utils import translation
 
 from vinculo.web.estimates import reading
 
+pytestmark = pytest.mark.backend_independent
+
 
 @pytest.mark.parametrize(
     ("value", "rounded"),

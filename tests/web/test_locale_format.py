@@ -10,6 +10,8 @@ from django.utils import translation
 
 from vinculo.web.core.templatetags.locale_format import babel_locale, money, number
 
+pytestmark = pytest.mark.backend_independent
+
 
 def _render(text: str, language: str, **values: object) -> str:
     with translation.override(language):

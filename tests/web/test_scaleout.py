@@ -8,6 +8,7 @@ import subprocess
 import sys
 from typing import Any
 
+import pytest
 from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
@@ -66,6 +67,7 @@ def production_settings(**env: str) -> dict[str, Any]:
     return out
 
 
+@pytest.mark.backend_independent
 def test_production_puts_cache_sessions_and_jobs_on_redis_when_a_redis_url_is_set() -> None:
     assert production_settings(VINCULO_REDIS_URL="redis://redis.example.org:6379/0") == {
         "cache": "django.core.cache.backends.redis.RedisCache",
@@ -74,6 +76,7 @@ def test_production_puts_cache_sessions_and_jobs_on_redis_when_a_redis_url_is_se
     }
 
 
+@pytest.mark.backend_independent
 def test_production_without_redis_keeps_the_embedded_defaults() -> None:
     assert production_settings() == {
         "cache": "django.core.cache.backends.locmem.LocMemCache",
@@ -82,6 +85,7 @@ def test_production_without_redis_keeps_the_embedded_defaults() -> None:
     }
 
 
+@pytest.mark.backend_independent
 def test_the_job_queue_can_stay_in_the_database_beside_a_redis_cache() -> None:
     out = production_settings(
         VINCULO_REDIS_URL="redis://redis.example.org:6379/0", VINCULO_JOB_QUEUE="database"
@@ -89,6 +93,7 @@ def test_the_job_queue_can_stay_in_the_database_beside_a_redis_cache() -> None:
     assert out["cache"].endswith("RedisCache") and out["tasks"] == "django_tasks_db.DatabaseBackend"
 
 
+@pytest.mark.backend_independent
 def test_a_wrong_redis_setting_stops_start_up_naming_the_variable() -> None:
     wrong_url = run_python(SHOW_SETTINGS, {"VINCULO_REDIS_URL": "http://redis.example.org"})
     assert wrong_url.returncode != 0 and "VINCULO_REDIS_URL" in wrong_url.stderr

@@ -16,6 +16,8 @@ import pytest
 
 from .test_deploy import PROD_ENV, ROOT
 
+pytestmark = pytest.mark.backend_independent
+
 # Run in a fresh interpreter under the given settings: two threads, each with its own Django connection,
 # both read a counter and then write counter + 1. Without IMMEDIATE transactions the second writer finds
 # its snapshot stale and fails at once ("database is locked"), or one increment is lost.
