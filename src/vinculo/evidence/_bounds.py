@@ -37,12 +37,14 @@ __all__ = [
     "Identity",
     "IdentityCheck",
     "TableBounds",
+    "Tightened",
     "cell_label",
     "find_identities",
     "identity_checks",
     "section_cell",
     "table_bounds",
     "tighten_table",
+    "tightened_cell",
 ]
 
 #: (dimension, category, sex, age) of one record within a table (country, indicator, year).
@@ -191,6 +193,62 @@ class TableBounds:
             }
             for i in b.identities
         ]
+
+
+@dataclass(frozen=True, slots=True)
+class Tightened:
+    """A published count with the narrower range its table implies, ready for a page or a download.
+
+    ``equations`` hold, per identity that gives the range, the total then its parts, each as
+    (label, published count); ``families`` name the identities' families.
+    """
+
+    count: Count
+    low: int
+    high: int
+    equations: tuple[tuple[tuple[str, Count], ...], ...]
+    families: tuple[str, ...]
+
+    @property
+    def is_exact(self) -> bool:
+        return self.low == self.high
+
+    def render(self) -> str:
+        """``"<5 (exactly 0)"``, ``"<5 (3–4)"``, ``"≥ 54 (exactly 54)"``."""
+        inner = f"exactly {self.low:,}" if self.is_exact else f"{self.low:,}–{self.high:,}"
+        return f"{self.count.render()} ({inner})"
+
+    def explain(self) -> str:
+        """``"Male 7 = Male, 0 to 17 years <5 + Male, 18 years or over <5"``."""
+        return "; ".join(
+            f"{eq[0][0]} {eq[0][1].render()} = " + " + ".join(f"{lab} {c.render()}" for lab, c in eq[1:])
+            for eq in self.equations
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "published": self.count.to_json(),
+            "low": self.low,
+            "high": self.high,
+            "derived_from": [
+                {
+                    "family": fam,
+                    "total": {"cell": eq[0][0], "count": eq[0][1].to_json()},
+                    "parts": [{"cell": lab, "count": c.to_json()} for lab, c in eq[1:]],
+                }
+                for fam, eq in zip(self.families, self.equations, strict=True)
+            ],
+            "explanation": self.explain(),
+        }
+
+
+def tightened_cell(bounds: TableBounds, key: CellKey) -> Tightened | None:
+    """The :class:`Tightened` value of one cell of a table, or None when it is not narrowed."""
+    b = bounds.get(key)
+    if b is None:
+        return None
+    equations = tuple(tuple((cell_label(k), c) for k, c in eq) for eq in bounds.equations(key))
+    return Tightened(b.published, b.low, b.high, equations, tuple(i.family for i in b.identities))
 
 
 def cell_label(key: CellKey) -> str:
