@@ -56,9 +56,7 @@ def test_a_partition_pins_a_partly_suppressed_sum_to_an_exact_value() -> None:
     b = result.get(forms[1])
     assert b is not None and (b.low, b.high) == (54, 54) and b.is_exact
     assert b.identity == ident
-    assert result.explain(forms[1]) == (
-        "Total 933 = Forced labour 644 + Other ≥ 54 (54–62) + Sexual 235"
-    )
+    assert result.explain(forms[1]) == ("Total 933 = Forced labour 644 + Other ≥ 54 (54–62) + Sexual 235")
     assert result.derivation(forms[1])[0]["total"] == {"cell": "Total", "count": 933}
 
 
@@ -189,7 +187,9 @@ def test_an_identity_needs_every_part_published() -> None:
 def export_bounds(dataset: GlotipDataset) -> list[tuple[dict[CellKey, Count], object]]:
     tables: dict[tuple[str, str, int], dict[CellKey, Count]] = {}
     for r in dataset.records:
-        tables.setdefault((r.iso3, r.indicator, r.year), {})[(r.dimension, r.category, r.sex, r.age)] = r.count
+        tables.setdefault((r.iso3, r.indicator, r.year), {})[(r.dimension, r.category, r.sex, r.age)] = (
+            r.count
+        )
     return [(cells, table_bounds(dataset, *k)) for k, cells in tables.items()]
 
 
@@ -225,3 +225,30 @@ def test_export_tightened_ranges_are_exactly_the_consistent_values(
                 assert expected is not None and expected[k] == (b.low, b.high)
                 enumerated += 1
     assert tightened > 0 and enumerated > 0
+
+
+def test_country_profiles_carry_the_tightened_values_of_their_tables(dataset: GlotipDataset) -> None:
+    from vinculo.evidence import build_country_profile, render_profile
+    from vinculo.evidence._bounds import section_cell
+    from vinculo.evidence._profiles import PROFILE_SECTIONS
+
+    seen = 0
+    for iso3 in sorted(dataset.countries)[:40]:
+        profile = build_country_profile(dataset, iso3)
+        for key, by_year in profile.sections.items():
+            ind, dim, by, _title = PROFILE_SECTIONS[key]
+            for year, parts in by_year.items():
+                for part, count in parts.items():
+                    t = profile.tightened_value(key, year, part)
+                    cell = section_cell(by, dim, part)
+                    b = None if cell is None else table_bounds(dataset, iso3, ind, year).get(cell)
+                    assert (t is None) == (b is None or count.is_exact), (iso3, key, year, part)
+                    if t is not None and b is not None:
+                        assert (t.low, t.high, t.count) == (b.low, b.high, count)
+                        seen += 1
+        items = profile.to_dict()["tightened"]
+        assert len(items) == sum(len(p) for y in profile.tightened.values() for p in y.values())
+        if items:
+            md = render_profile(profile, "md")
+            assert items[0]["explanation"] in md
+    assert seen > 0

@@ -326,15 +326,15 @@ def find_identities(cells: Mapping[CellKey, Count], families: Iterable[str] | No
 
 def _tables(dataset: GlotipDataset) -> dict[tuple[str, str, int], dict[CellKey, Count]]:
     found = dataset.cache.get(("bounds", "tables"))
-    if found is None:
-        tables: dict[tuple[str, str, int], dict[CellKey, Count]] = {}
-        for r in dataset.records:
-            tables.setdefault((r.iso3, r.indicator, r.year), {})[
-                (r.dimension, r.category, r.sex, r.age)
-            ] = r.count
-        dataset.cache[("bounds", "tables")] = tables
-        found = tables
-    return found  # type: ignore[no-any-return]
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    tables: dict[tuple[str, str, int], dict[CellKey, Count]] = {}
+    for r in dataset.records:
+        tables.setdefault((r.iso3, r.indicator, r.year), {})[(r.dimension, r.category, r.sex, r.age)] = (
+            r.count
+        )
+    dataset.cache[("bounds", "tables")] = tables
+    return tables
 
 
 def identity_checks(dataset: GlotipDataset) -> dict[str, IdentityCheck]:

@@ -242,7 +242,7 @@ _NOTES = (
     "and a victim may be counted under more than one form of exploitation.",
     "A missing year or category means it was not reported, not that it was zero.",
     'Where a country\'s published totals narrow a "<5" cell, the narrower range is given with the '
-    "total and parts it follows from, e.g. \"<5 (exactly 0)\"; only totals that add up in the data are used.",
+    'total and parts it follows from, e.g. "<5 (exactly 0)"; only totals that add up in the data are used.',
 )
 
 

@@ -62,7 +62,10 @@ class Table:
     def display_rows(self) -> list[list[str]]:
         """Text cells of the rows shown on the page (at most :data:`PAGE_ROWS`; downloads hold all)."""
         return [
-            [tightened_text(self.tightened[(r, i)]) if (r, i) in self.tightened else display(c) for i, c in enumerate(row)]
+            [
+                tightened_text(self.tightened[(r, i)]) if (r, i) in self.tightened else display(c)
+                for i, c in enumerate(row)
+            ]
             for r, row in enumerate(self.rows[:PAGE_ROWS])
         ]
 
