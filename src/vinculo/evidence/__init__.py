@@ -31,6 +31,7 @@ from vinculo.evidence._explore import (
     flow_pairs,
     parse_selection,
     selected_series,
+    selected_tightened,
 )
 from vinculo.evidence._flows import (
     FLOW_CSV_COLUMNS,
@@ -126,6 +127,7 @@ __all__ = [
     "read_glotip",
     "render_profile",
     "selected_series",
+    "selected_tightened",
     "sum_counts",
     "table_bounds",
     "tighten_table",

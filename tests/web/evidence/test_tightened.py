@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from typing import Any
+from urllib.parse import urlencode
 
 from django.test import Client
 from django.urls import reverse
@@ -62,3 +63,26 @@ def test_the_profile_shows_the_derived_range_its_reason_and_the_csv_columns(rele
     assert body["columns"] == columns
     got = next(r for r in body["rows"] if r[columns[0]] == year)
     assert (got[f"{part}: low"], got[f"{part}: high"]) == (t.low, t.high)
+
+
+def test_the_explorer_shows_the_derived_range_of_the_selected_cell(release: GlotipRelease) -> None:
+    loaded = services.loaded_release(release)
+    found = None
+    for iso3 in sorted(loaded.dataset.countries):
+        by_year = loaded.country_profile(iso3).tightened.get("victims_by_sex_age", {})
+        for year, parts in sorted(by_year.items()):
+            for part, t in sorted(parts.items()):
+                found = found or (iso3, year, part, t)
+    assert found is not None
+    iso3, year, part, t = found
+    sex, age = part.split(", ")
+    query = {"indicator": "Detected trafficking victims", "sex": sex, "age": age}
+    client = Client()
+    html = client.get(reverse("evidence:country", args=[iso3]) + "?" + urlencode(query)).content.decode()
+    row = next(r for r in page_tables(html)["explore"] if r[0] == str(year))
+    assert "(derived: " in row[1] and 'id="note-explore-' in html
+    url = reverse("evidence:explore_download", args=["country", iso3, "csv"]) + "?" + urlencode(query)
+    rows = list(csv.reader(io.StringIO(client.get(url).content.decode())))
+    assert rows[0][2:] == [f"{rows[0][1]}: low", f"{rows[0][1]}: high", f"{rows[0][1]}: derived_from"]
+    data = next(r for r in rows[1:] if r[0] == str(year))
+    assert data[1] == t.count.render() and data[2:4] == [str(t.low), str(t.high)]
