@@ -44,6 +44,8 @@ def test_the_profile_shows_the_derived_range_its_reason_and_the_csv_columns(rele
     total_label, total_count = t.equations[0][0]
     assert f"{total_label} {total_count.render()} = " in html
     assert "because the published total and its parts must add up" in html
+    listed = [r for r in page_tables(html)["suppressed"] if r[1:3] == [str(year), part] and r[0] == key]
+    assert len(listed) == 1 and f"(derived: {expected})" in listed[0][3]
 
     response = client.get(reverse("evidence:download", args=["country", iso3, key, "csv"]))
     rows = list(csv.reader(io.StringIO(response.content.decode())))
