@@ -7,6 +7,16 @@ keep "<5" suppression through every sum.
 """
 
 from vinculo.evidence._areas import USER_ASSIGNED_CODES, Area, known_areas
+from vinculo.evidence._bounds import (
+    CellBounds,
+    Identity,
+    IdentityCheck,
+    TableBounds,
+    Tightened,
+    identity_checks,
+    table_bounds,
+    tighten_table,
+)
 from vinculo.evidence._citizenship import CitizenshipMapper, CitizenshipMatch, load_overrides, normalize_text
 from vinculo.evidence._count import SUPPRESSED_MAX, SUPPRESSED_MIN, SUPPRESSED_TEXT, Count, Share, sum_counts
 from vinculo.evidence._dataset import CITATION, ROW_FIELDS, GlotipDataset, GlotipRecord
@@ -21,6 +31,7 @@ from vinculo.evidence._explore import (
     flow_pairs,
     parse_selection,
     selected_series,
+    selected_tightened,
 )
 from vinculo.evidence._flows import (
     FLOW_CSV_COLUMNS,
@@ -68,6 +79,7 @@ __all__ = [
     "USER_ASSIGNED_CODES",
     "Area",
     "AreaProfile",
+    "CellBounds",
     "CitizenshipMapper",
     "CitizenshipMatch",
     "ComparisonRow",
@@ -79,6 +91,8 @@ __all__ = [
     "FlowShares",
     "GlotipDataset",
     "GlotipRecord",
+    "Identity",
+    "IdentityCheck",
     "ImportResult",
     "IndicatorSpec",
     "IndicatorValue",
@@ -86,6 +100,8 @@ __all__ = [
     "RegionComparison",
     "SelectionProblem",
     "Share",
+    "TableBounds",
+    "Tightened",
     "area_members",
     "build_area_profile",
     "build_country_profile",
@@ -95,6 +111,7 @@ __all__ = [
     "flow_matrix_rows",
     "flow_pairs",
     "flow_shares",
+    "identity_checks",
     "indicator_breakdown",
     "indicator_series",
     "known_areas",
@@ -110,6 +127,9 @@ __all__ = [
     "read_glotip",
     "render_profile",
     "selected_series",
+    "selected_tightened",
     "sum_counts",
+    "table_bounds",
+    "tighten_table",
     "write_flow_csv",
 ]

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from vinculo.evidence._bounds import Tightened, table_bounds, tightened_cell
 from vinculo.evidence._count import Count
 from vinculo.evidence._dataset import GlotipDataset
 from vinculo.evidence._flows import VICTIMS, citizenship_flows
@@ -30,6 +31,7 @@ __all__ = [
     "flow_pairs",
     "parse_selection",
     "selected_series",
+    "selected_tightened",
 ]
 
 TOTAL = "Total"
@@ -173,6 +175,24 @@ def selected_series(
         age=selection.age,
         years=selection.years,
     )
+
+
+def selected_tightened(
+    dataset: GlotipDataset, iso3: str, selection: ExploreSelection
+) -> dict[int, Tightened]:
+    """Year -> the narrower range that the country's published totals imply for the selected cell.
+
+    Only years whose value is suppressed and narrowed appear (see :mod:`vinculo.evidence._bounds`).
+    """
+    cell = (TOTAL if selection.form == TOTAL else FORMS, selection.form, selection.sex, selection.age)
+    out: dict[int, Tightened] = {}
+    for v in selected_series(dataset, "country", iso3, selection):
+        if v.count.is_exact:
+            continue
+        t = tightened_cell(table_bounds(dataset, iso3, selection.indicator, v.year), cell)
+        if t is not None:
+            out[v.year] = t
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from vinculo.evidence._bounds import Tightened, section_cell, table_bounds, tightened_cell
 from vinculo.evidence._count import Count
 from vinculo.evidence._dataset import CITATION, GlotipDataset
 from vinculo.evidence._flows import (
@@ -124,6 +125,13 @@ class _Base:
     #: False for a State that does not report to UNODC but appears as the citizenship of victims
     #: detected elsewhere: such a profile has no sections, only where its citizens were detected.
     reporting: bool = True
+    #: section -> year -> part -> the narrower range that the country's published totals imply
+    #: for a suppressed cell (see vinculo.evidence._bounds); countries only.
+    tightened: Mapping[str, Mapping[int, Mapping[str, Tightened]]] = field(default_factory=dict)
+
+    def tightened_value(self, section: str, year: int, part: str) -> Tightened | None:
+        """The tightened range of one value of a section, or None when it is not narrowed."""
+        return self.tightened.get(section, {}).get(year, {}).get(part)
 
     @property
     def citation(self) -> str:
@@ -141,15 +149,17 @@ class _Base:
             for year, parts in by_year.items():
                 for part, c in parts.items():
                     if not c.is_exact:
-                        out.append(
-                            {
-                                "section": key,
-                                "year": year,
-                                "part": part,
-                                "suppressed_cells": c.suppressed_cells,
-                                "display": c.render(),
-                            }
-                        )
+                        item: dict[str, Any] = {
+                            "section": key,
+                            "year": year,
+                            "part": part,
+                            "suppressed_cells": c.suppressed_cells,
+                            "display": c.render(),
+                        }
+                        t = self.tightened_value(key, year, part)
+                        if t is not None:
+                            item["tightened"] = t.to_json()
+                        out.append(item)
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -198,6 +208,12 @@ class _Base:
                 {"destination": o, "count": c.to_json()} for o, c in self.main_destinations
             ],
             "suppressed": {"values": len(sup), "of": n_values, "items": sup},
+            "tightened": [
+                {"section": key, "year": year, "part": part, **t.to_json()}
+                for key, by_year in self.tightened.items()
+                for year, parts in sorted(by_year.items())
+                for part, t in parts.items()
+            ],
             "notes": list(self.notes),
         }
 
@@ -225,6 +241,8 @@ _NOTES = (
     "Breakdowns need not add up to the total: countries report breakdowns for part of their victims, "
     "and a victim may be counted under more than one form of exploitation.",
     "A missing year or category means it was not reported, not that it was zero.",
+    'Where a country\'s published totals narrow a "<5" cell, the narrower range is given with the '
+    'total and parts it follows from, e.g. "<5 (exactly 0)"; only totals that add up in the data are used.',
 )
 
 
@@ -249,6 +267,24 @@ def _sections_for(
         else:
             sections[key] = indicator_breakdown(dataset, ind, by, level=level, area=area, dimension=dim)  # type: ignore[arg-type]
     return sections, reporting
+
+
+def _tightened(
+    dataset: GlotipDataset, iso3: str, sections: Mapping[str, Mapping[int, Mapping[str, Count]]]
+) -> dict[str, dict[int, dict[str, Tightened]]]:
+    """Every suppressed value of a country's sections that its published totals narrow."""
+    out: dict[str, dict[int, dict[str, Tightened]]] = {}
+    for key, by_year in sections.items():
+        ind, dim, by, _title = PROFILE_SECTIONS[key]
+        for year, parts in by_year.items():
+            for part, c in parts.items():
+                cell = None if c.is_exact else section_cell(by, dim, part)
+                if cell is None:
+                    continue
+                t = tightened_cell(table_bounds(dataset, iso3, ind, year), cell)
+                if t is not None:
+                    out.setdefault(key, {}).setdefault(year, {})[part] = t
+    return out
 
 
 def _rates(
@@ -337,6 +373,7 @@ def build_country_profile(dataset: GlotipDataset, iso3: str, *, population: Any 
         notes=(*_NOTES, *notes),
         main_origins=main_flows(dataset, level="country", area=code, direction="into", limit=10),
         main_destinations=main_flows(dataset, level="country", area=code, direction="out_of", limit=10),
+        tightened=_tightened(dataset, code, sections),
     )
 
 

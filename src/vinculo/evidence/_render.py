@@ -43,7 +43,8 @@ def _tables(profile: CountryProfile | AreaProfile) -> list[tuple[str, list[str],
             cells: list[str] = []
             for y in years:
                 c: Count | None = by_year[y].get(p)
-                cells.append("" if c is None else c.render())
+                t = profile.tightened_value(key, y, p)
+                cells.append("" if c is None else (t.render() if t is not None else c.render()))
             rows.append([p, *cells])
         out.append((PROFILE_SECTIONS[key][3], ["", *map(str, years)], rows))
     for key, rates in profile.rates.items():
@@ -68,6 +69,16 @@ def _flow_lists(profile: CountryProfile | AreaProfile) -> list[tuple[str, tuple[
     return [(title, flows) for title, flows in lists if flows]
 
 
+def _derived(profile: CountryProfile | AreaProfile) -> list[str]:
+    """One sentence per narrowed suppressed value: where, the range, and the identity it follows from."""
+    return [
+        f"{PROFILE_SECTIONS[key][3]}, {year}, {part}: {t.render()}, from {t.explain()}."
+        for key, by_year in profile.tightened.items()
+        for year, parts in sorted(by_year.items())
+        for part, t in parts.items()
+    ]
+
+
 def _markdown(
     profile: CountryProfile | AreaProfile, tables: list[tuple[str, list[str], list[list[str]]]]
 ) -> str:
@@ -83,6 +94,7 @@ def _markdown(
     sup = profile.suppressed()
     lines += ["## Notes", "", f'- {len(sup)} values are, or include, suppressed cells ("<5").']
     lines += [f"- {n}" for n in profile.notes]
+    lines += [f"- {d}" for d in _derived(profile)]
     return "\n".join(lines) + "\n"
 
 
@@ -114,5 +126,6 @@ def _html(profile: CountryProfile | AreaProfile, tables: list[tuple[str, list[st
     parts.append("<h2>Notes</h2><ul>")
     parts.append(f"<li>{len(profile.suppressed())} values are, or include, suppressed cells (&lt;5).</li>")
     parts += [f"<li>{e(n)}</li>" for n in profile.notes]
+    parts += [f"<li>{e(d)}</li>" for d in _derived(profile)]
     parts.append("</ul></section>")
     return "\n".join(parts) + "\n"

@@ -30,6 +30,7 @@ from vinculo.evidence import (
     flow_pairs,
     parse_selection,
     selected_series,
+    selected_tightened,
 )
 from vinculo.web.core.templatetags.locale_format import number
 
@@ -115,11 +116,15 @@ def explore_table(loaded: LoadedRelease, level: str, code: str | None, sel: Expl
     series = selected_series(loaded.dataset, level, code, sel)  # type: ignore[arg-type]
     header = [_("Year"), selection_label(sel)]
     rows: list[list[Cell]] = [[v.year, v.count] for v in series]
+    tightened = {}
     if level != "country":
         header.append(_("Countries reporting"))
         for row, v in zip(rows, series, strict=True):
             row.append(len(v.countries))
-    return Table("explore", selection_label(sel), header, rows)
+    elif code is not None:
+        found = selected_tightened(loaded.dataset, code, sel)
+        tightened = {(r, 1): found[v.year] for r, v in enumerate(series) if v.year in found}
+    return Table("explore", selection_label(sel), header, rows, tightened=tightened)
 
 
 def build_explorer(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from vinculo import charts
 from vinculo.evidence import SUPPRESSED_TEXT, AreaProfile, Count, CountryProfile, Rate, Share
+from vinculo.evidence._bounds import Tightened
 from vinculo.web.core.templatetags.locale_format import number, percent
 from vinculo.web.evidence.labels import area_name, data_label
 
@@ -52,23 +53,93 @@ class Table:
     rows: list[list[Cell]]
     #: The header as shown on the page (category labels translated); downloads keep ``header``.
     labels: list[str] | None = None
+    #: (row, column) -> the narrower range that the published totals imply for that cell.
+    tightened: Mapping[tuple[int, int], Tightened] = field(default_factory=dict)
 
     def display_header(self) -> list[str]:
         return self.labels or self.header
 
     def display_rows(self) -> list[list[str]]:
         """Text cells of the rows shown on the page (at most :data:`PAGE_ROWS`; downloads hold all)."""
-        return [[display(c) for c in row] for row in self.rows[:PAGE_ROWS]]
+        return [
+            [
+                tightened_text(self.tightened[(r, i)]) if (r, i) in self.tightened else display(c)
+                for i, c in enumerate(row)
+            ]
+            for r, row in enumerate(self.rows[:PAGE_ROWS])
+        ]
+
+    def display_cells(self) -> list[list[tuple[str, int | None]]]:
+        """Like :meth:`display_rows`, each text with the number of its footnote (or None)."""
+        numbers = {rc: n for n, (rc, _t) in enumerate(self._footnoted(), start=1)}
+        return [
+            [(text, numbers.get((r, i))) for i, text in enumerate(row)]
+            for r, row in enumerate(self.display_rows())
+        ]
+
+    def footnotes(self) -> list[tuple[int, str]]:
+        """Numbered sentences that say which published total and parts narrow each tightened cell."""
+        out = []
+        for n, ((r, i), t) in enumerate(self._footnoted(), start=1):
+            where = f"{display(self.rows[r][0])}, {self.display_header()[i]}"
+            out.append((n, derivation_text(where, t)))
+        return out
+
+    def _footnoted(self) -> list[tuple[tuple[int, int], Tightened]]:
+        return sorted((rc, t) for rc, t in self.tightened.items() if rc[0] < PAGE_ROWS)
 
     @property
     def truncated(self) -> bool:
         return len(self.rows) > PAGE_ROWS
 
+    def _tightened_columns(self) -> list[int]:
+        return sorted({i for _r, i in self.tightened})
+
+    def download_header(self) -> list[str]:
+        """``header`` plus, after each column with a tightened cell, its low, high and derivation."""
+        out: list[str] = []
+        extra = set(self._tightened_columns())
+        for i, h in enumerate(self.header):
+            out.append(h)
+            if i in extra:
+                out += [f"{h}: low", f"{h}: high", f"{h}: derived_from"]
+        return out
+
+    def _extra_values(self, r: int, i: int, c: Cell) -> list[Any]:
+        t = self.tightened.get((r, i))
+        if t is not None:
+            return [t.low, t.high, t.explain()]
+        if isinstance(c, Count):
+            return [c.low, c.high, ""]
+        return ["", "", ""]
+
     def sheet_rows(self) -> list[list[Any]]:
-        return [[sheet_value(c) for c in row] for row in self.rows]
+        extra = set(self._tightened_columns())
+        out = []
+        for r, row in enumerate(self.rows):
+            cells: list[Any] = []
+            for i, c in enumerate(row):
+                cells.append(sheet_value(c))
+                if i in extra:
+                    cells += self._extra_values(r, i, c)
+            out.append(cells)
+        return out
 
     def json_rows(self) -> list[dict[str, Any]]:
-        return [{h: json_value(c) for h, c in zip(self.header, row, strict=True)} for row in self.rows]
+        header = self.download_header()
+        return [dict(zip(header, row, strict=True)) for row in self._json_cells()]
+
+    def _json_cells(self) -> list[list[Any]]:
+        extra = set(self._tightened_columns())
+        out = []
+        for r, row in enumerate(self.rows):
+            cells: list[Any] = []
+            for i, c in enumerate(row):
+                cells.append(json_value(c))
+                if i in extra:
+                    cells += self._extra_values(r, i, c)
+            out.append(cells)
+        return out
 
 
 @dataclass(frozen=True)
@@ -105,6 +176,36 @@ def count_text(c: Count) -> str:
         }
     low, high = number(c.low, 0), number(c.high, 0)
     return f"≥ {low} ({low}–{high})"
+
+
+def tightened_text(t: Tightened) -> str:
+    """A suppressed count with the range its table implies: "<5 (derived: exactly 0)"."""
+    if t.is_exact:
+        return _("%(published)s (derived: exactly %(value)s)") % {
+            "published": count_text(t.count),
+            "value": number(t.low, 0),
+        }
+    return _("%(published)s (derived: %(low)s to %(high)s)") % {
+        "published": count_text(t.count),
+        "low": number(t.low, 0),
+        "high": number(t.high, 0),
+    }
+
+
+def derivation_text(where: str, t: Tightened) -> str:
+    """Which published total and parts give a tightened range, in the page's language."""
+    equations = "; ".join(
+        f"{data_label(eq[0][0])} {count_text(eq[0][1])} = "
+        + " + ".join(f"{data_label(label)} {count_text(c)}" for label, c in eq[1:])
+        for eq in t.equations
+    )
+    if t.is_exact:
+        value = _("exactly %(value)s") % {"value": number(t.low, 0)}
+    else:
+        value = _("%(low)s to %(high)s") % {"low": number(t.low, 0), "high": number(t.high, 0)}
+    return _(
+        "%(where)s: %(value)s, because the published total and its parts must add up: %(equations)s."
+    ) % {"where": where, "value": value, "equations": equations}
 
 
 def display(c: Cell) -> str:
@@ -185,7 +286,15 @@ def _year_part_block(profile: Profile, key: str, *, stacked: bool = True) -> Blo
     years, parts = _parts_by_year(section)
     title = str(SECTION_TITLES[key])
     rows: list[list[Cell]] = [[y, *(section[y].get(p) for p in parts)] for y in years]
-    table = Table(key, title, [_("Year"), *parts], rows, [_("Year"), *(data_label(p) for p in parts)])
+    tightened = {
+        (r, i): t
+        for r, y in enumerate(years)
+        for i, p in enumerate(parts, start=1)
+        if (t := profile.tightened_value(key, y, p)) is not None
+    }
+    table = Table(
+        key, title, [_("Year"), *parts], rows, [_("Year"), *(data_label(p) for p in parts)], tightened
+    )
     description = _("%(title)s in %(name)s, by year.") % {"title": title, "name": area_name(profile)}
     svg = responsive(
         charts.stacked_bar_chart,

@@ -32,7 +32,7 @@ from .labels import area_name
 from .maps import LEVELS, victims_map
 from .models import FigureSubmission, GlotipRelease, SubmissionStatus
 from .services import LoadedRelease, loaded_release, published_submissions, release_by_version
-from .tables import Block, profile_blocks
+from .tables import Block, profile_blocks, tightened_text
 from .views_support import SORTS, country_rows, filter_countries, names_of, origin_rows, region_tree
 
 FLOW_COLUMNS_SHOWN = (
@@ -159,6 +159,9 @@ def _profile_page(
     names = names_of(loaded)
     sections = loaded.page_blocks(level, code, lambda: profile_blocks(profile, names))
     suppressed = profile.suppressed()
+    for item in suppressed:
+        t = profile.tightened_value(item["section"], item["year"], item["part"])
+        item["shown"] = tightened_text(t) if t is not None else item["display"]
     sources = []
     if level == "country":
         subs = {s.pk: s for s in published_submissions(release)} if release.submissions.exists() else {}
@@ -301,7 +304,7 @@ def map_download(request: HttpRequest, level: str, code: str, fmt: str) -> HttpR
         fmt,
         name=f"glotip-{code}-map-v{release.version}",
         title=table.title,
-        header=table.header,
+        header=table.download_header(),
         sheet_rows=table.sheet_rows(),
         json_rows=table.json_rows(),
         citation=loaded.dataset.citation,
@@ -404,7 +407,7 @@ def _table_download(
         fmt,
         name=name,
         title=table.title,
-        header=table.header,
+        header=table.download_header(),
         sheet_rows=table.sheet_rows(),
         json_rows=table.json_rows(),
         citation=loaded.dataset.citation,
