@@ -88,6 +88,26 @@ def _digits_tail(phone: str) -> str | None:
     return digits[-8:] if len(digits) >= 6 else None
 
 
+_HOUSE_NUMBER = re.compile(r"(?<!\S)(\d{1,5})[a-z]?(?!\S)")
+
+
+def _house_number(street: str) -> str | None:
+    """The first number standing as a word of its own in a street address ("16 walker crescent",
+    "Awolowo Road 104", "12b rue ..."), or None: the part of an address that typing errors and a
+    left-out second line seldom touch."""
+    if not re.search(r"[^\W\d]", street):
+        return None
+    found = _HOUSE_NUMBER.search(street)
+    return found.group(1) if found else None
+
+
+def _street_words(street: str) -> list[str] | None:
+    """The words of a street address of three letters or more, numbers left out: with the house
+    number they tell one address written in another order or with a part left out."""
+    words = sorted({w for w in street.split() if len(w) >= 3 and not w.isdigit()})
+    return words or None
+
+
 _ARTICLE = re.compile(r"^(?:al|el|ul)(?=[a-z]{3})")
 
 
@@ -187,6 +207,8 @@ def record_table(persons: Sequence[Person]) -> dict[str, list[Any]]:
             "city_tokens",
             "postcode",
             "street",
+            "house_number",
+            "street_words",
             "state",
             "identity_number",
             "phone",
@@ -224,6 +246,8 @@ def record_table(persons: Sequence[Person]) -> dict[str, list[Any]]:
         cols["city_tokens"].append(_city_words(place))
         cols["postcode"].append(_or_none(p.postcode))
         cols["street"].append(_or_none(p.street))
+        cols["house_number"].append(_house_number(p.street))
+        cols["street_words"].append(_street_words(p.street))
         cols["state"].append(_or_none(p.state))
         cols["identity_number"].append(_or_none(p.identity_number))
         cols["phone"].append(_or_none(p.phone))
@@ -256,6 +280,28 @@ def _swapped_names_level(threshold: float, label: str) -> Any:
             return label
 
     return SwappedNamesLevel()
+
+
+def _street_start_level(threshold: float, min_length: int, label: str) -> Any:
+    from splink.internals.comparison_level_creator import ComparisonLevelCreator
+
+    class StreetStartLevel(ComparisonLevelCreator):
+        """The shorter street is close to the start of the longer (a second line left out)."""
+
+        def create_sql(self, sql_dialect: Any) -> str:
+            jw = sql_dialect.jaro_winkler_function_name
+            side = (
+                "(length(street_{a}) < length(street_{b}) AND length(street_{a}) >= {n} "
+                "AND {jw}(street_{a}, substr(street_{b}, 1, length(street_{a}))) >= {t})"
+            )
+            return " OR ".join(
+                side.format(a=a, b=b, n=min_length, jw=jw, t=threshold) for a, b in ("lr", "rl")
+            )
+
+        def create_label_for_charts(self) -> str:
+            return label
+
+    return StreetStartLevel()
 
 
 def present_columns(table: dict[str, list[Any]]) -> frozenset[str]:
@@ -403,6 +449,7 @@ def comparisons(present: frozenset[str]) -> list[Any]:
                         cll.JaroWinklerLevel(column, PLACE_CLOSE).configure(
                             label_for_charts=f"{label} close (Jaro-Winkler >= {PLACE_CLOSE})"
                         ),
+                        *(_street_levels(present) if column == "street" else []),
                         *(
                             [cll.ExactMatchLevel("city_ph").configure(label_for_charts="city sounds alike")]
                             if column == "city" and "city_ph" in present
@@ -429,6 +476,36 @@ def comparisons(present: frozenset[str]) -> list[Any]:
         out.append(_exact_or_part("phone", "phone_tail", "phone number", "same last 8 digits"))
     if "email" in present:
         out.append(_exact_or_part("email", "email_local", "e-mail", "same name before the @"))
+    return out
+
+
+#: The street level of a shorter address close to the start of a longer one: the length the
+#: shorter must have (a house number and a street name).
+STREET_START_MIN = 10
+STREET_START = "one street the start of the other (a part left out)"
+STREET_REORDERED = "same house number and two street words in common"
+STREET_NO_NUMBER = "same street words, a house number in only one"
+
+
+def _street_levels(present: frozenset[str]) -> list[Any]:
+    """The street levels between "close" and "differs": one address with its second line left
+    out (close to the start of the other), and one written in another order or with words run
+    together (the same house number and two words in common)."""
+    import splink.comparison_level_library as cll
+
+    out: list[Any] = [_street_start_level(PLACE_CLOSE, STREET_START_MIN, STREET_START)]
+    if {"house_number", "street_words"} <= present:
+        out.append(
+            cll.And(
+                cll.ExactMatchLevel("house_number"), cll.ArrayIntersectLevel("street_words", 2)
+            ).configure(label_for_charts=STREET_REORDERED)
+        )
+        out.append(
+            cll.CustomLevel(
+                "street_words_l = street_words_r AND (house_number_l IS NULL) <> (house_number_r IS NULL)",
+                STREET_NO_NUMBER,
+            )
+        )
     return out
 
 
@@ -459,7 +536,10 @@ def _exact_or_typo(column: str, label: str, *, tf: bool) -> Any:
             cll.ExactMatchLevel(column, term_frequency_adjustments=tf).configure(
                 label_for_charts=f"same {label}"
             ),
-            cll.LevenshteinLevel(column, 1).configure(label_for_charts=f"{label} one character apart"),
+            # Damerau: two neighbouring characters swapped (3189 / 3198) is one keying error.
+            cll.DamerauLevenshteinLevel(column, 1).configure(
+                label_for_charts=f"{label} one character apart (or two swapped)"
+            ),
             cll.ElseLevel().configure(label_for_charts=f"{label} differs"),
         ],
     )
@@ -502,6 +582,12 @@ PREDICTION_RULES: tuple[tuple[tuple[str, ...], str | None], ...] = (
     (("given_ph", "birth_year", "given_initial", "family_initial"), None),
     (("postcode", "given_initial", "family_initial"), None),
     (("street", "postcode"), None),
+    # The house number with the postcode or the city: a street misspelt or its second line left
+    # out, and the names too corrupted to block on.
+    (("house_number", "postcode"), None),
+    (("house_number", "city"), None),
+    (("house_number", "family_initial"), None),
+    (("house_number", "given_initial"), None),
     (("postcode", "birth_year"), None),
     (("city", "birth_year", "given_initial"), None),
     (("street", "family_initial"), None),
