@@ -190,3 +190,24 @@ def test_a_threshold_below_the_review_band_is_refused() -> None:
     with pytest.raises(VinculoError) as err:
         threshold_sensitivity(_scored_result(), [0.3])
     assert err.value.code == "linkage.threshold_below_band"
+
+
+def test_linking_without_capture_histories_does_not_load_the_estimation_package() -> None:
+    """`vinculo link` re-clusters (threshold sensitivity) but builds no table unless asked:
+    vinculo.mse and scipy, seconds to import on a busy machine, stay unloaded until then."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import vinculo.cli.linkage, vinculo.linkage.histories as h, vinculo.linkage.trusted\n"
+        "from vinculo.linkage.model import LinkResult, ScoredPair\n"
+        "r = LinkResult(sources=('A', 'B'), clusters={('A', '1'): 0, ('B', '9'): 1},\n"
+        "               pairs=(ScoredPair(('A', '1'), ('B', '9'), 0.7),), threshold=0.9, review_band=(0.5, 0.9))\n"
+        "assert sorted(set(h.recluster(r, 0.6).values())) == [0]\n"
+        "print(sorted(m for m in ('vinculo.mse', 'scipy') if m in sys.modules))\n"
+        "h.capture_histories(r)\n"
+        "print('vinculo.mse' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split("\n")[:2] == ["[]", "True"], out

@@ -246,13 +246,13 @@ def test_febrl4_and_febrl3_reach_published_quality_without_the_identity_number()
     result = link([_febrl_source(a, "A", identity=False), _febrl_source(b, "B", identity=False)])
     truth = {frozenset((("A", x), ("B", y))) for x, y in links}
     precision, recall = _precision_recall(result.clusters, truth)
-    assert precision >= 0.999 and recall >= 0.99, (precision, recall)
+    assert precision >= 0.9998 and recall >= 0.996, (precision, recall)  # splink's published figures
 
     frame, links3 = datasets.load_febrl3(return_links=True)
     result = link([_febrl_source(frame, "F", identity=False)])
     truth = {frozenset((("F", x), ("F", y))) for x, y in links3}
     precision, recall = _precision_recall(result.clusters, truth)
-    assert precision >= 0.999 and recall >= 0.985, (precision, recall)
+    assert precision >= 0.9998 and recall >= 0.985, (precision, recall)
 
 
 def test_split_chains_keeps_siblings_apart_when_a_vague_record_matches_both() -> None:
@@ -436,3 +436,129 @@ def test_a_family_first_name_in_the_wrong_fields_is_proposed_by_the_name_ends_ru
     monkeypatch.setattr(model, "PREDICTION_RULES", rules)
     without = link(srcs)
     assert pair not in {frozenset((p.left, p.right)) for p in without.pairs}
+
+
+def test_an_address_gives_its_house_number_and_its_street_words() -> None:
+    from vinculo.linkage import _trusted_model as model
+
+    assert model._house_number("16 walker crescent phillip lodge") == "16"
+    assert model._house_number("awolowo road 104") == "104"  # number after the street name
+    assert model._house_number("12b rue de la paix") == "12"
+    assert model._house_number("villa36 sovereign garden") is None  # no number standing alone
+    assert model._house_number("2600") is None  # a number only is no address
+    assert model._street_words("6 lhotsky street nunkeri") == ["lhotsky", "nunkeri", "street"]
+    assert model._street_words("6 nunkeri lhotsky street") == model._street_words("6 lhotsky street nunkeri")
+    assert model._street_words("95") is None
+
+
+def _level(comparison: str, left: dict[str, str], right: dict[str, str]) -> str:
+    """The label of the first level of ``comparison`` that holds for two records (as scoring
+    would place the pair), from the level SQL run in DuckDB on the record table."""
+    import duckdb
+
+    from vinculo.linkage import _trusted_model as model
+    from vinculo.linkage.trusted import _arrow_table
+
+    persons = [
+        normalise_person(values, source="s", record_id=str(i), row=i + 2)
+        for i, values in enumerate((left, right))
+    ]
+    columns = model.record_table(persons)
+    present = frozenset(columns)
+    (comp,) = (
+        c for c in model.comparisons(present) if c.get_comparison("duckdb").output_column_name == comparison
+    )
+    con = duckdb.connect()
+    con.register("t", _arrow_table(columns))
+    names = [c for c in columns if c != "unique_id"]
+    pair = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in names)
+    try:
+        for level in comp.get_comparison("duckdb").comparison_levels:
+            condition = "TRUE" if level.sql_condition == "ELSE" else level.sql_condition
+            query = (
+                f"SELECT count(*) FROM (SELECT {pair} FROM t l, t r "
+                f"WHERE l.unique_id = 0 AND r.unique_id = 1) WHERE {condition}"
+            )
+            if con.execute(query).fetchone()[0]:
+                return str(level.label_for_charts)
+    finally:
+        con.close()
+    raise AssertionError("no level holds")
+
+
+def test_street_levels_weigh_a_left_out_line_a_reordered_address_and_a_missing_number() -> None:
+    from vinculo.linkage import _trusted_model as model
+
+    def street(a: str, b: str) -> str:
+        return _level("street", {"prs_MailingStreet": a}, {"prs_MailingStreet": b})
+
+    assert street("41 Haystack Crescent, St Vincents Hospital", "41 Haystack Crescent") == model.STREET_START
+    assert street("16 Walker Crescent, Phillip Lodge", "16 Walkercerscent") == model.STREET_START
+    assert street("6 Lhotsky Street, Nunkeri", "6 Nunkeri Lhotsky Street") == model.STREET_REORDERED
+    assert street("Popplewell Place, Condor", "23 Popplewell Place, Condor") == model.STREET_NO_NUMBER
+    # another house in the same street is none of these
+    assert street("12 Lhotsky Street, Nunkeri", "6 Nunkeri Lhotsky Street") == "street differs"
+    assert street("Ulitsa Lenina", "Prospekt Mira") == "street differs"
+    assert street("6 Lhotsky Street", "6 Lhotsky Street") == "same street"
+
+
+def test_two_postcode_digits_swapped_are_one_keying_error() -> None:
+    def postcode(a: str, b: str) -> str:
+        return _level("postcode", {"prs_MailingPostalCode": a}, {"prs_MailingPostalCode": b})
+
+    assert postcode("3189", "3198") == "postcode one character apart (or two swapped)"
+    assert postcode("3189", "3180") == "postcode one character apart (or two swapped)"
+    assert postcode("3189", "8193") == "postcode differs"
+
+
+def test_a_person_whose_names_and_street_are_garbled_is_proposed_by_the_house_number_rules(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import random
+
+    from vinculo.linkage import _trusted_model as model
+
+    people = population(150, seed=93)
+    rows, _ = sources(people, seed=94, shares={"a": 0.7, "b": 0.6})
+    rng = random.Random(95)
+    streets = ["Lhotsky Street", "Walker Crescent", "Benson Drive", "Kirkland Circuit", "Onslow Road"]
+    for records in rows.values():
+        for r in records:  # everyone has an address, so the address fields are trained
+            r["prs_MailingStreet"] = f"{rng.randint(1, 400)} {rng.choice(streets)}"
+            r["prs_MailingPostalCode"] = str(rng.randint(2000, 7999))
+    home = {"prs_Gender": "Female", "prs_MailingCity": "Odesa", "prs_MailingPostalCode": "6060"}
+    rows["a"].append(
+        {
+            "record_id": "v1",
+            "prs_FirstName": "Hannah",
+            "prs_SecondName": "Mihalova",
+            "prs_Birthdate": "1990-03-14",
+            "prs_MailingStreet": "75 Pattinson Crescent, School House",
+            **home,
+        }
+    )
+    rows["b"].append(
+        {
+            "record_id": "v2",
+            "prs_FirstName": "Zoe",
+            "prs_SecondName": "Nihalowa",
+            "prs_MailingStreet": "75 Pattinson Crescent, Schol Huose",
+            **home,
+        }
+    )
+    srcs = [_source(n, r) for n, r in rows.items()]
+    pair = frozenset((("a", "v1"), ("b", "v2")))
+    number_rules = [r for r in model.PREDICTION_RULES if "house_number" in r[0]]
+    assert number_rules
+    monkeypatch.setattr(
+        model, "PREDICTION_RULES", tuple(r for r in model.PREDICTION_RULES if r not in number_rules)
+    )
+    monkeypatch.setattr("vinculo.linkage.trusted.DEFAULT_REVIEW_LOW", 1e-9)  # every scored pair
+    without = link(srcs)
+    assert pair not in {frozenset((p.left, p.right)) for p in without.pairs}
+    monkeypatch.undo()
+    monkeypatch.setattr("vinculo.linkage.trusted.DEFAULT_REVIEW_LOW", 1e-9)
+    result = link(srcs)
+    assert pair in {frozenset((p.left, p.right)) for p in result.pairs}
+    scored = next(p for p in result.pairs if frozenset((p.left, p.right)) == pair)
+    assert ("street", "street close (Jaro-Winkler >= 0.9)") in {(w[0], w[1]) for w in scored.weights}

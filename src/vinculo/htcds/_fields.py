@@ -288,7 +288,10 @@ class _XLSForm:
     choices: dict[str, dict[str, str]]  # survey field name -> {value: label}
 
 
+@cache
 def _load_xlsform() -> _XLSForm:
+    """The XLSForm's field names, labels and choices, read once per process (the field catalogue
+    and the label table both need them; parsing the workbook is the slow part of either)."""
     import openpyxl  # local: keeps `import vinculo.htcds` light
 
     with warnings.catch_warnings():

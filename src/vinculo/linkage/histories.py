@@ -15,11 +15,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from vinculo.errors import VinculoError
 from vinculo.linkage.clusters import cluster
 from vinculo.linkage.model import LinkResult
-from vinculo.mse import CaptureHistories, histories_from_records
+
+if TYPE_CHECKING:
+    # vinculo.mse imports scipy (some seconds on a busy machine): it is loaded only when a
+    # capture-history table is built, not for re-clustering (``vinculo link`` without --histories).
+    from vinculo.mse import CaptureHistories
 
 __all__ = ["UNKNOWN_STRATUM", "capture_histories", "histories_rows", "threshold_sensitivity"]
 
@@ -67,6 +72,8 @@ def _histories(
     strata: Mapping[Key, Mapping[str, str]],
     by: str | None,
 ) -> CaptureHistories | dict[str, CaptureHistories]:
+    from vinculo.mse import histories_from_records
+
     order, members = _memberships(sources, clusters)
     if by is None:
         return histories_from_records(
@@ -182,6 +189,8 @@ def threshold_sensitivity(
     >>> [(t, h.rows()) for t, h in threshold_sensitivity(r, [0.6, 0.95])]
     [(0.6, [((1, 1), 1)]), (0.95, [((1, 0), 1), ((0, 1), 1)])]
     """
+    from vinculo.mse import CaptureHistories
+
     out: list[tuple[float, CaptureHistories]] = []
     for t in thresholds:
         clusters = recluster(result, t)

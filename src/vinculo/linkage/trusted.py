@@ -733,7 +733,7 @@ def _arrow_table(table: dict[str, list[Any]]) -> Any:
     import pyarrow as pa
 
     int_cols = {"unique_id", "birth_year", "birth_month", "birth_day"}
-    list_cols = {"given_tokens", "family_tokens", "city_tokens"}
+    list_cols = {"given_tokens", "family_tokens", "city_tokens", "street_words"}
     fields = []
     for name in table:
         if name in int_cols:
