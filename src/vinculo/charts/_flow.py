@@ -45,6 +45,10 @@ OTHER = "\x00other"
 #: Drawn width of a link whose value is suppressed (it has no number to be proportional to).
 SUPPRESSED_WIDTH = 2.0
 LABEL_SIZE = 13
+#: Label size of a diagram drawn narrower than :data:`NARROW`: a page may show it a little smaller than
+#: drawn (a 340 px drawing on a 340 px phone, less the page's padding), and its labels stay >= 12 px.
+NARROW_LABEL_SIZE = 14
+NARROW = 480
 #: Height of one label line: a node's slot is never lower, so labels cannot overlap.
 LINE_HEIGHT = 18.0
 #: Distance between the baselines of the lines of one wrapped label.
@@ -153,13 +157,14 @@ def sankey_layout(
     label_room: float | None = None,
     rtl: bool = False,
     label_lines: Callable[[str, str], int] | None = None,
+    line_step: float = 16.0,
 ) -> SankeyLayout:
     """Place the nodes and links of an origin -> destination diagram (see the module docstring).
 
     ``top`` origins and ``top`` destinations keep their own node; the others become one
     :data:`OTHER` node per side. ``rtl`` puts the origins on the right, for right-to-left pages.
     ``label_lines(side, key)`` is the number of lines of a node's label (1 when not given); its slot
-    is at least that high.
+    is at least that high, ``line_step`` being the distance between two lines.
     """
     if top < 1:
         raise VinculoError(
@@ -207,7 +212,7 @@ def sankey_layout(
             acc = node_acc[(side, key)]
             h = sum(link_width(a) for (s, t), a in grouped.items() if (s if side == "source" else t) == key)
             n_lines = max(1, label_lines(side, key)) if label_lines is not None else 1
-            slot_h = max(h, LINE_HEIGHT + LINE_STEP * (n_lines - 1))
+            slot_h = max(h, LINE_HEIGHT + line_step * (n_lines - 1))
             node_y = y + (slot_h - h) / 2
             nodes[(side, key)] = SankeyNode(
                 key, key, side, acc.value, acc.lower_bound, acc.suppressed, x, node_y, h, (y, slot_h)
@@ -318,8 +323,10 @@ def sankey_chart(
         return (source_labels if side == "source" else target_labels).get(key, key)
 
     room = max(120.0, width * 0.3)
+    size = NARROW_LABEL_SIZE if width < NARROW else LABEL_SIZE
+    step = LINE_STEP * size / LABEL_SIZE
     # Latin-character units that fit beside a column at the label size.
-    chars = max(4.0, (room - 10) / (CHAR_WIDTH * LABEL_SIZE / 12))
+    chars = max(4.0, (room - 10) / (CHAR_WIDTH * size / 12))
     node_totals = _node_totals(links, top)
 
     def lines_of(side: str, key: str) -> list[str]:
@@ -327,7 +334,13 @@ def sankey_chart(
         return _label_lines(label_of(side, key), _value_text(value, lower, supp, value_format), chars)
 
     lay = sankey_layout(
-        links, top=top, width=width, rtl=rtl, label_room=room, label_lines=lambda sd, k: len(lines_of(sd, k))
+        links,
+        top=top,
+        width=width,
+        rtl=rtl,
+        label_room=room,
+        label_lines=lambda sd, k: len(lines_of(sd, k)),
+        line_step=step,
     )
 
     colour = {
@@ -370,7 +383,7 @@ def sankey_chart(
         lines = lines_of(n.side, n.key)
         outside_left = (n.side == "source") != rtl
         tx = n.x - 6 if outside_left else n.x + BAR_WIDTH + 6
-        ty = n.slot[0] + n.slot[1] / 2 + LABEL_SIZE * 0.35 - LINE_STEP * (len(lines) - 1) / 2
+        ty = n.slot[0] + n.slot[1] / 2 + size * 0.35 - step * (len(lines) - 1) / 2
         anchor: Anchor = "right" if outside_left else "left"
         a = attr(tabindex=0, role="img", aria_label=name, class_="sankey-node")
         a += f' data-side="{n.side}" data-key="{escape_text(n.key)}"'
@@ -379,10 +392,7 @@ def sankey_chart(
             + f"<rect {attr(x=round(n.x, 2), y=round(n.y, 2), width=BAR_WIDTH, height=round(max(n.height, 1.0), 2))}"
             + f' fill="{colour.get(n.key, AXIS) if n.side == "source" else TEXT}"'
             + f' data-height="{n.height:.4f}"/>'
-            + "".join(
-                text(tx, ty + LINE_STEP * i, line, anchor=anchor, size=LABEL_SIZE)
-                for i, line in enumerate(lines)
-            )
+            + "".join(text(tx, ty + step * i, line, anchor=anchor, size=size) for i, line in enumerate(lines))
             + "</g>"
         )
     body.append("</g>")
