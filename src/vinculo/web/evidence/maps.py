@@ -107,7 +107,7 @@ def victims_map(
         ds.cache[("web", "map-options", level, code)] = options
     asked = {short: str((params or {}).get(name, ""))[:100] for name, short in PARAMETERS.items()}
     indicator, year, problems = parse_map_selection(asked, options)
-    key = ("web", "map", get_language() or "en", level, code, release_query, indicator, year)
+    key = ("web", "map", get_language() or "en", level, code, release_query, indicator, str(year))
     cached = ds.cache.get(key)
     if cached is None:
         cached = _build(loaded, level, code, release_query, indicator, year, options)
