@@ -151,10 +151,14 @@ def test_sankey_labels_and_chart_titles_stay_inside_a_narrow_phone(
 ) -> None:
     context, tab = _narrow_tab(browser, server, width)
     try:
-        tab.open("/evidence/countries/NGA/")
+        tab.open("/evidence/world/")
         assert tab.overflow() == 0
         charts = tab.page.evaluate(INSIDE, "svg.vinculo-chart")
-        assert any("sankey" in c["kind"] for c in charts), "the profile shows its flow diagrams"
+        tab.open("/evidence/countries/NGA/")
+        assert tab.overflow() == 0
+        profile = tab.page.evaluate(INSIDE, "svg.vinculo-chart")
+        assert any("sankey" in c["kind"] for c in profile), "the profile shows its flow diagrams"
+        charts += profile
         for chart in charts:
             left, top, right, bottom = chart["box"]
             for t in chart["texts"]:
@@ -166,6 +170,14 @@ def test_sankey_labels_and_chart_titles_stay_inside_a_narrow_phone(
                 assert all("…" not in t["label"] and t["size"] >= 11.95 for t in chart["texts"])
         texts = tab.page.evaluate(MEASURE, "svg.sankey")
         assert [p for p in _problems(texts) if "overlaps" in p] == []
+        # the drawn titles of the profile's charts are whole
+        titles = tab.page.eval_on_selector_all(
+            "svg.vinculo-chart",
+            "ss => ss.filter(s => s.getClientRects().length).map(s => [s.querySelector('title').textContent,"
+            " [...s.querySelectorAll('text[font-weight=bold]')].map(t => t.textContent).join(' ')])",
+        )
+        drawn = [(name, shown) for name, shown in titles if shown]
+        assert drawn and all(shown == name for name, shown in drawn)
     finally:
         context.close()
 

@@ -350,9 +350,12 @@ def parse_map_selection(
     problems: list[SelectionProblem] = []
     indicators = tuple(options)
     default = indicators[0] if indicators else VICTIMS
-    indicator = params.get("indicator", "").strip() or default
+    asked = params.get("indicator", "").strip()
+    indicator = asked or default
     if indicator not in options:
-        problems.append(SelectionProblem("indicator", indicator, "unknown", indicators))
+        # only what the address asks for can be wrong (an area without figures has no default to offer)
+        if asked:
+            problems.append(SelectionProblem("indicator", indicator, "unknown", indicators))
         indicator = default
     raw = params.get("year", "").strip()
     year: int | None = None
