@@ -170,6 +170,8 @@ def test_sankey_labels_and_chart_titles_stay_inside_a_narrow_phone(
                 assert all("…" not in t["label"] and t["size"] >= 11.95 for t in chart["texts"])
         texts = tab.page.evaluate(MEASURE, "svg.sankey")
         assert [p for p in _problems(texts) if "overlaps" in p] == []
+        # every chart text of the profile is at least 12 px on screen, at 340 px too
+        assert [p for p in _problems(tab.page.evaluate(MEASURE, "svg.vinculo-chart")) if " px" in p] == []
         # the drawn titles of the profile's charts are whole
         titles = tab.page.eval_on_selector_all(
             "svg.vinculo-chart",
