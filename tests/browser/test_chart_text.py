@@ -119,3 +119,86 @@ def test_a_country_on_the_map_opens_its_page(open_tab: OpenTab, screen: str) -> 
     tab.page.wait_for_url("**/evidence/countries/NGA/")
     assert "Nigeria" in tab.page.locator("h1").inner_text()
     tab.assert_clean()
+
+
+# Each visible chart's box and the screen boxes of its texts, to check that none leaves its chart.
+INSIDE = """(selector) => [...document.querySelectorAll(selector)].filter(s => s.getClientRects().length)
+  .map(svg => { const r = svg.getBoundingClientRect();
+    return {kind: svg.getAttribute('class'), box: [r.left, r.top, r.right, r.bottom],
+      texts: [...svg.querySelectorAll('text')].filter(t => t.getClientRects().length).map(t => {
+        const b = t.getBoundingClientRect();
+        return {label: t.textContent, box: [b.left, b.top, b.right, b.bottom],
+                size: parseFloat(getComputedStyle(t).fontSize) * Math.hypot(t.getScreenCTM().a, t.getScreenCTM().b)};
+      })}; })"""
+
+
+def _narrow_tab(browser: Any, server: str, width: int) -> Any:
+    """A phone-sized tab narrower than the shared screens (340 px: a small phone)."""
+    from .conftest import Screen, Tab, _guard
+
+    screen = Screen(width, 740, mobile=True)
+    context = browser.new_context(
+        viewport={"width": width, "height": 740}, is_mobile=True, has_touch=True, locale="en-GB"
+    )
+    tab = Tab(page=context.new_page(), base=server, screen=screen, language=LANGUAGES["en"])
+    _guard(tab, context)
+    return context, tab
+
+
+@pytest.mark.parametrize("width", [340, 390])
+def test_sankey_labels_and_chart_titles_stay_inside_a_narrow_phone(
+    browser: Any, server: str, width: int
+) -> None:
+    context, tab = _narrow_tab(browser, server, width)
+    try:
+        tab.open("/evidence/world/")
+        assert tab.overflow() == 0
+        charts = tab.page.evaluate(INSIDE, "svg.vinculo-chart")
+        tab.open("/evidence/countries/NGA/")
+        assert tab.overflow() == 0
+        profile = tab.page.evaluate(INSIDE, "svg.vinculo-chart")
+        assert any("sankey" in c["kind"] for c in profile), "the profile shows its flow diagrams"
+        charts += profile
+        for chart in charts:
+            left, top, right, bottom = chart["box"]
+            for t in chart["texts"]:
+                x0, y0, x1, y1 = t["box"]
+                assert left - 1 <= x0 and x1 <= right + 1, f"{t['label']!r} leaves its chart ({width} px)"
+                assert top - 1 <= y0 and y1 <= bottom + 1, t["label"]
+            if "sankey" in chart["kind"]:
+                # the diagram's labels are whole (wrapped, never cut) and at least 12 px on screen
+                assert all("…" not in t["label"] and t["size"] >= 11.95 for t in chart["texts"])
+        texts = tab.page.evaluate(MEASURE, "svg.sankey")
+        assert [p for p in _problems(texts) if "overlaps" in p] == []
+        # every chart text of the profile is at least 12 px on screen, at 340 px too
+        assert [p for p in _problems(tab.page.evaluate(MEASURE, "svg.vinculo-chart")) if " px" in p] == []
+        # the drawn titles of the profile's charts are whole
+        titles = tab.page.eval_on_selector_all(
+            "svg.vinculo-chart",
+            "ss => ss.filter(s => s.getClientRects().length).map(s => [s.querySelector('title').textContent,"
+            " [...s.querySelectorAll('text[font-weight=bold]')].map(t => t.textContent).join(' ')])",
+        )
+        drawn = [(name, shown) for name, shown in titles if shown]
+        assert drawn and all(shown == name for name, shown in drawn)
+    finally:
+        context.close()
+
+
+def test_the_map_shows_the_indicator_and_year_chosen(open_tab: OpenTab) -> None:
+    tab = open_tab("phone", "en")
+    tab.open("/evidence/world/")
+    tab.page.locator("#map-indicator").select_option("Persons convicted")
+    tab.page.wait_for_url("**map_indicator=Persons+convicted**")
+    tab.page.wait_for_load_state("networkidle")
+    years = [y for y in tab.page.locator("#map-year option").evaluate_all("os => os.map(o => o.value)")]
+    assert years[0] == "latest" and len(years) > 2
+    chosen = years[-2]
+    tab.page.locator("#map-year").select_option(chosen)
+    tab.page.wait_for_url(f"**map_year={chosen}**")
+    tab.page.wait_for_load_state("networkidle")
+    assert f"Persons convicted in {chosen}" in tab.page.locator("#map-title").inner_text()
+    cells = tab.page.eval_on_selector_all(
+        "table[data-table='map'] tbody tr", "rows => rows.map(r => r.cells[2].textContent.trim())"
+    )
+    assert chosen in cells and set(cells) <= {chosen, "–"}
+    tab.assert_clean()

@@ -7,6 +7,7 @@ import random
 import xml.etree.ElementTree as ET
 
 import pytest
+from tests.charts.test_charts_text import label_boxes, overlaps, small_text
 
 from vinculo.charts import OTHER, SUPPRESSED, FlowLink, sankey_chart, sankey_layout
 from vinculo.charts._flow import LABEL_SIZE
@@ -44,13 +45,14 @@ def _label_boxes(root: ET.Element, side: str) -> list[tuple[float, float]]:
     boxes = []
     for g in root.iter(f"{NS}g"):
         if g.attrib.get("data-side") == side:
-            t = g.find(f"{NS}text")
-            assert t is not None
-            size = float(t.attrib["font-size"])
-            assert size >= 12
-            y = float(t.attrib["y"])
-            # A text line spans from its baseline up by the ascent and down by the descent.
-            boxes.append((y - 0.8 * size, y + 0.25 * size))
+            texts = g.findall(f"{NS}text")
+            assert texts
+            for t in texts:
+                size = float(t.attrib["font-size"])
+                assert size >= 12
+                y = float(t.attrib["y"])
+                # A text line spans from its baseline up by the ascent and down by the descent.
+                boxes.append((y - 0.8 * size, y + 0.25 * size))
     return sorted(boxes)
 
 
@@ -133,7 +135,7 @@ def test_origins_are_on_the_reading_start_side(rtl: bool) -> None:
     assert (src_x < dst_x) != rtl
 
 
-def test_labels_are_escaped_and_long_ones_shortened() -> None:
+def test_labels_are_escaped_and_long_ones_wrapped() -> None:
     name = "<script>" + "x" * 200
     svg = sankey_chart(
         [FlowLink("A", "B", 5.0)],
@@ -146,6 +148,8 @@ def test_labels_are_escaped_and_long_ones_shortened() -> None:
     root = ET.fromstring(svg)
     shown = [t.text or "" for t in root.iter(f"{NS}text")]
     assert all(len(s) < 60 for s in shown)
+    # wrapped, not cut: the lines of the origin's label give the whole name back
+    assert "".join(shown).startswith(name)
     assert any(name in (t.text or "") for t in root.iter(f"{NS}title"))
 
 
@@ -156,3 +160,73 @@ def test_no_links_says_so_and_bad_values_are_refused() -> None:
         sankey_layout([FlowLink("A", "B", -1.0)])
     with pytest.raises(VinculoError, match="top=1 or more"):
         sankey_layout([FlowLink("A", "B", 1.0)], top=0)
+
+
+LONG_NAMES = [
+    "Democratic Republic of the Congo",
+    "Bolivia (Plurinational State of)",
+    "United Kingdom of Great Britain and Northern Ireland",
+    "Venezuela (Bolivarian Republic of)",
+    "Lao People's Democratic Republic",
+    "Saint Vincent and the Grenadines",
+    "Iran (Islamic Republic of)",
+    "Micronesia (Federated States of)",
+    "Chad",
+    "刚果民主共和国",
+]
+
+
+@pytest.mark.parametrize("width", [340, 680, 960])
+@pytest.mark.parametrize("rtl", [False, True])
+@pytest.mark.parametrize("n", [1, 4, 10])
+def test_long_names_are_wrapped_inside_the_chart_and_never_overlap(width: int, rtl: bool, n: int) -> None:
+    names = {f"K{i}": LONG_NAMES[i % len(LONG_NAMES)] for i in range(n)}
+    links = [
+        FlowLink(
+            f"K{i}",
+            f"K{(i + j) % n}",
+            SUPPRESSED if (i + j) % 5 == 4 else float(1000 * (i + 1) + 7 * j),
+            j == 1,
+        )
+        for i in range(n)
+        for j in range(3)
+    ]
+    svg = sankey_chart(
+        links,
+        title="Flows",
+        description="d",
+        source_labels=names,
+        target_labels=names,
+        top=8,
+        width=width,
+        rtl=rtl,
+        other_source="All the other countries of origin together",
+    )
+    root = ET.fromstring(svg)
+    boxes = label_boxes(svg)
+    assert boxes and small_text(svg) == []
+    assert overlaps(svg) == []
+    height = float(root.attrib["height"])
+    for label, _size, corners in boxes:
+        xs, ys = [x for x, _y in corners], [y for _x, y in corners]
+        assert min(xs) >= 0 and max(xs) <= width, f"{label!r} leaves the chart at width {width}"
+        assert min(ys) >= 0 and max(ys) <= height, label
+    # label text stays clear of the bars and links: each node's lines are on its own side of its bar
+    for g in root.iter(f"{NS}g"):
+        if g.attrib.get("class") != "sankey-node":
+            continue
+        rect = g.find(f"{NS}rect")
+        assert rect is not None
+        bar_left, bar_right = float(rect.attrib["x"]), float(rect.attrib["x"]) + float(rect.attrib["width"])
+        lines = "".join(t.text or "" for t in g.iter(f"{NS}text"))
+        for t in g.iter(f"{NS}text"):
+            (_l, _s, c) = label_boxes(
+                f'<svg xmlns="http://www.w3.org/2000/svg">{ET.tostring(t, encoding="unicode")}</svg>'
+            )[0]
+            xs = [x for x, _y in c]
+            assert max(xs) <= bar_left or min(xs) >= bar_right
+        # nothing cut short: the full name is in the lines (wrapped at spaces)
+        title = g.find(f"{NS}title")
+        assert title is not None and "…" not in lines
+        full = (title.text or "").rsplit(":", 1)[0]
+        assert lines.replace(" ", "").startswith(full.replace(" ", ""))

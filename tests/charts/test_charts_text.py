@@ -176,3 +176,81 @@ def test_chinese_legends_and_labels_never_overlap(width: int, mode: str) -> None
         assert overlaps(svg) == [] and small_text(svg) == []
     svg = line_chart([2020, 2021, 2022], series, title="趋势", description="d", width=width)  # type: ignore[arg-type]
     assert overlaps(svg) == []
+
+
+LONG_TITLE = (
+    "Main countries where citizens were detected abroad (all years), Democratic Republic of the Congo"
+)
+CHINESE_TITLE = "在国外被发现的本国公民的主要所在国家（所有年份），刚果民主共和国和大不列颠及北爱尔兰联合王国"
+
+
+def _every_chart(title: str, width: int) -> dict[str, str]:
+    from vinculo.charts import FlowLink, choropleth_map, histogram, interval_chart, sankey_chart, upset_chart
+
+    names = {"COD": "Democratic Republic of the Congo", "GBR": "United Kingdom"}
+    return {
+        "bar": bar_chart(["A", "B"], [3, 4], title=title, description="d", width=width),
+        "hbar": bar_chart(["A", "B"], [3, 4], title=title, description="d", width=width, horizontal=True),
+        "stacked": stacked_bar_chart(
+            ["2020", "2021"], _values(2, 3), title=title, description="d", width=width
+        ),  # type: ignore[arg-type]
+        "line": line_chart(
+            [2020, 2021], {"a": [1, 2], "b": [2, 1]}, title=title, description="d", width=width
+        ),
+        "hist": histogram([1.0, 2.0, 2.5, 3.0], bins=3, title=title, description="d", width=width),
+        "empty": bar_chart([], [], title=title, description="d", width=width),
+        "interval": interval_chart(
+            ["m1", "m2"], [5, 6], [4, 5], [6, 8], title=title, description="d", width=width
+        ),
+        "flow": sankey_chart(
+            [FlowLink("COD", "GBR", 12.0)],
+            title=title,
+            description="d",
+            source_labels=names,
+            target_labels=names,
+            width=width,
+        ),
+        "upset": upset_chart(
+            ["A", "B"],
+            [{"A": 1, "B": 0, "count": 3}, {"A": 1, "B": 1, "count": 2}],
+            title=title,
+            description="d",
+        ),
+        "map": choropleth_map({"COD": 3.0}, title=title, description="d"),
+    }
+
+
+@pytest.mark.parametrize("width", [340, 680, 960])
+@pytest.mark.parametrize("title", [LONG_TITLE, CHINESE_TITLE])
+def test_long_titles_wrap_inside_every_chart_type_and_keep_the_accessible_name(
+    width: int, title: str
+) -> None:
+    for kind, svg in _every_chart(title, width).items():
+        root = ET.fromstring(svg)
+        assert root.find(f"{SVG}title").text == title, kind  # the chart's accessible name is the whole title
+        if kind == "map":
+            continue  # no drawn title; its captions are hidden until a country is pointed at (browser tests)
+        drawn_width = float(root.get("viewBox", "0 0 0 0").split()[2])
+        drawn_height = float(root.get("viewBox", "0 0 0 0").split()[3])
+        for label, _size, corners in label_boxes(svg):
+            xs, ys = [x for x, _y in corners], [y for _x, y in corners]
+            assert min(xs) >= 0 and max(xs) <= drawn_width, f"{kind} at {width}: {label!r} leaves the chart"
+            assert min(ys) >= 0 and max(ys) <= drawn_height, f"{kind} at {width}: {label!r}"
+        assert overlaps(svg) == [] and small_text(svg) == [], kind
+        bold = ["".join(t.itertext()) for t in root.iter(f"{SVG}text") if t.get("font-weight") == "bold"]
+        if kind in ("bar", "hbar", "stacked", "line", "hist", "empty"):
+            # drawn, whole, on as many lines as it needs
+            assert len(bold) >= (2 if width == 340 else 1), kind
+            assert "".join(bold).replace(" ", "") == title.replace(" ", ""), kind
+
+
+def test_wrap_text_keeps_every_character_and_fits_the_width() -> None:
+    from vinculo.charts._svg import text_units, wrap_text
+
+    for label in (LONG_TITLE, CHINESE_TITLE, "x" * 50, "a " * 30, "Supercalifragilistic short", "", "  "):
+        for units in (1, 5, 12.5, 40, 200):
+            lines = wrap_text(label, units)
+            assert lines and all(text_units(line) <= max(units, 1) or len(line) == 1 for line in lines)
+            assert "".join(lines).replace(" ", "") == label.replace(" ", "")
+            assert all(line == line.strip() for line in lines)
+    assert wrap_text("Bolivia (Plurinational State of)", 14) == ["Bolivia", "(Plurinational", "State of)"]

@@ -10,6 +10,9 @@ from vinculo.evidence import (
     compare_with_region,
     explore_options,
     flow_pairs,
+    map_options,
+    map_values,
+    parse_map_selection,
     parse_selection,
     selected_series,
 )
@@ -126,3 +129,63 @@ def test_flow_pairs_add_up_years_and_leave_out_domestic(dataset):
     assert got.low == sum(f.count.low for f in rou)
     out = flow_pairs(dataset, origin="NGA")
     assert out and all(o == "NGA" for o, _d, _c in out)
+
+
+def _country_totals(raw_rows, members, indicator):
+    """iso3 -> year -> txtVALUE texts of the country totals of ``indicator``, read from the raw file."""
+    out: dict[str, dict[int, list[str]]] = {}
+    for r in raw_rows:
+        if (
+            r["Iso3_code"] in members
+            and r["Indicator"] == indicator
+            and (r["Dimension"], r["Category"], r["Sex"], r["Age"]) == ("Total",) * 4
+        ):
+            out.setdefault(r["Iso3_code"], {}).setdefault(int(r["Year"]), []).append(r["txtVALUE"])
+    return out
+
+
+def test_map_options_and_values_match_the_raw_file(dataset, raw_rows, bounds):
+    europe = {a.iso3 for a in dataset.countries.values() if a.region == "Europe"}
+    options = map_options(dataset, europe)
+    assert next(iter(options)) == VICTIMS
+    raw_indicators = {
+        r["Indicator"]
+        for r in raw_rows
+        if r["Iso3_code"] in europe and (r["Dimension"], r["Category"], r["Sex"], r["Age"]) == ("Total",) * 4
+    }
+    assert set(options) == raw_indicators
+    convicted = _country_totals(raw_rows, europe, "Persons convicted")
+    assert options["Persons convicted"] == tuple(sorted({y for by in convicted.values() for y in by}))
+    year = options["Persons convicted"][len(options["Persons convicted"]) // 2]
+    values = map_values(dataset, europe, "Persons convicted", year)
+    assert set(values) == {iso3 for iso3, by in convicted.items() if year in by}
+    for iso3, rec in values.items():
+        low, high, _sup = bounds(convicted[iso3][year])
+        assert (rec.year, rec.count.low, rec.count.high) == (year, low, high)
+    latest = map_values(dataset, europe, "Persons convicted", None)
+    assert set(latest) == set(convicted)
+    assert all(rec.year == max(convicted[iso3]) for iso3, rec in latest.items())
+
+
+def test_parse_map_selection_falls_back_and_names_the_wrong_value(dataset):
+    options = map_options(dataset, set(dataset.countries))
+    assert parse_map_selection({}, options) == (VICTIMS, None, ())
+    assert parse_map_selection({"year": "latest"}, options) == (VICTIMS, None, ())
+    year = options["Persons prosecuted"][-1]
+    assert parse_map_selection({"indicator": "Persons prosecuted", "year": str(year)}, options) == (
+        "Persons prosecuted",
+        year,
+        (),
+    )
+    indicator, chosen, problems = parse_map_selection({"indicator": "Nope", "year": "1066"}, options)
+    assert (indicator, chosen) == (VICTIMS, None)
+    assert [(p.parameter, p.kind, p.value) for p in problems] == [
+        ("indicator", "unknown", "Nope"),
+        ("year", "unknown", "1066"),
+    ]
+    assert problems[0].expected == tuple(options) and problems[1].expected == tuple(
+        map(str, options[VICTIMS])
+    )
+    # an area without figures: a plain address is not wrong, an asked-for indicator is
+    assert parse_map_selection({}, {}) == (VICTIMS, None, ())
+    assert parse_map_selection({"indicator": VICTIMS}, {})[2][0].parameter == "indicator"

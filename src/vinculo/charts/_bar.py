@@ -24,6 +24,7 @@ from vinculo.charts._svg import (
     numeric,
     text,
     text_units,
+    title_lines,
     truncate,
     value_text,
     with_unit,
@@ -224,13 +225,11 @@ def _bars(
         with_unit(fmt(max(extent)), unit)
     ]
     longest_value = max(len(s) for s in labels_all)
-    top = 34.0 if show_title else 10.0
+    heading, top = title_lines(title, width) if show_title else ([], 10.0)
     lg_h = legend_height(names, width - 20)
     top += lg_h
     uid = chart_id(kind, title, description, width, cats, names, [[repr(v) for v in c] for c in columns])
-    body: list[str] = []
-    if show_title:
-        body.append(text(width / 2, 22, title, anchor="middle", size=14, weight="bold"))
+    body: list[str] = list(heading)
     body += legend(names, x=10, y=top - lg_h + 8, width=width - 20, colors=colors)
 
     n_series_per_band = 1 if stacked else len(names)

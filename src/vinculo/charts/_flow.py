@@ -3,8 +3,10 @@
 The layout is computed here (no library): the ``top`` largest origins and destinations keep their
 own node and the rest are added up into one "other" node per side; every node is a bar whose
 height is the sum of the widths of its links, and a link's width is proportional to its value.
-Each node sits in a slot at least one label line high, so labels never overlap whatever the
-number of nodes or the spread of values. Links and nodes are keyboard-focusable and carry a
+Each node sits in a slot at least as high as its label, so labels never overlap whatever the
+number of nodes or the spread of values. A label that does not fit beside its column (a long name
+on a narrow chart: "Democratic Republic of the Congo" at 340 px) wraps onto more lines, and the
+slot grows to hold them: no name is cut short. Links and nodes are keyboard-focusable and carry a
 ``<title>`` ("origin -> destination: value (year)") read on hover and focus.
 
 Values follow the charts' rules: a number, or :class:`Suppressed` (drawn as a thin dashed
@@ -23,6 +25,7 @@ from vinculo.charts._svg import (
     AXIS,
     PALETTE,
     TEXT,
+    Anchor,
     Suppressed,
     attr,
     chart_id,
@@ -30,7 +33,8 @@ from vinculo.charts._svg import (
     document,
     escape_text,
     text,
-    truncate,
+    text_units,
+    wrap_text,
 )
 from vinculo.errors import VinculoError
 
@@ -41,8 +45,14 @@ OTHER = "\x00other"
 #: Drawn width of a link whose value is suppressed (it has no number to be proportional to).
 SUPPRESSED_WIDTH = 2.0
 LABEL_SIZE = 13
+#: Label size of a diagram drawn narrower than :data:`NARROW`: a page may show it a little smaller than
+#: drawn (a 340 px drawing on a 340 px phone, less the page's padding), and its labels stay >= 12 px.
+NARROW_LABEL_SIZE = 14
+NARROW = 480
 #: Height of one label line: a node's slot is never lower, so labels cannot overlap.
 LINE_HEIGHT = 18.0
+#: Distance between the baselines of the lines of one wrapped label.
+LINE_STEP = 16.0
 NODE_GAP = 6.0
 BAR_WIDTH = 14.0
 
@@ -146,11 +156,15 @@ def sankey_layout(
     body_height: float = 320.0,
     label_room: float | None = None,
     rtl: bool = False,
+    label_lines: Callable[[str, str], int] | None = None,
+    line_step: float = 16.0,
 ) -> SankeyLayout:
     """Place the nodes and links of an origin -> destination diagram (see the module docstring).
 
     ``top`` origins and ``top`` destinations keep their own node; the others become one
     :data:`OTHER` node per side. ``rtl`` puts the origins on the right, for right-to-left pages.
+    ``label_lines(side, key)`` is the number of lines of a node's label (1 when not given); its slot
+    is at least that high, ``line_step`` being the distance between two lines.
     """
     if top < 1:
         raise VinculoError(
@@ -197,7 +211,8 @@ def sankey_layout(
         for key in order(side):
             acc = node_acc[(side, key)]
             h = sum(link_width(a) for (s, t), a in grouped.items() if (s if side == "source" else t) == key)
-            slot_h = max(h, LINE_HEIGHT)
+            n_lines = max(1, label_lines(side, key)) if label_lines is not None else 1
+            slot_h = max(h, LINE_HEIGHT + line_step * (n_lines - 1))
             node_y = y + (slot_h - h) / 2
             nodes[(side, key)] = SankeyNode(
                 key, key, side, acc.value, acc.lower_bound, acc.suppressed, x, node_y, h, (y, slot_h)
@@ -231,6 +246,29 @@ def sankey_layout(
         target_x=target_x,
         label_room=room,
     )
+
+
+def _label_lines(label: str, value: str, chars: float) -> list[str]:
+    """A node's label and value wrapped into lines of ``chars`` units; the value ends the last line
+    when it fits there, else it gets a line of its own."""
+    lines = wrap_text(label, chars)
+    if text_units(f"{lines[-1]} {value}") <= chars:
+        lines[-1] = f"{lines[-1]} {value}"
+    else:
+        lines.append(value)
+    return lines
+
+
+def _node_totals(links: Sequence[FlowLink], top: int) -> dict[tuple[str, str], tuple[float, bool, bool]]:
+    """(value, lower bound, suppressed) of each node, keyed by (side, key), as :func:`sankey_layout`
+    adds them up (the ones beyond ``top`` in :data:`OTHER`)."""
+    _check(links)
+    kept = {"source": set(_ranked(links, "source", top)), "target": set(_ranked(links, "target", top))}
+    acc: dict[tuple[str, str], _Acc] = defaultdict(_Acc)
+    for link in links:
+        acc[("source", link.source if link.source in kept["source"] else OTHER)].add(link)
+        acc[("target", link.target if link.target in kept["target"] else OTHER)].add(link)
+    return {k: (a.value, a.lower_bound, a.suppressed) for k, a in acc.items()}
 
 
 def _value_text(value: float, lower_bound: bool, suppressed: bool, fmt: Callable[[float], str]) -> str:
@@ -278,12 +316,32 @@ def sankey_chart(
     if not links:
         empty = [text(width / 2, 40, no_data, anchor="middle", size=14, fill=AXIS)]
         return _svg(uid, width, 80, title, description, empty)
-    lay = sankey_layout(links, top=top, width=width, rtl=rtl)
 
     def label_of(side: str, key: str) -> str:
         if key == OTHER:
             return other_source if side == "source" else other_target
         return (source_labels if side == "source" else target_labels).get(key, key)
+
+    room = max(120.0, width * 0.3)
+    size = NARROW_LABEL_SIZE if width < NARROW else LABEL_SIZE
+    step = LINE_STEP * size / LABEL_SIZE
+    # Latin-character units that fit beside a column at the label size.
+    chars = max(4.0, (room - 10) / (CHAR_WIDTH * size / 12))
+    node_totals = _node_totals(links, top)
+
+    def lines_of(side: str, key: str) -> list[str]:
+        value, lower, supp = node_totals[(side, key)]
+        return _label_lines(label_of(side, key), _value_text(value, lower, supp, value_format), chars)
+
+    lay = sankey_layout(
+        links,
+        top=top,
+        width=width,
+        rtl=rtl,
+        label_room=room,
+        label_lines=lambda sd, k: len(lines_of(sd, k)),
+        line_step=step,
+    )
 
     colour = {
         n.key: PALETTE[i % len(PALETTE)] if n.key != OTHER else AXIS
@@ -318,15 +376,15 @@ def sankey_chart(
         body.append(f"<path {a}{extra}><title>{escape_text(name)}</title></path>")
     body.append("</g>")
     body.append('<g class="sankey-nodes">')
-    chars = max(4, int((lay.label_room - 10) / (CHAR_WIDTH * LABEL_SIZE / 12)))
     for n in lay.nodes:
         full = label_of(n.side, n.key)
         val = _value_text(n.value, n.lower_bound, n.suppressed, value_format)
         name = f"{full}: {val}{suffix}"
-        label = f"{truncate(full, max(2, chars - len(val) - 1))} {val}"
+        lines = lines_of(n.side, n.key)
         outside_left = (n.side == "source") != rtl
         tx = n.x - 6 if outside_left else n.x + BAR_WIDTH + 6
-        ty = n.slot[0] + n.slot[1] / 2 + LABEL_SIZE * 0.35
+        ty = n.slot[0] + n.slot[1] / 2 + size * 0.35 - step * (len(lines) - 1) / 2
+        anchor: Anchor = "right" if outside_left else "left"
         a = attr(tabindex=0, role="img", aria_label=name, class_="sankey-node")
         a += f' data-side="{n.side}" data-key="{escape_text(n.key)}"'
         body.append(
@@ -334,7 +392,7 @@ def sankey_chart(
             + f"<rect {attr(x=round(n.x, 2), y=round(n.y, 2), width=BAR_WIDTH, height=round(max(n.height, 1.0), 2))}"
             + f' fill="{colour.get(n.key, AXIS) if n.side == "source" else TEXT}"'
             + f' data-height="{n.height:.4f}"/>'
-            + text(tx, ty, label, anchor="right" if outside_left else "left", size=LABEL_SIZE)
+            + "".join(text(tx, ty + step * i, line, anchor=anchor, size=size) for i, line in enumerate(lines))
             + "</g>"
         )
     body.append("</g>")

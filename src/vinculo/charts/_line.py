@@ -23,6 +23,7 @@ from vinculo.charts._svg import (
     no_data_chart,
     numeric,
     text,
+    title_lines,
     truncate,
     value_text,
 )
@@ -108,7 +109,9 @@ def line_chart(
         else default_format
     )
 
-    top = (34.0 if show_title else 10.0) + legend_height(names, width - 20)
+    heading, title_h = title_lines(title, width) if show_title else ([], 10.0)
+    height += int(max(title_h - 34.0, 0.0))  # room for a title wrapped onto more lines
+    top = title_h + legend_height(names, width - 20)
     if marks:
         top += 16.0 * len(marks)
     bottom = height - (44.0 if x_label else 28.0)
@@ -137,12 +140,8 @@ def line_chart(
     uid = chart_id(
         "line", title, description, width, [repr(v) for v in xs], names, [repr(ys[n]) for n in names]
     )
-    body: list[str] = []
-    if show_title:
-        body.append(text(width / 2, 22, title, anchor="middle", size=14, weight="bold"))
-    body += legend(
-        names, x=10, y=(34.0 if show_title else 10.0) + 8, width=width - 20, kind="line", colors=colors
-    )
+    body: list[str] = list(heading)
+    body += legend(names, x=10, y=title_h + 8, width=width - 20, kind="line", colors=colors)
     body += value_axis(y_scale, horizontal=False, cross_from=left, cross_to=right, fmt=value_format)
     # x axis
     body.append('<g class="axis" aria-hidden="true">')
@@ -318,7 +317,9 @@ def histogram(
     marks = {k: float(v) for k, v in (marker_lines or {}).items() if math.isfinite(float(v))}
     if not table or sum(b.count for b in table) == 0:
         return no_data_chart("hist", title=title, description=description, width=width, height=height)
-    top = (34.0 if show_title else 10.0) + 16.0 * len(marks)
+    heading, title_h = title_lines(title, width) if show_title else ([], 10.0)
+    height += int(max(title_h - 34.0, 0.0))  # room for a title wrapped onto more lines
+    top = title_h + 16.0 * len(marks)
     bottom = height - (44.0 if x_label else 28.0)
     y_scale = make_scale([float(b.count) for b in table], bottom, top + 8)
     left = max(48.0, 7.0 * max(len(default_format(t)) for t in y_scale.ticks) + 14)
@@ -328,9 +329,7 @@ def histogram(
     uid = chart_id(
         "hist", title, description, width, [(b.lower, b.count) for b in table], sorted(marks.items())
     )
-    body: list[str] = []
-    if show_title:
-        body.append(text(width / 2, 22, title, anchor="middle", size=14, weight="bold"))
+    body: list[str] = list(heading)
     body += value_axis(y_scale, horizontal=False, cross_from=left, cross_to=right, fmt=default_format)
     body.append('<g class="axis" aria-hidden="true">')
     for t in x_scale.ticks:

@@ -32,7 +32,9 @@ __all__ = [
     "number_format",
     "text",
     "text_units",
+    "title_lines",
     "truncate",
+    "wrap_text",
 ]
 
 #: Okabe & Ito colour-blind-safe colours, adjusted so each has a contrast ratio of at least
@@ -184,6 +186,66 @@ def truncate(label: str, max_chars: float) -> str:
     return "".join(out).rstrip() + "…"
 
 
+def wrap_text(label: str, max_units: float) -> list[str]:
+    """Break ``label`` into lines of at most ``max_units`` Latin-character units (see :func:`text_units`).
+
+    Lines break at spaces; a word longer than a line (or a run of Chinese characters, which has no
+    spaces) is cut into pieces that fit. Nothing is dropped: the lines joined by spaces give the label
+    back (up to runs of spaces).
+    """
+    limit = max(1.0, max_units)
+    lines: list[str] = []
+    current = ""
+    for word in label.split():
+        while text_units(word) > limit:
+            room = limit - (text_units(current) + 1 if current else 0.0)
+            if room < min(limit, 4.0):
+                # too little room left on this line for a piece of the word: start a new line
+                if current:
+                    lines.append(current)
+                current, room = "", limit
+            head, used = "", 0.0
+            for ch in word:
+                if used + char_units(ch) > room and head:
+                    break
+                head += ch
+                used += char_units(ch)
+            lines.append(f"{current} {head}" if current else head)
+            current, word = "", word[len(head) :]
+        if not word:
+            continue
+        candidate = f"{current} {word}" if current else word
+        if current and text_units(candidate) > limit:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    if current or not lines:
+        lines.append(current)
+    return lines
+
+
+#: Font size of a chart's drawn title, the height of one of its lines and the baseline of the first.
+TITLE_SIZE = 14
+TITLE_LINE = 18.0
+TITLE_BASELINE = 22.0
+#: Width of one title character in units of ``CHAR_WIDTH`` at 12 px: 14 px bold is about 1.25 times wider.
+_TITLE_SCALE = 1.25
+
+
+def title_lines(title: str, width: float, char_width: float = 7.2) -> tuple[list[str], float]:
+    """A chart title wrapped to fit ``width`` (10 px margins): the ``<text>`` lines, centred, and the
+    vertical room they take from the top of the chart (34 for one line, 18 more for each further line)."""
+    lines = wrap_text(title, (width - 20) / (char_width * _TITLE_SCALE))
+    out = [
+        text(
+            width / 2, TITLE_BASELINE + TITLE_LINE * i, line, anchor="middle", size=TITLE_SIZE, weight="bold"
+        )
+        for i, line in enumerate(lines)
+    ]
+    return out, TITLE_BASELINE + 12.0 + TITLE_LINE * (len(lines) - 1)
+
+
 #: How the charts drawn in this context write numbers (the web layer sets one per request language).
 _NUMBER_FORMAT: ContextVar[Callable[[float], str] | None] = ContextVar("vinculo_chart_numbers", default=None)
 
@@ -315,10 +377,12 @@ def no_data_chart(
 ) -> str:
     """A chart with only its title and a "no data" message, for empty inputs."""
     uid = chart_id(kind, title, description, width, "empty")
+    heading, room = title_lines(title, width)
+    height = max(height, int(room + 40))
     body = [
         el("rect", x=0.5, y=0.5, width=width - 1, height=height - 1, fill="none", stroke=GRID),
-        text(width / 2, 22, title, anchor="middle", size=14, weight="bold"),
-        text(width / 2, height / 2, message, anchor="middle", size=14, fill=AXIS),
+        *heading,
+        text(width / 2, max(height / 2, room + 20), message, anchor="middle", size=14, fill=AXIS),
     ]
     return document(uid, width=width, height=height, title=title, description=description, body=body)
 

@@ -60,7 +60,9 @@ def upset_chart(
     combos = overlap_combinations(lists, histories)
     uid = chart_id("upset", tuple(lists), tuple(combos), title)
     label_width = 16 + _CHAR * max((len(name) for name in lists), default=4)
-    width = label_width + _COLUMN * max(1, len(combos)) + 20
+    # a column holds its count above the bar at 12 px, however many digits it has
+    column = max(_COLUMN, max((7.2 * len(group(c)) + 6 for _m, c in combos), default=0.0))
+    width = int(label_width + column * max(1, len(combos)) + 20)
     height = _TOP + _BAR_HEIGHT + 12 + _ROW * len(lists) + 10
     top = max((count for _m, count in combos), default=1)
     matrix_top = _TOP + _BAR_HEIGHT + 12
@@ -69,14 +71,14 @@ def upset_chart(
         y = matrix_top + i * _ROW + _ROW / 2
         body.append(text(label_width - 8, y + 4, name, anchor="right"))
     for j, (members, count) in enumerate(combos):
-        x = label_width + j * _COLUMN + _COLUMN / 2
+        x = label_width + j * column + column / 2
         h = _BAR_HEIGHT * count / top
         label = f"{' + '.join(members)}: {group(count)}"
         body.append(
             f'<rect {_attrs(x - 10, _TOP + _BAR_HEIGHT - h, 20, h)} fill="{PALETTE[0]}">'
             f"<title>{escape_text(label)}</title></rect>"
         )
-        body.append(text(x, _TOP + _BAR_HEIGHT - h - 4, group(count), anchor="middle", size=11))
+        body.append(text(x, _TOP + _BAR_HEIGHT - h - 4, group(count), anchor="middle", size=12))
         ys = []
         for i, name in enumerate(lists):
             y = matrix_top + i * _ROW + _ROW / 2

@@ -9,13 +9,13 @@ population figure and no sex or age is chosen, else as counts with the reason.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from vinculo.evidence._bounds import Tightened, table_bounds, tightened_cell
 from vinculo.evidence._count import Count
-from vinculo.evidence._dataset import GlotipDataset
+from vinculo.evidence._dataset import GlotipDataset, GlotipRecord
 from vinculo.evidence._flows import VICTIMS, citizenship_flows
 from vinculo.evidence._indicators import IndicatorValue, Level, area_members, indicator_series
 from vinculo.evidence._profiles import Rate
@@ -29,6 +29,9 @@ __all__ = [
     "compare_with_region",
     "explore_options",
     "flow_pairs",
+    "map_options",
+    "map_values",
+    "parse_map_selection",
     "parse_selection",
     "selected_series",
     "selected_tightened",
@@ -322,3 +325,64 @@ def flow_pairs(
         acc[key] = acc[key] + f.count if key in acc else f.count
     ranked = sorted(acc.items(), key=lambda kv: (-kv[1].low, -kv[1].high, kv[0]))
     return tuple((o, d, c) for (o, d), c in ranked)
+
+
+def _country_totals(dataset: GlotipDataset, members: Collection[str]) -> list[GlotipRecord]:
+    """The records of ``members`` that are a whole country's total (no breakdown by form, sex or age)."""
+    return [
+        r
+        for iso3 in sorted(members)
+        for r in dataset.records_of(iso3)
+        if (r.dimension, r.category, r.sex, r.age) == (TOTAL, TOTAL, TOTAL, TOTAL)
+    ]
+
+
+def map_options(dataset: GlotipDataset, members: Collection[str]) -> dict[str, tuple[int, ...]]:
+    """What a map of ``members`` (ISO3 codes) can show: each indicator that one of them reported as a
+    country total, with the years that have such a total; detected victims come first."""
+    years: dict[str, set[int]] = {}
+    for r in _country_totals(dataset, members):
+        years.setdefault(r.indicator, set()).add(r.year)
+    order = sorted(years, key=lambda i: (i != VICTIMS, i))
+    return {i: tuple(sorted(years[i])) for i in order}
+
+
+def map_values(
+    dataset: GlotipDataset, members: Collection[str], indicator: str, year: int | None
+) -> dict[str, GlotipRecord]:
+    """Each member's country total of ``indicator`` in ``year``, or in its latest year with one when
+    ``year`` is None; members without one are left out."""
+    out: dict[str, GlotipRecord] = {}
+    for r in _country_totals(dataset, members):
+        if r.indicator != indicator or (year is not None and r.year != year):
+            continue
+        if r.iso3 not in out or r.year > out[r.iso3].year:
+            out[r.iso3] = r
+    return out
+
+
+def parse_map_selection(
+    params: Mapping[str, str], options: Mapping[str, tuple[int, ...]]
+) -> tuple[str, int | None, tuple[SelectionProblem, ...]]:
+    """The indicator and year (None: each country's latest) that ``params["indicator"]`` and
+    ``params["year"]`` ask for among ``options`` (see :func:`map_options`). A value that is not offered
+    falls back to the default (detected victims, latest year) and is reported as a problem."""
+    problems: list[SelectionProblem] = []
+    indicators = tuple(options)
+    default = indicators[0] if indicators else VICTIMS
+    asked = params.get("indicator", "").strip()
+    indicator = asked or default
+    if indicator not in options:
+        # only what the address asks for can be wrong (an area without figures has no default to offer)
+        if asked:
+            problems.append(SelectionProblem("indicator", indicator, "unknown", indicators))
+        indicator = default
+    raw = params.get("year", "").strip()
+    year: int | None = None
+    years = options.get(indicator, ())
+    if raw and raw != "latest":
+        if raw.isdigit() and int(raw) in years:
+            year = int(raw)
+        else:
+            problems.append(SelectionProblem("year", raw, "unknown", tuple(map(str, years))))
+    return indicator, year, tuple(problems)

@@ -7,6 +7,7 @@ are not public until published: access goes through
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
@@ -29,7 +30,7 @@ from .downloads import table_response
 from .explore import FlowChoice, build_explorer, comparison_view, explore_table, flow_choice, sankey_view
 from .forms import ReviewForm, SubmissionForm
 from .labels import area_name
-from .maps import LEVELS, victims_map
+from .maps import LEVELS, map_context, victims_map
 from .models import FigureSubmission, GlotipRelease, SubmissionStatus
 from .services import LoadedRelease, loaded_release, published_submissions, release_by_version
 from .tables import Block, profile_blocks, tightened_text
@@ -121,13 +122,17 @@ def country_list(request: HttpRequest) -> HttpResponse:
     chosen = {"query": query, "region": region, "sort": sort}
     countries = filter_countries(all_rows, **chosen)
     base = _context(request, release, loaded)
-    world_map = victims_map(loaded, "region" if region else "world", region or "World", base["release_query"])
+    world_map = victims_map(
+        loaded, "region" if region else "world", region or "World", base["release_query"], request.GET
+    )
     origins = filter_countries(origin_rows(loaded), **chosen)
+    others = {"q": query, "region": region, "sort": sort if sort != "name" else ""}
     return render(
         request,
         "evidence/countries.html",
         dict(
             base,
+            **map_context(world_map, base["release_query"], others),
             countries=countries,
             origins=origins,
             n_countries=len(all_rows),
@@ -138,6 +143,7 @@ def country_list(request: HttpRequest) -> HttpResponse:
             sort=sort,
             map=world_map,
         ),
+        status=400 if world_map.problems else 200,
     )
 
 
@@ -171,7 +177,9 @@ def _profile_page(
                     {"submission": subs[sid], "indicator": indicator, "dimension": dimension, "year": year}
                 )
     base = _context(request, release, loaded)
-    world_map = victims_map(loaded, level, code, base["release_query"]) if level in LEVELS else None
+    world_map = (
+        victims_map(loaded, level, code, base["release_query"], request.GET) if level in LEVELS else None
+    )
     members: list[tuple[str, str]] = []
     if level in ("region", "subregion"):
         members = sorted(
@@ -214,11 +222,21 @@ def _profile_page(
             )
             if not view.empty:
                 flow_views.append(view)
+    map_extra: dict[str, Any] = {}
+    if world_map is not None:
+        map_extra = map_context(
+            world_map, base["release_query"], explorer.selection.query() if explorer else {}
+        )
+        if explorer is not None and world_map.query:
+            # the explorer's form keeps the map's choice, as the map's form keeps the explorer's
+            explorer = replace(explorer, hidden={**explorer.hidden, **world_map.query})
+    problems = (explorer is not None and explorer.problems) or (world_map is not None and world_map.problems)
     return render(
         request,
         "evidence/profile.html",
         dict(
             base,
+            **map_extra,
             explorer=explorer,
             flow_views=flow_views,
             profile=profile,
@@ -231,7 +249,7 @@ def _profile_page(
             members=members,
             map=world_map,
         ),
-        status=400 if explorer is not None and explorer.problems else 200,
+        status=400 if problems else 200,
     )
 
 
@@ -299,7 +317,7 @@ def map_download(request: HttpRequest, level: str, code: str, fmt: str) -> HttpR
     areas = loaded.dataset.countries.values()
     if level != "world" and not any((a.region if level == "region" else a.subregion) == code for a in areas):
         raise Http404
-    table = victims_map(loaded, level, code, "").table
+    table = victims_map(loaded, level, code, "", request.GET).table
     return table_response(
         fmt,
         name=f"glotip-{code}-map-v{release.version}",
