@@ -121,3 +121,17 @@ def test_the_treaty_pages_show_the_un_names(db: None, language: str, expected: s
     assert f">{expected}</a>" in world
     state = client.get(reverse("treaties:state", args=["NLD"])).content.decode()
     assert f"<h1>{expected} <small>" in state
+
+
+@pytest.mark.parametrize("language", ["ar", "ru", "zh-hans"])
+def test_every_area_of_the_data_has_a_name_in_the_script_of_the_language(language: str) -> None:
+    """A Latin name in an Arabic, Cyrillic or Chinese list is an untranslated one (it also sorts apart)."""
+    import re
+
+    from vinculo.evidence import known_areas
+
+    with translation.override(language):
+        latin = {
+            iso3: country_name(iso3) for iso3 in known_areas() if re.search("[A-Za-z]", country_name(iso3))
+        }
+    assert not latin

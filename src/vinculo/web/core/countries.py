@@ -54,9 +54,26 @@ def un_name(iso3: str, fallback: str = "") -> str:
     return area.name if area is not None else (fallback or iso3)
 
 
+# Names pycountry's catalogues lack: Türkiye (renamed in 2022; the catalogues know "Turkey"), and
+# two areas outside ISO 3166 that the Global Report data use. The UN's own names in these languages.
+_SUPPLEMENT = {
+    ("TUR", "ar"): "تركيا",
+    ("XKX", "ar"): "كوسوفو",
+    ("XKX", "ru"): "Косово",
+    ("XKX", "zh-hans"): "科索沃",
+    ("XSK", "ar"): "سارك",
+    ("XSK", "fr"): "Sercq",
+    ("XSK", "ru"): "Сарк",
+    ("XSK", "zh-hans"): "萨克岛",
+}
+
+
 @lru_cache(maxsize=4096)
 def _name(iso3: str, fallback: str, language: str) -> str:
     english = un_name(iso3, fallback)
+    supplement = _SUPPLEMENT.get((iso3.upper(), language))
+    if supplement is not None:
+        return supplement
     catalogue = _catalogue(language)
     country = pycountry.countries.get(alpha_3=iso3.upper()) if catalogue is not None else None
     if catalogue is None or country is None:
