@@ -91,6 +91,35 @@ def test_world_shapes_cover_the_countries_and_the_odd_ids() -> None:
     assert "MLT" not in shapes and "SGP" not in shapes
 
 
+def _rings(path: str) -> list[list[tuple[float, float]]]:
+    """The absolute points of each closed sub-path of path data written with M, l and z."""
+    rings = []
+    for command, numbers in re.findall(r"([Mlz])([^MlzZ]*)", path):
+        values = [float(v) for v in re.findall(r"-?(?:\d+\.?\d*|\.\d+)", numbers)]
+        pairs = list(zip(values[0::2], values[1::2], strict=True))
+        if command == "M":
+            rings.append([pairs[0]])
+        elif command == "l":
+            for dx, dy in pairs:
+                x, y = rings[-1][-1]
+                rings[-1].append((x + dx, y + dy))
+    return rings
+
+
+def test_path_data_is_compact_and_decodes_to_the_projected_outline() -> None:
+    shapes, _size = world_shapes()
+    total = sum(len(s.path) for s in shapes)
+    assert total < 80_000  # absolute coordinates with one decimal took 115,698 characters
+    for s in shapes:
+        x0, y0, x1, y1 = s.box
+        for ring in _rings(s.path):
+            assert len(ring) >= 1
+            for x, y in ring:  # the drawn outline stays within the shape's box (0.1 px rounding)
+                assert x0 - 0.11 <= x <= x1 + 0.11 and y0 - 0.11 <= y <= y1 + 0.11, s.iso3
+    usa = next(s for s in shapes if s.iso3 == "USA")
+    assert len(_rings(usa.path)) >= 3  # mainland, Alaska, Hawaii at least
+
+
 def test_projected_shapes_stay_inside_the_map_and_nothing_spans_it() -> None:
     shapes, (width, height) = world_shapes()
     for s in shapes:
@@ -99,8 +128,7 @@ def test_projected_shapes_stay_inside_the_map_and_nothing_spans_it() -> None:
     # Russia and Fiji cross 180 degrees: after cutting, no edge of theirs runs across the map
     for code in ("RUS", "FJI"):
         path = next(s.path for s in shapes if s.iso3 == code)
-        for sub in re.findall(r"M([^Z]*)Z", path):
-            pts = [tuple(map(float, p.split(","))) for p in sub.split("L")]
+        for pts in _rings(path):
             assert all(abs(b[0] - a[0]) < width / 2 for a, b in itertools.pairwise(pts)), code
     assert world_shapes() is world_shapes()  # projected once per process
 

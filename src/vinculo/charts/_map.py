@@ -204,6 +204,48 @@ def _load_topology() -> dict[str, Any]:
     return data
 
 
+def _tenths(value: int) -> str:
+    """A coordinate in tenths of a pixel as short SVG number text: 12 -> "1.2", -3 -> "-.3", 40 -> "4"."""
+    sign = "-" if value < 0 else ""
+    whole, tenth = divmod(abs(value), 10)
+    if tenth == 0:
+        return f"{sign}{whole}"
+    return f"{sign}{whole or ''}.{tenth}"
+
+
+def _ring_path(points: Sequence[tuple[float, float]]) -> str:
+    """One closed ring as compact path data: ``M`` to the first point, then relative ``l`` steps.
+
+    Points are rounded to 0.1 px; a point closer than :data:`_MIN_STEP` tenths (in both directions)
+    to the last one kept is left out, as it cannot be seen at the drawn size. Steps are the differences
+    of the rounded points, so the outline does not drift. The result is about half the size of
+    absolute coordinates.
+    """
+    rounded = [(round(x * 10), round(y * 10)) for x, y in points]
+    kept = [rounded[0]]
+    for point in rounded[1:]:
+        last = kept[-1]
+        if abs(point[0] - last[0]) < _MIN_STEP and abs(point[1] - last[1]) < _MIN_STEP:
+            continue
+        kept.append(point)
+    if len(kept) < 3:  # a tiny island: keep its outline as it is
+        kept = list(dict.fromkeys(rounded)) or rounded[:1]
+    out = [f"M{_tenths(kept[0][0])} {_tenths(kept[0][1])}"]
+    steps = []
+    for (x0, y0), (x1, y1) in itertools.pairwise(kept):
+        dx, dy = _tenths(x1 - x0), _tenths(y1 - y0)
+        steps.append(dx + ("" if dy.startswith("-") else " ") + dy)
+    if steps:  # a step that starts with a minus sign needs no space before it
+        out.append(
+            "l"
+            + "".join(step if i == 0 or step.startswith("-") else " " + step for i, step in enumerate(steps))
+        )
+    return "".join(out) + "z"
+
+
+_MIN_STEP = 4  # tenths of a pixel: 0.4 px at the drawn width of 960
+
+
 @functools.cache
 def world_shapes() -> tuple[tuple[MapShape, ...], tuple[float, float]]:
     """Every drawn country, projected and scaled to :data:`MAP_WIDTH`, and the map's (width, height).
@@ -241,7 +283,7 @@ def world_shapes() -> tuple[tuple[MapShape, ...], tuple[float, float]]:
             pts = [(x, y - y_top + pad) for x, y in r]
             xs += [p[0] for p in pts]
             ys += [p[1] for p in pts]
-            parts.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in pts) + "Z")
+            parts.append(_ring_path(pts))
         shapes.append(MapShape(code, names[code], "".join(parts), (min(xs), min(ys), max(xs), max(ys))))
     shapes.sort(key=lambda s: s.iso3)
     return tuple(shapes), (float(MAP_WIDTH), round(y_bottom - y_top + 2 * pad, 1))
