@@ -19,6 +19,7 @@ from vinculo.web.accounts import access
 from vinculo.web.accounts.models import User
 from vinculo.web.audit.models import AuditAction
 from vinculo.web.audit.record import audit
+from vinculo.web.core.views import form_status
 
 from . import actions, exports
 from .forms import MAPPABLE_HOWS, ConfirmForm, MappingForm, SubmissionForm
@@ -361,10 +362,11 @@ def submission_create(request: HttpRequest) -> HttpResponse:
         except VinculoError as exc:
             problem = str(exc)
             details = [public_issue(i) for i in exc.issues[:50]]
-            if exc.code == "cases.file_too_large":
-                status = 413
+            status = 413 if exc.code == "cases.file_too_large" else 400
         else:
             return redirect("cases:submission", pk=submission.pk)
+    if request.method == "POST" and not problem and status == 200:
+        status = form_status(request, invalid=True)  # the form did not validate
     return render(
         request, "cases/submit.html", {"form": form, "problem": problem, "details": details}, status=status
     )
