@@ -46,8 +46,10 @@ EXPECTED = {
     "evidence:submission_create",
     "exchange:create",
     "linkage:create",
+    "linkage:invite",
     "network:create",
     "programmes:create",
+    "programmes:document_upload",
     "treaties:edit",
     "trustfund:grant_create",
 }

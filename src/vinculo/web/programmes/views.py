@@ -92,7 +92,10 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def programme_detail(
+    request: HttpRequest, pk: int, document_form: DocumentForm | None = None
+) -> HttpResponse:
+    """The programme's page; with ``document_form``, the document upload that failed, shown again (400)."""
     programme = get_visible_programme(request, pk)
     if programme.status != ProgrammeStatus.PUBLISHED:  # an unpublished draft is not public data
         audit(AuditAction.VIEW, request=request, obj=programme, details={"status": programme.status})
@@ -130,13 +133,14 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_read_curation": can_read_curation,
             "steps": steps,
             "review_form": ReviewForm(initial={"version": programme.version}),
-            "document_form": DocumentForm() if can_change else None,
+            "document_form": (document_form or DocumentForm()) if can_change else None,
             "translation_languages": [
                 (code, name, code in translations)
                 for code, name in LANGUAGE_NAMES.items()
                 if code != programme.original_language
             ],
         },
+        status=400 if document_form is not None else 200,
     )
 
 
