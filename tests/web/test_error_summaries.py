@@ -227,3 +227,14 @@ def test_the_column_mapping_summary_links_to_the_columns_in_error(world: World) 
     assert check_summary(page) == []
     summary = page[page.index("data-error-summary") :].split("</div>")[0]
     assert '<a href="#id_col_3">' in summary and "Referred on: " in summary
+
+
+def test_case_filters_not_understood_are_summarised_with_links_to_their_boxes(world: World) -> None:
+    response = world.client_for("owner_manager").get(reverse("cases:list"), {"year": "abc", "country": "ZZ"})
+    page = body_text(response)
+    assert check_summary(page) == []
+    summary = page[page.index("data-error-summary") :].split("</div>")[0]
+    assert '<a href="#f-year">year: not a year.' in summary and '<a href="#f-country">country: ' in summary
+    assert (
+        world.client_for("owner_manager").get(reverse("cases:list")).content.count(b"data-error-summary") == 0
+    )
