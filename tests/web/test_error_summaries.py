@@ -109,7 +109,7 @@ def check_summary(page: str) -> list[str]:
     if 'class="form-errors"' in page:
         problems.append("an error box without links beside the summary")
     summary = page[page.find("data-error-summary") :]
-    if '<h2 class="error-summary-title">' not in summary[:400]:
+    if not re.search(r'<h[2-6] class="error-summary-title">', summary[:400]):
         problems.append("no heading at the top of the summary")
     if "<li>" not in summary.split("</ul>")[0]:
         problems.append("an empty summary")

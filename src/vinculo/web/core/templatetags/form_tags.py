@@ -81,10 +81,12 @@ def summary_items(*sources: Any) -> tuple[list[SummaryItem], int]:
 
 
 @register.inclusion_tag("core/_error_summary.html")
-def error_summary(*sources: Any, intro: str = "", outro: str = "") -> dict[str, Any]:
+def error_summary(*sources: Any, intro: str = "", outro: str = "", level: int = 2) -> dict[str, Any]:
     """The error summary of a failed submit (nothing when there is no error); see :func:`summary_items`.
 
-    ``intro`` and ``outro`` are sentences shown before and after the list (e.g. "Nothing was stored.").
+    ``intro`` and ``outro`` are sentences shown before and after the list (e.g. "Nothing was stored.");
+    ``level`` is its heading's (3 inside a section headed by an ``<h2>``).
     """
     items, fields = summary_items(*sources)
-    return {"items": items, "n_fields": fields, "intro": intro, "outro": outro}
+    heading = min(max(int(level), 2), 6)
+    return {"items": items, "n_fields": fields, "intro": intro, "outro": outro, "level": heading}
