@@ -238,3 +238,18 @@ def test_case_filters_not_understood_are_summarised_with_links_to_their_boxes(wo
     assert (
         world.client_for("owner_manager").get(reverse("cases:list")).content.count(b"data-error-summary") == 0
     )
+
+
+def test_returning_a_programme_without_a_comment_links_the_summary_to_the_comment_box(world: World) -> None:
+    from .programmes.test_actions import make_programme
+
+    programme = make_programme(world, status="submitted")
+    response = world.client_for("other_reviewer").post(
+        reverse("programmes:step", args=[programme.pk]), {"step": "return", "version": programme.version}
+    )
+    page = body_text(response)
+    assert response.status_code == 400
+    assert check_summary(page) == []
+    assert '<a href="#id_comment">' in page and 'id="id_comment_error"' in page
+    programme.refresh_from_db()
+    assert programme.status == "submitted"

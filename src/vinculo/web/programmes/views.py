@@ -93,9 +93,14 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 
 
 def programme_detail(
-    request: HttpRequest, pk: int, document_form: DocumentForm | None = None
+    request: HttpRequest,
+    pk: int,
+    document_form: DocumentForm | None = None,
+    review_form: ReviewForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
-    """The programme's page; with ``document_form``, the document upload that failed, shown again (400)."""
+    """The programme's page; with a bound ``document_form`` or ``review_form``, the upload or review
+    step that failed, shown again with its errors (``status`` 400, or 409 when the record changed)."""
     programme = get_visible_programme(request, pk)
     if programme.status != ProgrammeStatus.PUBLISHED:  # an unpublished draft is not public data
         audit(AuditAction.VIEW, request=request, obj=programme, details={"status": programme.status})
@@ -132,7 +137,7 @@ def programme_detail(
             "can_change": can_change,
             "can_read_curation": can_read_curation,
             "steps": steps,
-            "review_form": ReviewForm(initial={"version": programme.version}),
+            "review_form": review_form or ReviewForm(initial={"version": programme.version}),
             "document_form": (document_form or DocumentForm()) if can_change else None,
             "translation_languages": [
                 (code, name, code in translations)
@@ -140,7 +145,7 @@ def programme_detail(
                 if code != programme.original_language
             ],
         },
-        status=400 if document_form is not None else 200,
+        status=status,
     )
 
 
