@@ -1,5 +1,6 @@
 """Issue 11, item 5 in a real browser, by clicking and typing: the phone menu, the searchable list of
-organisations, landing on the error summary after a bad submit, the programme facets, and tables that
+organisations, landing on the error summary after a bad submit (estimates, case import, sign-in) and
+following its links to the fields, the programme facets, and tables that
 never widen the page at 390 px. English, Arabic and Chinese; desktop and phone; axe clean every time."""
 
 from __future__ import annotations
@@ -123,6 +124,50 @@ def test_a_bad_submit_lands_on_the_error_summary_and_its_link_reaches_the_field(
     page.keyboard.press("Enter")
     assert focused(tab, "el.id") == "id_title"
     page.keyboard.type("Bad form test")
+
+
+def submit_and_land_on_the_summary(tab: Tab) -> Any:
+    """Press the form's button; the page comes back with its error summary, which has the focus."""
+    page = tab.page
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state("networkidle")
+    assert focused(tab, "el.classList.contains('error-summary') && el.getAttribute('role')") == "alert"
+    assert page.locator("[data-error-summary] h2").is_visible()
+    tab.console_errors[:] = [e for e in tab.console_errors if "status of 400" not in e]
+    tab.assert_clean()
+    return page
+
+
+@pytest.mark.parametrize(("screen", "language"), [("desktop", "en"), ("phone", "ar")])
+def test_the_case_import_summary_takes_the_focus_and_its_link_clicked_reaches_the_file_box(
+    open_tab: OpenTab, manager_state: Any, screen: str, language: str
+) -> None:
+    tab = open_tab(screen, language, storage_state=manager_state)
+    tab.open("/cases/submissions/new/")
+    page = submit_and_land_on_the_summary(tab)
+    page.locator("[data-error-summary] a[href='#id_file']").click()
+    assert focused(tab, "el.id") == "id_file"
+    label = page.locator("label[for='id_file']").bounding_box()
+    assert label is not None and -1 < label["y"] < tab.screen.height  # the label in view (sub-pixel)
+
+
+@pytest.mark.parametrize(("screen", "language"), [("phone", "zh")])
+def test_an_empty_sign_in_lands_on_the_summary_and_its_links_reach_both_fields(
+    open_tab: OpenTab, screen: str, language: str
+) -> None:
+    tab = open_tab(screen, language)
+    tab.open("/accounts/sign-in/")
+    page = submit_and_land_on_the_summary(tab)
+    links = page.locator("[data-error-summary] a")
+    assert [links.nth(i).get_attribute("href") for i in range(links.count())] == [
+        "#id_username",
+        "#id_password",
+    ]
+    page.keyboard.press("Tab")  # the first link is next after the summary
+    assert focused(tab, "el.getAttribute('href')") == "#id_username"
+    links.nth(1).click()
+    assert focused(tab, "el.id") == "id_password"
 
 
 @screens

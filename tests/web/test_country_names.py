@@ -135,3 +135,55 @@ def test_every_area_of_the_data_has_a_name_in_the_script_of_the_language(languag
             iso3: country_name(iso3) for iso3 in known_areas() if re.search("[A-Za-z]", country_name(iso3))
         }
     assert not latin
+
+
+#: Countries whose stored ISO 3166 (pycountry) and UN names differ.
+DIFFERENT = ("BOL", "GBR", "IRN", "KOR", "NLD")
+#: ... and a few whose UN names the API must give whatever the stored name (Türkiye, Viet Nam).
+NAMED = (*DIFFERENT, "TUR", "VNM")
+
+
+def test_the_iso_and_un_names_of_the_sample_really_differ(db: None) -> None:
+    un = _un_names()
+    stored = dict(Country.objects.filter(iso3__in=DIFFERENT).values_list("iso3", "name"))
+    assert un["BOL"] == "Bolivia (Plurinational State of)" and un["TUR"] == "Türkiye"
+    assert un["GBR"] == "United Kingdom of Great Britain and Northern Ireland" and un["VNM"] == "Viet Nam"
+    assert un["IRN"] == "Iran (Islamic Republic of)" and un["KOR"] == "Republic of Korea"
+    assert all(stored[code] != un[code] for code in DIFFERENT), stored
+
+
+def test_the_api_country_list_gives_the_un_names(db: None) -> None:
+    un = _un_names()
+    body = Client().get("/api/countries").json()
+    names = {row["iso3"]: row["name"] for row in body}
+    assert len(names) == Country.objects.count()
+    for code in NAMED:
+        assert names[code] == un[code], code
+    assert all(name == un[code] for code, name in names.items() if code in un)
+    members = Client().get("/api/countries", {"un_member": "true"}).json()
+    assert {row["iso3"]: row["name"] for row in members}["TUR"] == "Türkiye"
+
+
+def test_the_api_names_follow_the_request_language_as_its_other_labels_do(db: None) -> None:
+    names = {
+        r["iso3"]: r["name"] for r in Client(headers={"accept-language": "fr"}).get("/api/countries").json()
+    }
+    assert names["NLD"] == "Pays-Bas" and names["DEU"] == "Allemagne"
+    treaties = Client(headers={"accept-language": "fr"}).get("/api/treaties/NLD").json()
+    assert treaties["name"] == "Pays-Bas"
+
+
+def test_the_treaty_api_gives_the_un_names(db: None) -> None:
+    un = _un_names()
+    rows = {row["iso3"]: row["name"] for row in Client().get("/api/treaties").json()}
+    for code in NAMED:
+        assert rows[code] == un[code], code
+        assert Client().get(f"/api/treaties/{code}").json()["name"] == un[code]
+
+
+def test_the_treaty_csv_gives_the_un_names(db: None) -> None:
+    response = Client().get(reverse("treaties:world"), {"format": "csv"})
+    rows = {row[0]: row[1] for row in csv.reader(response.content.decode("utf-8-sig").splitlines()) if row}
+    un = _un_names()
+    for code in NAMED:
+        assert rows[code] == un[code], code

@@ -86,7 +86,7 @@ def test_the_second_of_two_concurrent_saves_is_refused(world: World) -> None:
         reverse("appraisal:questionnaire", args=[q["id"]]),
         {"version": q["version"], f"status-{code}": "not_started"},
     )
-    assert page.status_code == 200 and "changed by someone else" in page.content.decode()
+    assert page.status_code == 409 and "changed by someone else" in page.content.decode()
 
 
 def test_bad_links_and_statuses_are_refused(world: World) -> None:

@@ -161,5 +161,5 @@ def test_a_file_without_errors_offers_one_import_button_and_all_errors_only_fix(
 def test_another_organisations_saved_mapping_cannot_be_used(world: World) -> None:
     other = SavedMapping.objects.create(owner=world.other, name="theirs", columns={"Sex": "prs_Gender"})
     response = upload(world, OWN, saved_mapping=str(other.pk))
-    assert response.status_code == 200 and not Submission.objects.exists()
+    assert response.status_code == 400 and not Submission.objects.exists()
     assert "Select a valid choice" in response.content.decode()

@@ -206,3 +206,27 @@ def test_downloads_neutralise_formula_injection(tmp_path: Path, release: GlotipR
     cells = [c for row in book.worksheets[0].iter_rows(values_only=True) for c in row]
     assert '\'=HYPERLINK("http://x")' in cells
     assert GlotipRelease.objects.filter(source_name="inject.csv").exists()
+
+
+def test_the_evidence_api_names_countries_with_the_un_names(release: GlotipRelease) -> None:
+    import csv as csv_module
+    from importlib import resources
+
+    ref = resources.files("vinculo.evidence").joinpath("data", "areas.csv")
+    with ref.open("r", encoding="utf-8") as fh:
+        un = {row["iso3"]: row["name"] for row in csv_module.DictReader(fh)}
+    client = Client()
+    countries = {row["iso3"]: row["name"] for row in client.get("/api/evidence/countries").json()}
+    for code in ("BOL", "GBR", "TUR", "NLD"):
+        assert countries[code] == un[code], code
+    assert all(name == un[code] for code, name in countries.items() if code in un)
+    assert client.get("/api/evidence/countries/gbr/profile").json()["name"] == un["GBR"]
+    figures = client.get("/api/evidence/figures", {"country": "BOL", "limit": 5}).json()["figures"]
+    assert figures and {row["country"] for row in figures} == {un["BOL"]}
+    flows = client.get("/api/evidence/flows", {"country": "GBR"}).json()["flows"]
+    assert flows and {row["destination_name"] for row in flows} == {un["GBR"]}
+    origins = [row for row in flows if row["origin"]]
+    assert origins and all(row["origin_name"] == un[row["origin"]] for row in origins)
+    table = client.get("/api/evidence/figures", {"country": "TUR", "limit": 5, "format": "csv"})
+    body = b"".join(table.streaming_content) if table.streaming else table.content
+    assert un["TUR"] in body.decode("utf-8-sig")

@@ -86,6 +86,13 @@ def test_wrong_parameters_get_a_clear_message_and_the_rest_is_kept(release: Glot
     assert "“Robot” is not a sex reported for Netherlands" in html
     assert "Choose one of: Total, Female, Male" in html
     assert "“abc” is not a first year reported for Netherlands" in html
+    # The one error summary of the platform (core/_error_summary.html), under the section's <h2>.
+    summary = html[html.index("data-error-summary") :].split("</div>")[0]
+    assert (
+        '<h3 class="error-summary-title">' in summary
+        and "Robot" in summary
+        and 'class="form-errors"' not in html
+    )
     table = page_tables(html)["explore"]
     assert table[0] == ["Year", VICTIMS] and all(int(r[0]) <= 2019 for r in table[1:])
     swapped = _get(Client(), _country({"from": "2020", "to": "2016"}), status=400)

@@ -161,7 +161,7 @@ def test_the_second_of_two_concurrent_edits_is_refused_with_a_clear_message(worl
             "note": "page",
         },
     )
-    assert page.status_code == 200 and "changed by someone else" in page.content.decode()
+    assert page.status_code == 409 and "changed by someone else" in page.content.decode()
     entry.refresh_from_db()
     assert entry.note == "first"
 

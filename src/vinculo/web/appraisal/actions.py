@@ -111,8 +111,8 @@ def save_answers(
             continue
         try:
             links = check_links(values.get("evidence_links", answer.evidence_links), f"{code}.evidence_links")
-        except VinculoError as exc:
-            issues.extend(exc.issues)
+        except VinculoError as exc:  # too many links has no issue of its own: it must not pass unseen
+            issues.extend(exc.issues or [Issue(exc.code, str(exc), Location(field=f"{code}.evidence_links"))])
             continue
         answer.status = status
         answer.narrative = str(values.get("narrative", answer.narrative))[:20000]

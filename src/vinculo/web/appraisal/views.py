@@ -18,6 +18,7 @@ from vinculo.web.accounts.models import User
 from vinculo.web.audit.models import AuditAction
 from vinculo.web.audit.record import audit
 from vinculo.web.core.export import csv_safe
+from vinculo.web.core.templatetags.form_tags import SummaryItem
 
 from . import actions, services
 from .models import ActionPoint, Cycle, Pillar, Progress, Questionnaire, QuestionnaireStatus
@@ -64,7 +65,8 @@ def point_edit(request: HttpRequest, pk: int) -> HttpResponse:
     point = ActionPoint.objects.filter(pk=pk).first()
     if point is None:
         raise Http404
-    error = ""
+    errors: list[SummaryItem] = []
+    status = 200
     if request.method == "POST":
         user = request.user
         assert isinstance(user, User)
@@ -79,11 +81,17 @@ def point_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except VinculoError as exc:
-            error = str(exc)
+            errors = [SummaryItem(str(exc), "id_text" if exc.code == "coordination.missing_text" else "")]
+            status = 409 if isinstance(exc, actions.StaleVersionError) else 400
         else:
             messages.success(request, _("The action point was saved."))
             return redirect("appraisal:plan")
-    return render(request, "appraisal/point_edit.html", {"point": point, "error": error})
+    return render(
+        request,
+        "appraisal/point_edit.html",
+        {"point": point, "errors": errors},
+        status=status,
+    )
 
 
 @login_required
@@ -153,13 +161,24 @@ def _visible(request: HttpRequest, pk: int) -> Questionnaire:
     return q
 
 
+#: The part of an answer an issue names (``"<code>.<part>"``) -> the prefix of its field's id on the page.
+_ANSWER_FIELDS = {"status": "status", "narrative": "narrative", "evidence_links": "links"}
+
+
+def _answer_anchor(field: str | None) -> str:
+    """The id of the questionnaire field an issue is about ("" when it names none)."""
+    code, _dot, part = (field or "").rpartition(".")
+    return f"{_ANSWER_FIELDS[part]}-{code}" if code and part in _ANSWER_FIELDS else ""
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
     q = _visible(request, pk)
     user = request.user
     can_fill = not q.submitted and access.access_can_fill_questionnaire(user, q.organisation_id)
-    errors: list[str] = []
+    errors: list[SummaryItem] = []
+    status = 200
     posted: dict[str, dict[str, Any]] = {}
     if request.method == "POST":
         if not can_fill:
@@ -182,7 +201,9 @@ def questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except VinculoError as exc:
-            errors = [str(i) for i in exc.issues] or [str(exc)]
+            errors = [SummaryItem(str(i), _answer_anchor(i.location.field)) for i in exc.issues]
+            errors = errors or [SummaryItem(str(exc))]
+            status = 409 if isinstance(exc, actions.StaleVersionError) else 400
         else:
             messages.success(
                 request, _("Submitted. Thank you.") if "submit" in request.POST else _("Draft saved.")
@@ -205,4 +226,5 @@ def questionnaire(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "appraisal/questionnaire.html",
         {"q": q, "answers": answers, "can_fill": can_fill, "errors": errors, "statuses": Progress.choices},
+        status=status,
     )

@@ -19,6 +19,8 @@ from vinculo.web.accounts import access
 from vinculo.web.accounts.models import User
 from vinculo.web.audit.models import AuditAction
 from vinculo.web.audit.record import audit
+from vinculo.web.core.templatetags.form_tags import SummaryItem
+from vinculo.web.core.views import form_status
 
 from . import actions, exports
 from .forms import MAPPABLE_HOWS, ConfirmForm, MappingForm, SubmissionForm
@@ -73,6 +75,15 @@ def get_own_submission(request: HttpRequest, pk: int) -> Submission:
     return submission
 
 
+def filter_summary(case_filter: CaseFilter) -> list[SummaryItem]:
+    """The filters not understood, each linked to its box (``f-<dimension>``; the texts start with it)."""
+    items = []
+    for text in case_filter.errors:
+        dim = text.split(":", 1)[0]
+        items.append(SummaryItem(text, f"f-{dim}" if dim in DIMENSIONS else ""))
+    return items
+
+
 def _filter_context(case_filter: CaseFilter) -> list[dict[str, Any]]:
     titles = dimension_titles()
     return [
@@ -116,7 +127,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "exact": exact,
             "small_cell": SMALL_CELL,
             "filters": _filter_context(case_filter),
-            "filter_errors": case_filter.errors,
+            "filter_errors": filter_summary(case_filter),
             "query": case_filter.query_string(),
             "can_submit": access.access_can_submit_cases(request.user),
         },
@@ -159,7 +170,7 @@ def case_counts(request: HttpRequest) -> HttpResponse:
             "exact": summary["exact"],
             "small_cell": SMALL_CELL,
             "filters": _filter_context(case_filter),
-            "filter_errors": case_filter.errors,
+            "filter_errors": filter_summary(case_filter),
             "query": case_filter.query_string(),
         },
     )
@@ -361,10 +372,11 @@ def submission_create(request: HttpRequest) -> HttpResponse:
         except VinculoError as exc:
             problem = str(exc)
             details = [public_issue(i) for i in exc.issues[:50]]
-            if exc.code == "cases.file_too_large":
-                status = 413
+            status = 413 if exc.code == "cases.file_too_large" else 400
         else:
             return redirect("cases:submission", pk=submission.pk)
+    if request.method == "POST" and not problem and status == 200:
+        status = form_status(request, invalid=True)  # the form did not validate
     return render(
         request, "cases/submit.html", {"form": form, "problem": problem, "details": details}, status=status
     )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from .countries import country_name
 from .models import Country
 
 router = Router(tags=["reference"])
@@ -14,8 +15,14 @@ class CountryOut(Schema):
     name: str
     un_member: bool
 
+    @staticmethod
+    def resolve_name(obj: Country) -> str:
+        return country_name(obj.iso3, obj.name)
 
-@router.get("/countries", response=list[CountryOut], summary="Countries and territories (ISO 3166-1)")
+
+@router.get(
+    "/countries", response=list[CountryOut], summary="Countries and territories: ISO 3166-1 codes, UN names"
+)
 def list_countries(request: HttpRequest, un_member: bool | None = None) -> list[Country]:
     queryset = Country.objects.all()
     if un_member is not None:

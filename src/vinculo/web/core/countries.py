@@ -7,8 +7,10 @@ has English names only, so the other five languages use the ISO 3166 translation
 ships (as the evidence pages always did); an area without a translation keeps its UN English name.
 
 Every page, select and table that names a country goes through :func:`country_name`
-(``Country.__str__`` does, so forms and templates showing ``{{ country }}`` do too); the API
-keeps the codes and the stored ISO names.
+(``Country.__str__`` does, so forms and templates showing ``{{ country }}`` do too), and so does the
+JSON API, its CSV and XLSX tables included: a country's name there follows the request's language
+(``Accept-Language``, as the API's other labels do), English by default. The codes stay ISO 3166-1.
+Stored texts that must not change with the reader (audit entries, error messages) use :func:`un_name`.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ __all__ = [
     "country_name",
     "iso2_names",
     "sorted_by_name",
+    "un_name",
 ]
 
 # Django language code -> pycountry locale folder.

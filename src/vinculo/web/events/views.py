@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from vinculo.errors import VinculoError
 from vinculo.web.accounts import access
 from vinculo.web.accounts.models import User
+from vinculo.web.core.views import form_status
 
 from . import actions
 from .forms import EventForm
@@ -85,7 +86,9 @@ def event_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         else:
             messages.success(request, _("Saved."))
             return redirect("events:detail", pk=event.pk)
-    return render(request, "events/form.html", {"form": form, "event": event})
+    return render(
+        request, "events/form.html", {"form": form, "event": event}, status=form_status(request, invalid=True)
+    )
 
 
 @login_required

@@ -21,6 +21,7 @@ from vinculo.evidence import SUPPRESSED_MAX, SUPPRESSED_TEXT, Area, GlotipDatase
 from vinculo.web.accounts.models import User
 from vinculo.web.audit.models import AuditAction
 from vinculo.web.audit.record import audit
+from vinculo.web.core.countries import un_name
 from vinculo.web.core.models import Country, Sensitivity
 
 from .models import (
@@ -200,7 +201,7 @@ def _check_submission_country(dataset: GlotipDataset, country: Country, source_n
             Location(file=source_name, column="Iso3_code"),
             value=code,
             expected=country.iso3,
-            fix=f"Keep only the rows of {country.iso3} ({country.name}).",
+            fix=f"Keep only the rows of {country.iso3} ({un_name(country.iso3, country.name)}).",
         )
         for code in others
     ]

@@ -17,6 +17,7 @@ from ninja.errors import HttpError
 from vinculo.errors import VinculoError
 from vinculo.evidence import FLOW_CSV_COLUMNS, citizenship_flows, list_indicators, origin_countries
 from vinculo.web.core.bounds import Version, Year, page_size
+from vinculo.web.core.countries import country_name
 
 from .downloads import table_response
 from .models import GlotipRelease
@@ -152,7 +153,7 @@ def indicators(request: HttpRequest, release: Version | None = None) -> list[dic
 def countries(request: HttpRequest, release: Version | None = None) -> list[dict[str, str]]:
     _rel, loaded = _loaded(release)
     return [
-        {"iso3": a.iso3, "name": a.name, "region": a.region, "subregion": a.subregion}
+        {"iso3": a.iso3, "name": country_name(a.iso3, a.name), "region": a.region, "subregion": a.subregion}
         for a in loaded.dataset.countries.values()
     ]
 
@@ -168,6 +169,7 @@ def country_profile(request: HttpRequest, iso3: str, release: Version | None = N
     if code not in loaded.dataset.countries and code not in origin_countries(loaded.dataset):
         raise Http404
     out = loaded.country_profile(code).to_dict()
+    out["name"] = country_name(code, out.get("name", ""))
     out["release"] = rel.version
     return out
 
@@ -256,7 +258,7 @@ def figures(request: HttpRequest, filters: Query[FigureFilters]) -> Any:
             rows.append(
                 {
                     "iso3": r.iso3,
-                    "country": a.name,
+                    "country": country_name(code, a.name),
                     "region": a.region,
                     "subregion": a.subregion,
                     "indicator": r.indicator,
@@ -334,12 +336,12 @@ def flows(request: HttpRequest, filters: Query[FlowFilters]) -> Any:
             {
                 "year": f.year,
                 "origin": f.origin if o else "",
-                "origin_name": o.name if o else "",
+                "origin_name": country_name(o.iso3, o.name) if o else "",
                 "origin_region": o.region if o else "",
                 "origin_subregion": o.subregion if o else "",
                 "origin_kind": f.origin_kind,
                 "destination": f.destination,
-                "destination_name": d.name,
+                "destination_name": country_name(d.iso3, d.name),
                 "destination_region": d.region,
                 "destination_subregion": d.subregion,
                 "flow_class": f.flow_class,

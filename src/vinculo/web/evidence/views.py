@@ -23,6 +23,7 @@ from vinculo.web.accounts import access
 from vinculo.web.accounts.models import User
 from vinculo.web.audit.models import AuditAction
 from vinculo.web.audit.record import audit
+from vinculo.web.core.views import form_status
 
 from . import actions
 from .caching import cache_public_page
@@ -567,7 +568,10 @@ def submission_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The figures were submitted. A reviewer will check them."))
             return redirect("evidence:submission", pk=record.pk)
-    return render(request, "evidence/submission_form.html", {"form": form, "problems": problems})
+    status = form_status(request, invalid=bool(problems) or not form.is_valid())
+    return render(
+        request, "evidence/submission_form.html", {"form": form, "problems": problems}, status=status
+    )
 
 
 @login_required

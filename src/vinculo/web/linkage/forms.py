@@ -58,6 +58,7 @@ class InviteForm(forms.Form):
         label=_("Invite these organisations"),
         queryset=_organisations(),
         widget=SearchableCheckboxes(),
+        error_messages={"required": _("Choose at least one organisation to invite.")},
     )
 
 

@@ -80,7 +80,13 @@ def exercise_create(request: HttpRequest) -> HttpResponse:
 
 
 def exercise_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    exercise = get_visible_exercise(request, pk)
+    return _detail_page(request, get_visible_exercise(request, pk))
+
+
+def _detail_page(
+    request: HttpRequest, exercise: Exercise, invite_form: InviteForm | None = None
+) -> HttpResponse:
+    """The exercise's page; with ``invite_form``, the invitation that failed, shown again (400)."""
     audit(AuditAction.VIEW, request=request, obj=exercise)
     participant = access.access_participant(request.user, exercise)
     can_manage = access.access_can_manage_exercise(request.user, exercise)
@@ -88,7 +94,8 @@ def exercise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     invitable = Organisation.objects.filter(is_active=True).exclude(
         pk__in=[p.organisation_id for p in participants]
     )
-    invite_form = InviteForm()
+    failed = invite_form is not None
+    invite_form = invite_form or InviteForm()
     invite_form.fields["organisations"].queryset = invitable  # type: ignore[attr-defined]
     return render(
         request,
@@ -108,6 +115,7 @@ def exercise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "invite_form": invite_form,
             "result": presentation.result_context(exercise),
         },
+        status=400 if failed else 200,
     )
 
 
@@ -132,8 +140,7 @@ def exercise_invite(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = InviteForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose at least one organisation to invite."))
-        return redirect("linkage:detail", pk=pk)
+        return _detail_page(request, exercise, form)
     try:
         actions.invite(
             actor=_user(request),
@@ -142,9 +149,9 @@ def exercise_invite(request: HttpRequest, pk: int) -> HttpResponse:
             request=request,
         )
     except VinculoError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("The organisations are invited."))
+        form.add_error(None, str(exc))
+        return _detail_page(request, exercise, form)
+    messages.success(request, _("The organisations are invited."))
     return redirect("linkage:detail", pk=pk)
 
 

@@ -16,6 +16,7 @@ from vinculo.web.accounts import access
 from vinculo.web.accounts.models import User
 from vinculo.web.audit.models import AuditAction
 from vinculo.web.audit.record import audit
+from vinculo.web.core.views import form_status
 
 from . import actions
 from .forms import DocumentForm, MechanismForm, MeetingForm, NoteForm
@@ -91,6 +92,7 @@ def mechanism_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         request,
         "network/form.html",
         {"form": form, "title": _("National rapporteur or equivalent mechanism"), "multipart": False},
+        status=form_status(request, invalid=True),
     )
 
 
@@ -145,6 +147,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
         request,
         "network/form.html",
         {"form": form, "title": _("New consultative meeting"), "multipart": False},
+        status=form_status(request, invalid=True),
     )
 
 
@@ -173,7 +176,10 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The document was added."))
             return redirect("network:meeting", pk=meeting.pk)
     return render(
-        request, "network/form.html", {"form": form, "title": _("Add a document"), "multipart": True}
+        request,
+        "network/form.html",
+        {"form": form, "title": _("Add a document"), "multipart": True},
+        status=form_status(request, invalid=True),
     )
 
 
@@ -245,5 +251,8 @@ def note_create(request: HttpRequest) -> HttpResponse:
         )
         return redirect("network:note", pk=note.pk)
     return render(
-        request, "network/form.html", {"form": form, "title": _("New good-practice note"), "multipart": False}
+        request,
+        "network/form.html",
+        {"form": form, "title": _("New good-practice note"), "multipart": False},
+        status=form_status(request, invalid=True),
     )

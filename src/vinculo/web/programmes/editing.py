@@ -29,7 +29,7 @@ from .forms import (
     formset_rows,
 )
 from .models import Programme, ProgrammeDocument, ProgrammeTranslation
-from .views import get_visible_programme, max_document_bytes, visible_programmes
+from .views import get_visible_programme, max_document_bytes, programme_detail, visible_programmes
 
 
 def _user(request: HttpRequest) -> User:
@@ -233,13 +233,14 @@ def programme_step(request: HttpRequest, pk: int) -> HttpResponse:
             request=request,
         )
     except VinculoError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request,
-            _("The programme is now: %(status)s.")
-            % {"status": actions.status_label(Programme.objects.get(pk=pk).status)},
-        )
+        form.add_error("comment" if exc.code == "registry.comment_required" else None, str(exc))
+        status = 409 if isinstance(exc, actions.ProgrammeConflictError) else 400
+        return programme_detail(request, programme.pk, review_form=form, status=status)
+    messages.success(
+        request,
+        _("The programme is now: %(status)s.")
+        % {"status": actions.status_label(Programme.objects.get(pk=pk).status)},
+    )
     return redirect("programmes:detail", pk=programme.pk)
 
 
@@ -251,10 +252,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = DocumentForm(request.POST, request.FILES)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
-        return redirect("programmes:detail", pk=programme.pk)
+        return programme_detail(request, programme.pk, document_form=form, status=400)
     upload = form.cleaned_data["file"]
     limit = max_document_bytes()
     try:
@@ -268,9 +266,9 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
             request=request,
         )
     except VinculoError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("The document was added."))
+        form.add_error("file", str(exc))
+        return programme_detail(request, programme.pk, document_form=form, status=400)
+    messages.success(request, _("The document was added."))
     return redirect("programmes:detail", pk=programme.pk)
 
 

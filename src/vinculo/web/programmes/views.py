@@ -92,7 +92,15 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def programme_detail(
+    request: HttpRequest,
+    pk: int,
+    document_form: DocumentForm | None = None,
+    review_form: ReviewForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The programme's page; with a bound ``document_form`` or ``review_form``, the upload or review
+    step that failed, shown again with its errors (``status`` 400, or 409 when the record changed)."""
     programme = get_visible_programme(request, pk)
     if programme.status != ProgrammeStatus.PUBLISHED:  # an unpublished draft is not public data
         audit(AuditAction.VIEW, request=request, obj=programme, details={"status": programme.status})
@@ -129,14 +137,15 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_change": can_change,
             "can_read_curation": can_read_curation,
             "steps": steps,
-            "review_form": ReviewForm(initial={"version": programme.version}),
-            "document_form": DocumentForm() if can_change else None,
+            "review_form": review_form or ReviewForm(initial={"version": programme.version}),
+            "document_form": (document_form or DocumentForm()) if can_change else None,
             "translation_languages": [
                 (code, name, code in translations)
                 for code, name in LANGUAGE_NAMES.items()
                 if code != programme.original_language
             ],
         },
+        status=status,
     )
 
 

@@ -13,6 +13,7 @@ from vinculo.errors import Issue, Location, VinculoError
 from vinculo.web.accounts.models import User
 from vinculo.web.audit.models import AuditAction
 from vinculo.web.audit.record import audit
+from vinculo.web.core.countries import un_name
 from vinculo.web.core.models import Country
 
 from .models import Precision, Source, TreatyEntry, TreatyEntryVersion, TreatyStatusCode
@@ -188,7 +189,7 @@ def confirm_state(*, actor: User, country: Country, request: HttpRequest | None 
         actor=actor,
         object_type="treaties.treatyentry",
         object_id=country.iso3,
-        object_repr=f"{country.name}: confirmed against UNTC",
+        object_repr=f"{un_name(country.iso3, country.name)}: confirmed against UNTC",
         details={"confirmed": [e.pk for e in entries], "on": now.date().isoformat()},
     )
     return entries

@@ -11,6 +11,7 @@ from pydantic import Field
 from vinculo.web.accounts import access
 from vinculo.web.accounts.models import User
 from vinculo.web.core.bounds import Version
+from vinculo.web.core.countries import country_name
 
 from . import actions, services
 from .models import TreatyEntry
@@ -90,7 +91,7 @@ def _entry_out(e: TreatyEntry) -> dict[str, Any]:
 def _state_out(row: services.StateRow) -> dict[str, Any]:
     return {
         "iso3": row.country.iso3,
-        "name": row.country.name,
+        "name": country_name(row.country.iso3, row.country.name),
         "region": row.region,
         "confirmed": row.confirmed,
         "entries": [_entry_out(e) for _, e in sorted(row.entries.items())],

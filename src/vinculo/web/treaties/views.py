@@ -20,6 +20,7 @@ from vinculo.web.accounts import access
 from vinculo.web.accounts.models import User
 from vinculo.web.core.export import csv_safe
 from vinculo.web.core.models import Country
+from vinculo.web.core.views import form_status
 
 from . import actions, services
 from .forms import TreatyEntryForm
@@ -247,6 +248,7 @@ def edit(request: HttpRequest, iso3: str, instrument: str) -> HttpResponse:
         raise Http404
     entry = _entry(iso3, instrument)
     form = TreatyEntryForm(request.POST or None, instance=entry, initial={"version": entry.version})
+    status = form_status(request, invalid=True)  # a submitted form shown again has errors
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = request.user
@@ -261,6 +263,7 @@ def edit(request: HttpRequest, iso3: str, instrument: str) -> HttpResponse:
                 request=request,
             )
         except VinculoError as exc:
+            status = 409 if isinstance(exc, actions.StaleVersionError) else status
             for issue in exc.issues:
                 name = issue.location.field
                 form.add_error(name if name in form.fields else None, issue.message)
@@ -269,7 +272,12 @@ def edit(request: HttpRequest, iso3: str, instrument: str) -> HttpResponse:
         else:
             messages.success(request, _("The entry was saved. It needs a new confirmation against the UNTC."))
             return redirect("treaties:state", iso3=entry.country.iso3)
-    return render(request, "treaties/edit.html", {"form": form, "entry": entry})
+    return render(
+        request,
+        "treaties/edit.html",
+        {"form": form, "entry": entry},
+        status=status,
+    )
 
 
 @login_required

@@ -23,6 +23,7 @@ from vinculo.web.accounts.models import User
 from vinculo.web.audit.models import AuditAction
 from vinculo.web.audit.record import audit
 from vinculo.web.core.export import csv_safe
+from vinculo.web.core.views import form_status
 
 from . import actions
 from .forms import ContributionForm, CycleForm, DisbursementForm, GrantForm, ReportForm
@@ -138,7 +139,12 @@ def _entry_page(
         else:
             messages.success(request, _("Saved."))
             return redirect(done(obj))
-    return render(request, "trustfund/form.html", {"form": form, "title": title})
+    return render(
+        request,
+        "trustfund/form.html",
+        {"form": form, "title": title},
+        status=form_status(request, invalid=True),
+    )
 
 
 @login_required
