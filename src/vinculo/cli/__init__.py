@@ -34,6 +34,7 @@ COMMANDS = {
     "dedupe": "linkage:dedupe",
     "encode": "pprl:encode",
     "match": "pprl:match",
+    "release": "release:release",
 }
 
 
