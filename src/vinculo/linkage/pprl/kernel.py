@@ -187,7 +187,9 @@ def _native_pairs(
     out = np.empty(n, dtype=np.float32)
     parts = _split(n, 4 * workers() if n >= _THREADS_FROM else 1)
     done = None if progress is None else (lambda k: progress(k / len(parts)))
-    _threaded(lambda s, e: native.pair_range(wa, wb, pa, pb, li, ri, out, s, e), parts, done)
+    pair_range = native.kernels(wa.shape[1])[2]
+    lu, ru = li.view(np.uint64), ri.view(np.uint64)  # checked in range above: no wrap-around needed
+    _threaded(lambda s, e: pair_range(wa, wb, pa, pb, lu, ru, out, s, e), parts, done)
     return out
 
 
@@ -228,7 +230,9 @@ def dice_dense(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         pa_n, pb_n = popcounts(wa), popcounts(wb)
         dense = np.empty((len(wa), len(wb)), dtype=np.float32)
         rows = _split(len(wa), 4 * workers() if len(wa) * len(wb) >= _THREADS_FROM else 1)
-        _threaded(lambda s, e: native.dense_rows(wa, wb, pa_n, pb_n, dense, s, e), rows, None)
+        transposed, dense_rows, _ = native.kernels(wa.shape[1])
+        other = np.ascontiguousarray(wb.T) if transposed else wb
+        _threaded(lambda s, e: dense_rows(wa, other, pa_n, pb_n, dense, s, e), rows, None)
         return dense
     pa, pb = popcounts(a), popcounts(b)
     bt = np.ascontiguousarray(b.T)
