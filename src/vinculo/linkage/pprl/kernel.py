@@ -5,9 +5,10 @@ as float32. Each filter's popcount is computed once; per pair only ``|a AND b|``
 
 Two implementations give the same numbers:
 
-* **compiled** (numba, :mod:`vinculo.linkage.pprl._native`): one pass over the words of each pair
-  with the CPU's popcount; the functions release the GIL, so large jobs run on one thread per core
-  over shared inputs. Used for jobs of :data:`_NATIVE_FROM` pairs or more whenever numba imports
+* **compiled** (numba, :mod:`vinculo.linkage.pprl._native`): compiled once per filter width, the
+  words of a pair in vector registers with the CPU's (vector) popcount, and all against all over
+  ``b`` transposed (several records of ``b`` per instruction); the functions release the GIL, so
+  large jobs run on one thread per core over shared inputs. Used for jobs of :data:`_NATIVE_FROM` pairs or more whenever numba imports
   (smaller jobs take less time in numpy than importing numba does).
 * **numpy** (``np.bitwise_count``, numpy >= 2): the fallback where numba does not import, or when
   ``VINCULO_PPRL_KERNEL=numpy`` is set. ``np.bitwise_count`` holds the GIL, so large jobs are split
