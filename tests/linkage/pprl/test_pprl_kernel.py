@@ -179,3 +179,26 @@ def test_compiled_kernel_reads_any_layout_of_its_inputs(monkeypatch: pytest.Monk
     )
     assert np.array_equal(compiled[0], plain[0]) and np.array_equal(compiled[1], plain[1])
     assert np.array_equal(compiled[1], compiled[0][left, right])
+
+
+def test_a_width_whose_kernel_does_not_compile_falls_back_to_the_generic_loop(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if kernel.backend() != "numba":
+        pytest.skip("numba does not import here")
+    from vinculo.linkage.pprl import _native
+
+    def uncompilable(*args: object) -> None:
+        {}.setdefault(object(), args)  # a Python object: numba cannot type it
+
+    monkeypatch.setattr(_native, "_fixed_width", lambda words: (uncompilable, uncompilable))
+    monkeypatch.setattr(_native, "_KERNELS", {})
+    with pytest.warns(RuntimeWarning, match="5-word filters did not compile"):
+        transposed, dense, pairs = _native.kernels(5)
+    assert not transposed and dense is _native._GENERIC_DENSE and pairs is _native._GENERIC_PAIRS
+    rng = np.random.default_rng(3)
+    a, b = _filters(rng, 6, 5), _filters(rng, 4, 5)
+    monkeypatch.setattr(kernel, "_NATIVE_FROM", 0)
+    assert np.array_equal(kernel.dice_dense(a, b), _expected(a, b))
+    left, right = np.repeat(np.arange(6), 4), np.tile(np.arange(4), 6)
+    assert np.array_equal(kernel.dice_pairs(a, b, left, right), _expected(a, b).ravel())

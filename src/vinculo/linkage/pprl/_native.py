@@ -127,18 +127,32 @@ def _prefetch_typing(typingctx: Any, a: Any, i: Any, w: Any) -> Any:
 _prefetch_row: Any = intrinsic(_prefetch_typing)
 
 
-def _compile(func: Callable[..., Any]) -> Any:
+def _compile(func: Callable[..., Any], *signature: Any) -> Any:
+    """``func`` compiled (lazily, or now for the given signature) with numba's disk cache."""
     options: dict[str, Any] = {"nogil": True, "boundscheck": False, "error_model": "numpy"}
+    jit: Any = njit  # numba's stubs do not take a signature as *args
     try:
-        return njit(cache=True, **options)(func)
-    except RuntimeError:  # no writable cache directory anywhere: compile in each process
+        return jit(*signature, cache=True, **options)(func)
+    except RuntimeError as exc:  # no writable cache directory anywhere: compile in each process
+        if "cannot cache" not in str(exc) and "no locator" not in str(exc):
+            raise
         warnings.warn(
             "vinculo: numba has no writable cache directory (set NUMBA_CACHE_DIR); "
             "the Dice kernel is compiled again in every process.",
             RuntimeWarning,
             stacklevel=2,
         )
-        return njit(cache=False, **options)(func)
+        return jit(*signature, cache=False, **options)(func)
+
+
+_U2 = types.Array(types.uint64, 2, "C")
+_U1 = types.Array(types.uint64, 1, "C")
+_I1 = types.Array(types.int64, 1, "C")
+#: The one type of each kernel (the caller converts its inputs to it).
+_DENSE_TYPE = types.void(_U2, _U2, _I1, _I1, types.Array(types.float32, 2, "C"), types.int64, types.int64)
+_PAIRS_TYPE = types.void(
+    _U2, _U2, _I1, _I1, _U1, _U1, types.Array(types.float32, 1, "C"), types.int64, types.int64
+)
 
 
 # Both operands of each division are exact in float32 and IEEE division rounds once: the same
@@ -228,7 +242,7 @@ def _fixed_width(words: int) -> tuple[Any, Any]:
             t = pa[i] + pb[j]
             out[n] = np.float32(2 * s) / np.float32(t) if t > 0 else np.float32(0.0)
 
-    return _compile(dense_rows), _compile(pair_range)
+    return dense_rows, pair_range
 
 
 _KERNELS: dict[int, tuple[bool, Any, Any]] = {}
@@ -238,15 +252,24 @@ def kernels(words: int) -> tuple[bool, Any, Any]:
     """``(transposed, dense_rows, pair_range)`` for filters of ``words`` 64-bit words.
 
     ``transposed``: whether ``dense_rows`` takes ``b`` transposed (``words x m``, C order) rather
-    than as ``m x words``.
+    than as ``m x words``. The width's own kernels are compiled (or loaded from the cache) here,
+    for their one type; should that fail (an LLVM without one of the intrinsics used), the
+    generic loop is used, with a warning: the same numbers, slower.
     """
     found = _KERNELS.get(words)
     if found is None:
+        found = (False, _GENERIC_DENSE, _GENERIC_PAIRS)
         if 1 <= words <= UNROLLED_WORDS:
             dense, pairs = _fixed_width(words)
-            found = (True, dense, pairs)
-        else:
-            found = (False, _GENERIC_DENSE, _GENERIC_PAIRS)
+            try:
+                found = (True, _compile(dense, _DENSE_TYPE), _compile(pairs, _PAIRS_TYPE))
+            except Exception as exc:  # numba's and LLVM's errors have no common base class
+                warnings.warn(
+                    f"vinculo: the Dice kernel for {words}-word filters did not compile "
+                    f"({type(exc).__name__}); the generic, slower kernel is used.",
+                    RuntimeWarning,
+                    stacklevel=2,
+                )
         _KERNELS[words] = found
     return found
 
