@@ -5,9 +5,10 @@ as float32. Each filter's popcount is computed once; per pair only ``|a AND b|``
 
 Two implementations give the same numbers:
 
-* **compiled** (numba, :mod:`vinculo.linkage.pprl._native`): one pass over the words of each pair
-  with the CPU's popcount; the functions release the GIL, so large jobs run on one thread per core
-  over shared inputs. Used for jobs of :data:`_NATIVE_FROM` pairs or more whenever numba imports
+* **compiled** (numba, :mod:`vinculo.linkage.pprl._native`): compiled once per filter width, the
+  words of a pair in vector registers with the CPU's (vector) popcount, and all against all over
+  ``b`` transposed (several records of ``b`` per instruction); the functions release the GIL, so
+  large jobs run on one thread per core over shared inputs. Used for jobs of :data:`_NATIVE_FROM` pairs or more whenever numba imports
   (smaller jobs take less time in numpy than importing numba does).
 * **numpy** (``np.bitwise_count``, numpy >= 2): the fallback where numba does not import, or when
   ``VINCULO_PPRL_KERNEL=numpy`` is set. ``np.bitwise_count`` holds the GIL, so large jobs are split
@@ -187,7 +188,9 @@ def _native_pairs(
     out = np.empty(n, dtype=np.float32)
     parts = _split(n, 4 * workers() if n >= _THREADS_FROM else 1)
     done = None if progress is None else (lambda k: progress(k / len(parts)))
-    _threaded(lambda s, e: native.pair_range(wa, wb, pa, pb, li, ri, out, s, e), parts, done)
+    pair_range = native.kernels(wa.shape[1])[2]
+    lu, ru = li.view(np.uint64), ri.view(np.uint64)  # checked in range above: no wrap-around needed
+    _threaded(lambda s, e: pair_range(wa, wb, pa, pb, lu, ru, out, s, e), parts, done)
     return out
 
 
@@ -228,7 +231,9 @@ def dice_dense(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         pa_n, pb_n = popcounts(wa), popcounts(wb)
         dense = np.empty((len(wa), len(wb)), dtype=np.float32)
         rows = _split(len(wa), 4 * workers() if len(wa) * len(wb) >= _THREADS_FROM else 1)
-        _threaded(lambda s, e: native.dense_rows(wa, wb, pa_n, pb_n, dense, s, e), rows, None)
+        transposed, dense_rows, _ = native.kernels(wa.shape[1])
+        other = np.ascontiguousarray(wb.T) if transposed else wb
+        _threaded(lambda s, e: dense_rows(wa, other, pa_n, pb_n, dense, s, e), rows, None)
         return dense
     pa, pb = popcounts(a), popcounts(b)
     bt = np.ascontiguousarray(b.T)
