@@ -73,9 +73,15 @@ class BudgetEntry:
 
 
 def _check_amount(name: str, value: float, *, allow_zero: bool) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != value or value in (
-        float("inf"),
-        float("-inf"),
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or value != value
+        or value
+        in (
+            float("inf"),
+            float("-inf"),
+        )
     ):
         raise VinculoError(f"{name} must be a number, not {value!r}.", code="release.bad_budget")
     if value < 0 or (value == 0 and not allow_zero):

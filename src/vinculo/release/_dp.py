@@ -154,7 +154,12 @@ def _check_budget(mechanism: str, epsilon: float | None, rho: float | None, delt
     if mechanism == "laplace":
         if epsilon is None or isinstance(epsilon, bool) or not math.isfinite(float(epsilon)) or epsilon <= 0:
             raise VinculoError(
-                f"ε must be a number greater than 0, not {epsilon!r}: ε = 0 would release nothing.",
+                f"ε must be a number greater than 0, not {epsilon!r}"
+                + (
+                    ": ε = 0 would mean no information at all."
+                    if epsilon is not None and epsilon <= 0
+                    else "."
+                ),
                 code="release.bad_epsilon",
                 fix="Give --epsilon, e.g. 1 (smaller is more private and noisier).",
             )
@@ -246,6 +251,7 @@ def dp_counts(
     alpha: float = 0.05,
     seed: int | None = None,
     name: str = "<input>",
+    row_numbers: Sequence[int] | None = None,
 ) -> CountsResult:
     """Release the DP counts of ``records`` by the columns ``by`` (see the module docstring).
 
@@ -273,6 +279,8 @@ def dp_counts(
         Seeds the tie-breaks of the integer rounding only; the noise is never seeded.
     name : str
         File name shown in messages.
+    row_numbers : sequence of int, optional
+        The file's row number of each record, for messages (default: 2, 3, ... after a header).
     """
     import opendp.prelude as dp
 
@@ -280,10 +288,14 @@ def dp_counts(
     _check_budget(mechanism, epsilon, rho, delta)
     by = tuple(by)
     if not by:
-        raise VinculoError("No column to count by.", code="release.no_columns", fix="Give --by COLUMN[,COLUMN].")
+        raise VinculoError(
+            "No column to count by.", code="release.no_columns", fix="Give --by COLUMN[,COLUMN]."
+        )
     if len(set(by)) != len(by):
         raise VinculoError(
-            f"A column is named twice in {', '.join(by)}.", code="release.duplicate_column", fix="Name each once."
+            f"A column is named twice in {', '.join(by)}.",
+            code="release.duplicate_column",
+            fix="Name each once.",
         )
     if not 0 < alpha < 1:
         raise VinculoError(f"alpha must be in (0, 1), not {alpha!r}.", code="release.bad_alpha")
@@ -315,7 +327,8 @@ def dp_counts(
     strides = [math.prod(sizes[i + 1 :]) for i in range(len(by))]
     issues: list[Issue] = []
     pseudo: list[int] = []
-    for row_number, row in enumerate(rows, start=2):
+    numbers = list(row_numbers) if row_numbers is not None else list(range(2, len(rows) + 2))
+    for row_number, row in zip(numbers, rows, strict=True):
         per_column: list[list[int]] = []
         for column in by:
             values = _split(row.get(column) or "")
@@ -352,7 +365,9 @@ def dp_counts(
     if mechanism == "laplace":
         assert epsilon is not None
         count = dp.t.make_count_by_categories(*space, categories=categories, null_category=False)
-        scale, meas = _calibrate(lambda s: count >> dp.m.then_laplace(scale=s), sensitivity / epsilon, sensitivity, epsilon)
+        scale, meas = _calibrate(
+            lambda s: count >> dp.m.then_laplace(scale=s), sensitivity / epsilon, sensitivity, epsilon
+        )
         eps_used, delta_used, rho_used = float(meas.map(sensitivity)), 0.0, None
         accuracy = float(dp.discrete_laplacian_scale_to_accuracy(scale, alpha))
     else:
@@ -363,7 +378,7 @@ def dp_counts(
         guess = sensitivity / math.sqrt(2 * rho)
         scale, meas = _calibrate(lambda s: count >> dp.m.then_gaussian(scale=s), guess, sensitivity, rho)
         rho_used = float(meas.map(sensitivity))
-        approx = dp.c.make_fix_delta(dp.c.make_zCDP_to_approxDP(meas), delta=delta)
+        approx: Any = dp.c.make_fix_delta(dp.c.make_zCDP_to_approxDP(meas), delta=delta)
         eps_used, delta_used = (float(x) for x in approx.map(sensitivity))
         accuracy = float(dp.discrete_gaussian_scale_to_accuracy(scale, alpha))
     noisy = np.asarray(meas(pseudo), dtype=np.float64)
@@ -424,7 +439,9 @@ def _opendp_version() -> str:
         return "unknown"
 
 
-def project_consistent(noisy: Sequence[float] | NDArray[np.float64], *, seed: int | None = None) -> NDArray[np.int64]:
+def project_consistent(
+    noisy: Sequence[float] | NDArray[np.float64], *, seed: int | None = None
+) -> NDArray[np.int64]:
     """Post-process noisy cells into a consistent integer table.
 
     Least-squares projection onto ``{x >= 0, sum(x) = T}`` with ``T = max(0, round(sum(noisy)))``
@@ -455,6 +472,6 @@ def project_consistent(noisy: Sequence[float] | NDArray[np.float64], *, seed: in
         floors[order[:remainder]] += 1
     elif remainder < 0:  # only from floating error: take back from the largest cells
         order = np.argsort(-x, kind="stable")
-        floors[order[: -remainder]] -= 1
+        floors[order[:-remainder]] -= 1
     result: NDArray[np.int64] = floors
     return result

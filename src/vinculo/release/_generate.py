@@ -205,12 +205,19 @@ def _generate_codes(n: int, rng: np.random.Generator) -> dict[str, Codes]:
         return s
 
     add("yearRegister", lambda k: empty_score("yearRegister", no_profile, 6.0))
-    add("gender", lambda k: empty_score("gender", no_profile, 12.0) - 12.0 * np.outer(1 - no_profile, c["gender"].empty()))
+    add(
+        "gender",
+        lambda k: (
+            empty_score("gender", no_profile, 12.0) - 12.0 * np.outer(1 - no_profile, c["gender"].empty())
+        ),
+    )
 
     female = _is(out["gender"], c["gender"], "Female")
 
     def majority(k: int) -> Scores:
-        s = empty_score("majorityStatus", no_profile, 12.0) - 12.0 * np.outer(1 - no_profile, c["majorityStatus"].empty())
+        s = empty_score("majorityStatus", no_profile, 12.0) - 12.0 * np.outer(
+            1 - no_profile, c["majorityStatus"].empty()
+        )
         s += 0.6 * np.outer(female, c["majorityStatus"].has("Minor"))
         return s
 
@@ -234,7 +241,9 @@ def _generate_codes(n: int, rng: np.random.Generator) -> dict[str, Codes]:
     regions = ("Africa", "Americas/Oceania", "Asia", "Europe")
 
     def origin(k: int) -> Scores:
-        s = empty_score("UN_COO_Region", no_profile, 12.0) - 12.0 * np.outer(1 - no_profile, c["UN_COO_Region"].empty())
+        s = empty_score("UN_COO_Region", no_profile, 12.0) - 12.0 * np.outer(
+            1 - no_profile, c["UN_COO_Region"].empty()
+        )
         s += np.outer(sex, 0.7 * c["UN_COO_Region"].has("Europe") - 0.3 * c["UN_COO_Region"].has("Asia"))
         s += np.outer(forced, 0.4 * c["UN_COO_Region"].has("Asia"))
         return s
