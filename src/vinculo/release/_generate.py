@@ -21,7 +21,7 @@ the shipped marginals file (scaled to ``n_rows``; ``data/README.md`` cites the s
 Every column is drawn from a conditional (softmax) model whose base log-odds are calibrated on
 the sample so that the expected one-way marginal equals the target; the values a column can
 take, ``;``-joined combinations included, are exactly those in the marginals file. Seedable
-(``numpy.random.default_rng(seed)``) and vectorised: 200,000 rows take well under a second.
+(``numpy.random.default_rng(seed)``) and vectorised: 200,000 rows take a few seconds.
 """
 
 from __future__ import annotations
