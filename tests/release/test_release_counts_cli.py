@@ -98,3 +98,32 @@ def test_bad_files(tmp_path: Path, content: str, expected: str) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     result = run(str(tmp_path / "nope.csv"), "--by", "gender", "--epsilon", "1")
     assert result.exit_code == 2 and result.stdout == "" and "nope.csv" in result.stderr
+
+
+def test_ledger_spends_records_and_refuses(vp_file: Path, tmp_path: Path) -> None:
+    ledger = tmp_path / "ledger.json"
+    base = [str(vp_file), "--by", "gender", "--ledger", str(ledger), "--who", "ana"]
+    missing = run(*base, "--epsilon", "0.5")
+    assert missing.exit_code == 2 and "--budget" in missing.stderr and not ledger.exists()
+    first = run(*base, "--epsilon", "0.6", "--budget", "1")
+    assert first.exit_code == 0, first.output
+    data = json.loads(ledger.read_text(encoding="utf-8"))
+    assert data["epsilon"] == 1.0 and data["spent"]["epsilon"] == 0.6
+    (entry,) = data["entries"]
+    assert entry["who"] == "ana" and entry["epsilon"] == 0.6 and "gender" in entry["what"] and entry["when"]
+    refused = run(*base, "--epsilon", "0.5")
+    assert refused.exit_code == 1 and refused.stdout == ""
+    assert "Refused" in refused.stderr and "0.4" in refused.stderr
+    assert json.loads(ledger.read_text(encoding="utf-8")) == data  # unchanged
+    again = run(*base, "--epsilon", "0.4", "--format", "json")
+    assert again.exit_code == 0 and json.loads(again.stdout)["epsilon"] == 0.4
+    assert json.loads(ledger.read_text(encoding="utf-8"))["spent"]["epsilon"] == 1.0
+    exists = run(*base, "--epsilon", "0.1", "--budget", "5")
+    assert exists.exit_code == 2 and "exists already" in exists.stderr
+
+
+def test_broken_ledger_file(vp_file: Path, tmp_path: Path) -> None:
+    ledger = tmp_path / "ledger.json"
+    ledger.write_text("{not json", encoding="utf-8")
+    result = run(str(vp_file), "--by", "gender", "--epsilon", "0.1", "--ledger", str(ledger))
+    assert result.exit_code == 2 and result.stdout == "" and "not a readable budget ledger" in result.stderr

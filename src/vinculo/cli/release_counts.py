@@ -10,7 +10,12 @@ Columns of CTDC's victim-perpetrator data take their values from CTDC's codebook
 column needs ``--domain "COLUMN=A,B,C"``, or ``--public-categories`` to take its observed
 categories as public (a warning says so on stderr).
 
-Exit status: 0 when the table was printed; 2 when the file or an option cannot be used (unknown
+With ``--ledger LEDGER.json`` the release spends its ε from that dataset's privacy-budget ledger
+(:class:`vinculo.release.BudgetLedger` as JSON; ``--budget E`` creates a new one) and is
+recorded with ``--who`` (default: the login name) and the time; a release that would exceed the
+budget is refused before anything is computed (exit status 1) and the ledger is left unchanged.
+
+Exit status: 0 when the table was printed; 1 when the ledger refuses the release; 2 when the file or an option cannot be used (unknown
 column, ε <= 0 or above 20, empty file, a value outside the declared domain). On an error nothing
 is printed to stdout.
 """
@@ -19,10 +24,14 @@ from __future__ import annotations
 
 import csv
 import difflib
+import getpass
 import io
 import json
+import os
+import tempfile
 import warnings
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -39,6 +48,51 @@ class _Unusable(click.ClickException):
         if error.issues and error.fix:
             text += f"\n{error.fix}"
         super().__init__(text)
+
+
+class _Refused(_Unusable):
+    exit_code = 1
+
+
+def _load_ledger(path: Path, budget: float | None, dataset: str) -> Any:
+    from vinculo.release import BudgetLedger
+
+    if not path.exists():
+        if budget is None:
+            raise VinculoError(
+                f"{path.name}: no such ledger.",
+                code="release.no_ledger",
+                fix="Check the path, or create a ledger with --budget E (the dataset's total ε).",
+            )
+        return BudgetLedger(dataset, epsilon=budget)
+    if budget is not None:
+        raise VinculoError(
+            f"{path.name}: the ledger exists already; its budget is set.",
+            code="release.ledger_exists",
+            fix="Leave out --budget, or name a new ledger file.",
+        )
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return BudgetLedger.from_dict(data)
+    except VinculoError:
+        raise
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise VinculoError(
+            f"{path.name}: not a readable budget ledger ({exc.__class__.__name__}: {exc}).",
+            code="release.bad_ledger",
+            fix="Give the JSON file written by an earlier --ledger run.",
+        ) from None
+
+
+def _save_ledger(path: Path, ledger: Any) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(ledger.to_dict(), fh, ensure_ascii=False, indent=2)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _cell(value: object) -> str:
@@ -114,6 +168,13 @@ def _domains(specs: tuple[str, ...]) -> dict[str, list[str]]:
     return out
 
 
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in this environment
+        return "unknown"
+
+
 @click.command("counts")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--by", "by", required=True, help="Comma-separated columns to count by.")
@@ -136,6 +197,15 @@ def _domains(specs: tuple[str, ...]) -> dict[str, list[str]]:
     default=None,
     help="Values one record may contribute per column (default: 1, or the codebook's for CTDC columns).",
 )
+@click.option(
+    "--ledger",
+    "ledger_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Spend ε from this dataset's budget ledger (JSON) and record the release.",
+)
+@click.option("--budget", type=float, default=None, help="Total ε of a new ledger (with --ledger).")
+@click.option("--who", default=None, help="Who makes the release, for the ledger (default: the login name).")
 def counts(
     file: Path,
     by: str,
@@ -145,6 +215,9 @@ def counts(
     domain_specs: tuple[str, ...],
     public_categories: bool,
     max_values: int | None,
+    ledger_path: Path | None,
+    budget: float | None,
+    who: str | None,
 ) -> None:
     """Print differentially private counts of FILE by the --by columns, with 95 % error bars."""
     from vinculo.release import DomainWarning, dp_counts
@@ -153,6 +226,15 @@ def counts(
     try:
         _check_budget("laplace", epsilon, None, 0.0)
         domains = _domains(domain_specs)
+        ledger = None
+        if ledger_path is not None:
+            ledger = _load_ledger(ledger_path, budget, file.name)
+            if not ledger.can_spend(epsilon):
+                ledger.spend(f"counts by {by}", epsilon, who=who or "-")  # raises the refusal
+        elif budget is not None:
+            raise VinculoError(
+                "--budget needs --ledger.", code="release.no_ledger", fix="Add --ledger FILE.json."
+            )
         header, records, numbers = read_records(file)
         columns = _columns(by, header, file.name)
         with warnings.catch_warnings(record=True) as caught:
@@ -168,7 +250,19 @@ def counts(
                 name=file.name,
                 row_numbers=numbers,
             )
+        if ledger is not None and ledger_path is not None:
+            user = who or _login()
+            ledger = ledger.spend(
+                f"counts of {file.name} by {', '.join(columns)}",
+                result.epsilon,
+                who=user,
+                delta=result.delta,
+                mechanism=result.mechanism,
+            )
+            _save_ledger(ledger_path, ledger)
     except VinculoError as error:
+        if error.code == "release.budget_exceeded":
+            raise _Refused(error) from None
         raise _Unusable(error) from None
     for warning in caught:
         click.echo(f"warning: {warning.message}", err=True)
