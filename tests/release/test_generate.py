@@ -73,6 +73,12 @@ def test_invented_dependencies_are_present(rows: list[Row]) -> None:
     empty_relation = lambda r: r["IP_Relation"] == ""  # noqa: E731
     assert share(rows, empty_relation, lambda r: r["IP_Gender"] == "") > 0.6
     assert share(rows, empty_relation, lambda r: r["IP_Gender"] != "") < 0.3
+    # Forced labour more frequent from 2019 on.
+    labour = lambda r: r["isForcedLabour"] == "1"  # noqa: E731
+    recent = ("2019", "2020", "2021-2022")
+    assert share(rows, labour, lambda r: r["yearRegister"] in recent) > 1.1 * share(
+        rows, labour, lambda r: r["yearRegister"] in ("2005-2013", "2014-2018")
+    )
     # Family perpetrators more frequent for minors.
     family = lambda r: "FamilyIntimatePartner" in r["IP_Relation"]  # noqa: E731
     assert share(rows, family, lambda r: r["majorityStatus"] == "Minor") > 2 * share(

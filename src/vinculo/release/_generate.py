@@ -11,7 +11,8 @@ the shipped marginals file (scaled to ``n_rows``; ``data/README.md`` cites the s
 * one latent "perpetrator known" level empties the perpetrator (``IP_*``) fields together;
   the perpetrator's age group is known only for a few records with perpetrator details;
 * sexual exploitation is more frequent for women and girls and for minors, forced labour for
-  men, and the two rarely co-occur;
+  men and in recent registration years (2019 on, when more origins are in Africa), and the two
+  rarely co-occur;
 * the region of exploitation is mostly the region of origin (Africa -> Europe/Asia and
   Asia -> Europe flows next); the perpetrators' citizenship follows the victim's region of
   origin, or of exploitation, and is two-valued mostly when the two differ;
@@ -213,6 +214,7 @@ def _generate_codes(n: int, rng: np.random.Generator) -> dict[str, Codes]:
     )
 
     female = _is(out["gender"], c["gender"], "Female")
+    recent = sum(_is(out["yearRegister"], c["yearRegister"], y) for y in ("2019", "2020", "2021-2022"))
 
     def majority(k: int) -> Scores:
         s = empty_score("majorityStatus", no_profile, 12.0) - 12.0 * np.outer(
@@ -234,7 +236,7 @@ def _generate_codes(n: int, rng: np.random.Generator) -> dict[str, Codes]:
 
     def labour(k: int) -> Scores:
         male = _is(out["gender"], c["gender"], "Male")
-        return np.outer(-3.0 * sex + 1.0 * male - 0.6 * minor, c["isForcedLabour"].has("1"))
+        return np.outer(-3.0 * sex + 1.0 * male - 0.6 * minor + 0.7 * recent, c["isForcedLabour"].has("1"))
 
     add("isForcedLabour", labour)
     forced = _is(out["isForcedLabour"], c["isForcedLabour"], "1")
@@ -246,6 +248,7 @@ def _generate_codes(n: int, rng: np.random.Generator) -> dict[str, Codes]:
         )
         s += np.outer(sex, 0.7 * c["UN_COO_Region"].has("Europe") - 0.3 * c["UN_COO_Region"].has("Asia"))
         s += np.outer(forced, 0.4 * c["UN_COO_Region"].has("Asia"))
+        s += np.outer(recent, 0.5 * c["UN_COO_Region"].has("Africa") - 0.4 * c["UN_COO_Region"].has("Europe"))
         return s
 
     add("UN_COO_Region", origin)
