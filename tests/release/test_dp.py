@@ -164,3 +164,16 @@ def test_result_holds_no_records(rows: list[dict[str, str]]) -> None:
     result = dp_counts(rows[:100], ["gender"], epsilon=1.0)
     text = repr(result.to_dict())
     assert "IP_Relation" not in text and len(result.cells) == 3
+
+
+def test_summary_names_the_mechanism_and_every_cell(rows: list[dict[str, str]]) -> None:
+    result = dp_counts(rows, ["gender", "majorityStatus"], epsilon=0.5, seed=1)
+    text = result.summary()
+    assert "discrete Laplace" in text and "epsilon = 0.5 (pure DP)" in text and "scale 2" in text
+    assert len(text.splitlines()) == 5 + 9 and "(none)" in text
+
+
+def test_a_declared_value_cannot_contain_the_separator() -> None:
+    with pytest.raises(VinculoError) as info:
+        dp_counts([{"sex": "F"}], ["sex"], epsilon=1.0, domains={"sex": ["F;M", "F"]})
+    assert info.value.code == "release.bad_domain"

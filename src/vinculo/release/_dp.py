@@ -126,6 +126,30 @@ class CountsResult:
             out[key] = out.get(key, 0) + cell.count
         return out
 
+    def summary(self) -> str:
+        """A fixed-width report: the mechanism and its parameters, then one line per cell."""
+        privacy = f"epsilon = {self.epsilon:g}" + (
+            f", delta = {self.delta:g}, rho = {self.rho:g}" if self.rho is not None else " (pure DP)"
+        )
+        lines = [
+            f"DP counts by {', '.join(self.columns)}",
+            f"Mechanism: {self.mechanism}; {privacy}",
+            f"Noise scale {self.scale:g}, sensitivity {self.sensitivity} (add/remove one record); "
+            f"{100 * (1 - self.alpha):g} % error bar +/- {math.floor(self.accuracy)}",
+            f"Total {self.total}",
+        ]
+        width = [
+            max(len(c), *(len(k[i] or "(none)") for k in (cell.key for cell in self.cells)))
+            for i, c in enumerate(self.columns)
+        ]
+        lines.append(
+            "  ".join(c.ljust(w) for c, w in zip(self.columns, width, strict=True)) + "     count  95% range"
+        )
+        for cell in self.cells:
+            key = "  ".join((v or "(none)").ljust(w) for v, w in zip(cell.key, width, strict=True))
+            lines.append(f"{key}  {cell.count:>8}  {cell.lower}-{cell.upper}")
+        return "\n".join(lines)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "columns": list(self.columns),
@@ -204,6 +228,14 @@ def _resolve_domains(
     for column in by:
         if domains and column in domains:
             values = [str(v).strip() for v in domains[column] if str(v).strip()]
+            joined = [v for v in values if ";" in v]
+            if joined:
+                raise VinculoError(
+                    f'The domain of "{column}" has {joined[0]!r}: ";" joins values in a cell, so a '
+                    "domain value cannot contain it.",
+                    code="release.bad_domain",
+                    fix="List the single values; a record with several counts under each.",
+                )
             out[column] = tuple(dict.fromkeys(values))
             sources[column] = "declared"
         elif column in codebook:
