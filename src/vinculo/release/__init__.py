@@ -10,4 +10,29 @@ multi-valued cell joins its values with ``;``.
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from vinculo.release._budget import BudgetEntry, BudgetLedger, compose
+from vinculo.release._dp import (
+    MAX_EPSILON,
+    CountCell,
+    CountsResult,
+    DomainWarning,
+    dp_counts,
+    project_consistent,
+)
+from vinculo.release._generate import VP_COLUMNS, generate_vp, vp_domains, vp_marginals
+
+__all__: list[str] = [
+    "MAX_EPSILON",
+    "VP_COLUMNS",
+    "BudgetEntry",
+    "BudgetLedger",
+    "CountCell",
+    "CountsResult",
+    "DomainWarning",
+    "compose",
+    "dp_counts",
+    "generate_vp",
+    "project_consistent",
+    "vp_domains",
+    "vp_marginals",
+]
