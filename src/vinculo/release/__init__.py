@@ -10,4 +10,23 @@ multi-valued cell joins its values with ``;``.
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from vinculo.release._hierarchies import KINDS, Hierarchy, build_hierarchy, detect_kind
+from vinculo.release._kanon import KAnonReport, KAnonResult, KAnonSettings, anonymise, protected_columns
+from vinculo.release._table import ReleaseTable, join_cell, read_release_table, split_cell, write_release_csv
+
+__all__: list[str] = [
+    "KINDS",
+    "Hierarchy",
+    "KAnonReport",
+    "KAnonResult",
+    "KAnonSettings",
+    "ReleaseTable",
+    "anonymise",
+    "build_hierarchy",
+    "detect_kind",
+    "join_cell",
+    "protected_columns",
+    "read_release_table",
+    "split_cell",
+    "write_release_csv",
+]
