@@ -11,7 +11,22 @@ import numpy as np
 
 from vinculo.release import ReleaseTable
 
-COUNTRIES = ("UKR", "PHL", "IDN", "MDA", "NGA", "GH", "Romania", "KHM", "USA", "MEX", "NPL", "BY", "ETH", "VNM")
+COUNTRIES = (
+    "UKR",
+    "PHL",
+    "IDN",
+    "MDA",
+    "NGA",
+    "GH",
+    "Romania",
+    "KHM",
+    "USA",
+    "MEX",
+    "NPL",
+    "BY",
+    "ETH",
+    "VNM",
+)
 BANDS = ("0--8", "09--17", "18--20", "21--23", "24--26", "27--29", "30--38", "39--47", "48+")
 EXPLOITATION = ("ForcedLabour", "SexualExploitation", "ForcedMarriage", "Other")
 RELATIONS = ("FamilyIntimatePartner", "FriendAcquaintance", "StrangerUnknownOther")
@@ -53,7 +68,12 @@ def ctdc_like(n: int, seed: int) -> ReleaseTable:
         _pick(rng, BANDS, n),
         _pick(rng, COUNTRIES, n),
         _pick(rng, COUNTRIES[::-1], n),
-        [f"{y}-{m:02d}-{d:02d}" for y, m, d in zip(rng.integers(2010, 2023, n), rng.integers(1, 13, n), rng.integers(1, 29, n), strict=True)],
+        [
+            f"{y}-{m:02d}-{d:02d}"
+            for y, m, d in zip(
+                rng.integers(2010, 2023, n), rng.integers(1, 13, n), rng.integers(1, 29, n), strict=True
+            )
+        ],
         _multi(rng, EXPLOITATION, n),
         _multi(rng, RELATIONS, n),
         _pick(rng, ("1",), n, 0.4),

@@ -60,7 +60,9 @@ def _hierarchies(specs: tuple[str, ...]) -> dict[str, str]:
 
 @click.command("kanon")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--k", "k", type=int, default=11, show_default=True, help="Smallest equivalence class released.")
+@click.option(
+    "--k", "k", type=int, default=11, show_default=True, help="Smallest equivalence class released."
+)
 @click.option("--quasi", required=True, help="Quasi-identifier columns, comma-separated.")
 @click.option("--sensitive", default=None, help="A column every class must vary in (distinct ℓ-diversity).")
 @click.option("--l", "ell", type=int, default=None, help="ℓ for --sensitive (default 2).")
@@ -78,7 +80,9 @@ def _hierarchies(specs: tuple[str, ...]) -> dict[str, str]:
     metavar="COLUMN=KIND",
     help="Force a hierarchy kind: age, age_band, date, year, country, numeric, categorical (repeatable).",
 )
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The CSV to write.")
+@click.option(
+    "--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The CSV to write."
+)
 @click.option(
     "--format",
     "output_format",

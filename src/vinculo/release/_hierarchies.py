@@ -98,7 +98,7 @@ class Hierarchy:
         return len(self.level_names) - 1
 
     def generalise(self, cell: str, level: int) -> str:
-        """The label of ``cell`` at ``level`` (a cell not seen when building: read on the fly)."""
+        """The label of ``cell`` (one of the cells the hierarchy was built on) at ``level``."""
         return self.labels[level][cell]
 
     def describe(self) -> str:
@@ -203,7 +203,9 @@ def _interval_label(lo: float, hi: float, dash: str) -> str:
     return f"{int(lo)}{dash}{int(hi)}"
 
 
-def _interval_level(read: Callable[[str], tuple[float, float] | None], bounds: Sequence[float], dash: str) -> Element:
+def _interval_level(
+    read: Callable[[str], tuple[float, float] | None], bounds: Sequence[float], dash: str
+) -> Element:
     def element(text: str) -> str:
         span = read(text)
         if span is None:
@@ -248,10 +250,7 @@ def _levels_for(kind: str, elements: Sequence[str], weights: Counter[str]) -> li
         ]
     if kind == "year":
         spans = [s for s in (_year(e) for e in elements) if s is not None]
-        return [
-            (f"{w}-year periods", _interval_level(_year, _periods(spans, w), "-"))
-            for w in (5, 10, 20)
-        ]
+        return [(f"{w}-year periods", _interval_level(_year, _periods(spans, w), "-")) for w in (5, 10, 20)]
     if kind == "date":
 
         def month(text: str) -> str:
@@ -337,13 +336,13 @@ def detect_kind(column: str, cells: Sequence[str]) -> str:
         return "categorical"
     words = set(name_words(column))
     if "age" in words or "ages" in words:
-        if _share(elements, _age) >= 0.9:
+        if _share(elements, _age) >= 0.8:
             return "age"
-        if _share(elements, _age_band) >= 0.9:
+        if _share(elements, _age_band) >= 0.8:
             return "age_band"
     if _share(elements, _date) >= 0.9:
         return "date"
-    if words & {"year", "years", "yr"} and _share(elements, _year) >= 0.9:
+    if words & {"year", "years", "yr"} and _share(elements, _year) >= 0.8:
         return "year"
     country_share = _share(elements, _country)
     country_words = {"country", "citizenship", "nationality", "coo", "coe", "origin", "destination"}
@@ -354,10 +353,13 @@ def detect_kind(column: str, cells: Sequence[str]) -> str:
     return "categorical"
 
 
-def build_hierarchy(column: str, cells: Sequence[str], kind: str | None = None, min_level: int = 0) -> Hierarchy:
+def build_hierarchy(
+    column: str, cells: Sequence[str], kind: str | None = None, min_level: int = 0
+) -> Hierarchy:
     """The hierarchy of ``column`` over its ``cells`` (every cell of the column, as read).
 
-    Levels that would give the same labels as the level below them on these cells are left out.
+    A level that would split these cells exactly as the level below it does is left out (its
+    labels would add a step to the search and change nothing), so the levels depend on the data.
     """
     kind = kind or detect_kind(column, cells)
     if kind not in KINDS:

@@ -57,7 +57,9 @@ IDENTIFIER_WORDS = frozenset(
     }
 )  # fmt: skip
 #: Words that make a "name" column a name of something other than a person.
-NOT_PERSON_WORDS = frozenset({"country", "region", "org", "organisation", "organization", "programme", "file"})
+NOT_PERSON_WORDS = frozenset(
+    {"country", "region", "org", "organisation", "organization", "programme", "file"}
+)
 
 
 @dataclass(frozen=True)
@@ -162,7 +164,7 @@ class KAnonReport:
                 f"{q['level_name']:<22}  loss {q['loss']:.3f}  ({q['values_in']:,} -> {q['values_out']:,} values)"
             )
         for d in self.dropped_columns:
-            lines.append(f"Note: column \"{d['column']}\" dropped: {d['reason']}.")
+            lines.append(f'Note: column "{d["column"]}" dropped: {d["reason"]}.')
         lines.extend(f"Warning: {w}" for w in self.warnings)
         return "\n".join(lines)
 
@@ -228,7 +230,11 @@ def _check(table: ReleaseTable, settings: KAnonSettings, protected: Mapping[str,
         issues.append(Issue(code, message, Location(file=table.name, column=column), fix=fix))
 
     if settings.k < 2:
-        add("release.bad_k", f"k must be at least 2; got {settings.k}.", "Use --k 2 or more (11 is the default).")
+        add(
+            "release.bad_k",
+            f"k must be at least 2; got {settings.k}.",
+            "Use --k 2 or more (11 is the default).",
+        )
     if not 0 <= settings.max_suppression < 1:
         add(
             "release.bad_suppression",
@@ -238,7 +244,11 @@ def _check(table: ReleaseTable, settings: KAnonSettings, protected: Mapping[str,
     if settings.sensitive is not None and settings.ell < 1:
         add("release.bad_l", f"ℓ must be at least 1; got {settings.ell}.", "Use --l 2 or more.")
     if not settings.quasi_identifiers:
-        add("release.no_quasi_identifiers", "no quasi-identifier was given.", "Name them with --quasi COL1,COL2.")
+        add(
+            "release.no_quasi_identifiers",
+            "no quasi-identifier was given.",
+            "Name them with --quasi COL1,COL2.",
+        )
     wanted = [*settings.quasi_identifiers, *([settings.sensitive] if settings.sensitive else [])]
     for name in dict.fromkeys(wanted):
         if name not in table.columns:
@@ -249,7 +259,11 @@ def _check(table: ReleaseTable, settings: KAnonSettings, protected: Mapping[str,
             )
     dup = sorted({q for q in settings.quasi_identifiers if settings.quasi_identifiers.count(q) > 1})
     if dup:
-        add("release.bad_quasi_identifiers", f"{', '.join(dup)} named twice in the quasi-identifiers.", "Name each once.")
+        add(
+            "release.bad_quasi_identifiers",
+            f"{', '.join(dup)} named twice in the quasi-identifiers.",
+            "Name each once.",
+        )
     if settings.sensitive and settings.sensitive in settings.quasi_identifiers:
         add(
             "release.bad_quasi_identifiers",
@@ -258,7 +272,9 @@ def _check(table: ReleaseTable, settings: KAnonSettings, protected: Mapping[str,
             settings.sensitive,
         )
     for name in dict.fromkeys(wanted):
-        if name in protected and not (name in settings.quasi_identifiers and _is_birth_date(name, protected[name])):
+        if name in protected and not (
+            name in settings.quasi_identifiers and _is_birth_date(name, protected[name])
+        ):
             add(
                 "release.protected_column",
                 f'"{name}" holds protected identifiers ({protected[name]}); it is never released.',
@@ -331,7 +347,9 @@ def _classes(data: _Data, node: Sequence[int], qis: Sequence[int]) -> tuple[IntA
     return inverse.astype(np.int64).reshape(-1), len(uniq)
 
 
-def _bad(data: _Data, node: Sequence[int], qis: Sequence[int], k: int, ell: int) -> tuple[IntArray, npt.NDArray[np.bool_], IntArray]:
+def _bad(
+    data: _Data, node: Sequence[int], qis: Sequence[int], k: int, ell: int
+) -> tuple[IntArray, npt.NDArray[np.bool_], IntArray]:
     """Per combo its class, per class whether it fails k (or ℓ), and the class sizes."""
     cls, n = _classes(data, node, qis)
     sizes = np.bincount(cls, weights=data.counts, minlength=n).astype(np.int64)
@@ -358,7 +376,9 @@ def _suppressed(data: _Data, node: Sequence[int], qis: Sequence[int], k: int, el
     return int(data.counts[bad[cls]].sum())
 
 
-def _prepare(table: ReleaseTable, settings: KAnonSettings, hierarchies: Sequence[Hierarchy]) -> tuple[_Data, list[list[str]]]:
+def _prepare(
+    table: ReleaseTable, settings: KAnonSettings, hierarchies: Sequence[Hierarchy]
+) -> tuple[_Data, list[list[str]]]:
     qi_index = [table.columns.index(q) for q in settings.quasi_identifiers]
     distinct: list[dict[str, int]] = [{} for _ in qi_index]
     n = len(table)
@@ -418,19 +438,24 @@ def _column_loss(data: _Data, node: Sequence[int], keep: npt.NDArray[np.bool_], 
 # --- the search ---------------------------------------------------------------------------
 
 
-def _search(data: _Data, hierarchies: Sequence[Hierarchy], n: int, k: int, ell: int, budget: int) -> tuple[tuple[int, ...] | None, int, int]:
+def _search(
+    data: _Data, hierarchies: Sequence[Hierarchy], n: int, k: int, ell: int, budget: int
+) -> tuple[tuple[int, ...] | None, int, int]:
     q = len(hierarchies)
     ranges = [range(h.min_level, h.top + 1) for h in hierarchies]
     # mean generalisation loss of each QI at each level, over all rows
     level_mean = [
         np.array(
-            [float((data.level_loss[j][lv][data.codes[:, j]] * data.counts).sum()) / n for lv in range(h.top + 1)]
+            [
+                float((data.level_loss[j][lv][data.codes[:, j]] * data.counts).sum()) / n
+                for lv in range(h.top + 1)
+            ]
         )
         for j, h in enumerate(hierarchies)
     ]
     grids = np.array(list(itertools.product(*ranges)), dtype=np.int64).reshape(-1, q)
     total = len(grids)
-    bound = sum(level_mean[j][grids[:, j]] for j in range(q)) / q
+    bound: FloatArray = np.sum([level_mean[j][grids[:, j]] for j in range(q)], axis=0) / q
     candidate = np.ones(total, dtype=bool)
     pair_data: dict[tuple[int, int], npt.NDArray[np.bool_]] = {}
     counted = 0
@@ -465,8 +490,10 @@ def _search(data: _Data, hierarchies: Sequence[Hierarchy], n: int, k: int, ell: 
 
     def offer(node: tuple[int, ...], loss: float) -> None:
         nonlocal best, best_loss
-        if best is None or loss < best_loss - 1e-12 or (
-            loss <= best_loss + 1e-12 and (sum(node), node) < (sum(best), best)
+        if (
+            best is None
+            or loss < best_loss - 1e-12
+            or (loss <= best_loss + 1e-12 and (sum(node), node) < (sum(best), best))
         ):
             best, best_loss = node, loss
 
@@ -517,7 +544,7 @@ def _project(data: _Data, qis: tuple[int, ...]) -> _Data:
         size = len(data.level_codes[j][0])
         key = key + data.codes[:, j] * span
         span *= size
-    uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     counts = np.bincount(inverse.reshape(-1), weights=data.counts).astype(np.int64)
     return _Data(
         codes=data.codes[first][:, list(qis)],
@@ -603,7 +630,12 @@ def anonymise(table: ReleaseTable, settings: KAnonSettings) -> KAnonResult:
         hierarchies.append(h)
     ell = settings.ell
     if settings.sensitive is not None and ell > 1:
-        values = {v for c in table.column(settings.sensitive) if split_cell(c) for v in [";".join(sorted(set(split_cell(c))))]}
+        values = {
+            v
+            for c in table.column(settings.sensitive)
+            if split_cell(c)
+            for v in [";".join(sorted(set(split_cell(c))))]
+        }
         if len(values) < ell:
             issues.append(
                 Issue(
@@ -626,8 +658,9 @@ def anonymise(table: ReleaseTable, settings: KAnonSettings) -> KAnonResult:
     if node is None:
         raise VinculoError(
             f"{table.name}: no generalisation of {', '.join(settings.quasi_identifiers)} makes every class "
-            f"reach k={settings.k}" + (f" with {ell} distinct {settings.sensitive}" if ell > 1 else "")
-            + f" while removing at most {budget:,} of {n:,} rows, even with every quasi-identifier at \"*\".",
+            f"reach k={settings.k}"
+            + (f" with {ell} distinct {settings.sensitive}" if ell > 1 else "")
+            + f' while removing at most {budget:,} of {n:,} rows, even with every quasi-identifier at "*".',
             code="release.no_solution",
             fields={"file": table.name},
             fix="Lower k or ℓ, raise the suppression budget (--max-suppression), or release more rows.",
@@ -675,7 +708,9 @@ def _release(
     diversity: int | None = None
     if settings.sensitive is not None:
         present = keep & (data.sens >= 0)
-        per_class = _diversity(cls[present], data.sens[present], len(sizes), max(int(data.sens.max()), 0) + 1)[~bad]
+        per_class = _diversity(
+            cls[present], data.sens[present], len(sizes), max(int(data.sens.max()), 0) + 1
+        )[~bad]
         diversity = int(per_class.min()) if len(per_class) else 0
     warnings: list[str] = []
     rows_suppressed = n - len(rows)
