@@ -167,3 +167,32 @@ def test_an_l_the_sensitive_column_cannot_reach_is_a_clear_error() -> None:
             KAnonSettings(("kind",), k=5, sensitive="s", l_diversity=2),
         )
     assert info.value.code == "release.l_impossible"
+
+
+def test_a_date_of_birth_is_never_released_finer_than_its_year() -> None:
+    rows = tuple(
+        (f"{1960 + i % 40}-{1 + i % 12:02d}-{1 + i % 28:02d}", "F" if i % 3 else "M") for i in range(400)
+    )
+    table = ReleaseTable("t", ("prs_Birthdate", "gender"), rows)
+    result = anonymise(table, KAnonSettings(("prs_Birthdate", "gender"), k=2))
+    birth = result.report.quasi_identifiers[0]
+    assert birth["levels"][0] == "year" and birth["level_name"] == "year"
+    assert all(len(row[0]) == 4 for row in result.table.rows)
+
+
+def test_too_large_a_lattice_is_refused_before_searching() -> None:
+    table = ctdc_like(200, 4)
+    quasi = (
+        "age",
+        "ageBroad",
+        "citizenship",
+        "CountryOfExploitation",
+        "dateIdentified",
+        "yearOfRegistration",
+    )
+    rows = tuple(row + row[4:10] for row in table.rows)
+    columns = (*table.columns, *(f"{c}_2" for c in table.columns[4:10]))
+    big = ReleaseTable("t", columns, rows)
+    with pytest.raises(VinculoError) as info:
+        anonymise(big, KAnonSettings((*quasi, *(f"{q}_2" for q in quasi[:5])), k=2))
+    assert info.value.code == "release.lattice_too_large"

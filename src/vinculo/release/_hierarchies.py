@@ -358,8 +358,9 @@ def build_hierarchy(
 ) -> Hierarchy:
     """The hierarchy of ``column`` over its ``cells`` (every cell of the column, as read).
 
-    A level that would split these cells exactly as the level below it does is left out (its
-    labels would add a step to the search and change nothing), so the levels depend on the data.
+    A level that would split these cells exactly as the level below it does is merged with it
+    (keeping the coarser level's name and labels; level 0 always keeps the cells as they are), so
+    the levels depend on the data.
     """
     kind = kind or detect_kind(column, cells)
     if kind not in KINDS:
@@ -376,6 +377,8 @@ def build_hierarchy(
         table = {e: element(e) for e in elements}
         labels = {c: (join_cell([table[e] for e in split_cell(c)]) if c else "") for c in counts}
         if _same_partition(labels, maps[-1]):
+            if len(maps) > 1:  # the coarser name and labels say no more and read more plainly
+                names[-1], maps[-1] = name, labels
             continue
         names.append(name)
         maps.append(labels)

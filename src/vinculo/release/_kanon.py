@@ -56,6 +56,10 @@ IDENTIFIER_WORDS = frozenset(
         "passport", "ssn", "latitude", "longitude", "dob", "birthdate", "caseworker",
     }
 )  # fmt: skip
+#: The levels a date of birth may be released at (never finer than its year).
+BIRTH_DATE_LEVELS = frozenset({"year", "5-year period", "*"})
+#: The largest lattice searched (nodes: the product of each QI's number of levels).
+MAX_LATTICE = 2_000_000
 #: Words that make a "name" column a name of something other than a person.
 NOT_PERSON_WORDS = frozenset(
     {"country", "region", "org", "organisation", "organization", "programme", "file"}
@@ -453,7 +457,8 @@ def _search(
         )
         for j, h in enumerate(hierarchies)
     ]
-    grids = np.array(list(itertools.product(*ranges)), dtype=np.int64).reshape(-1, q)
+    axes = [np.arange(r.start, r.stop, dtype=np.int8) for r in ranges]
+    grids = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, q)  # itertools.product's order
     total = len(grids)
     bound: FloatArray = np.sum([level_mean[j][grids[:, j]] for j in range(q)], axis=0) / q
     candidate = np.ones(total, dtype=bool)
@@ -484,7 +489,7 @@ def _search(
         cls, bad, _ = _bad(data, node, qis, k, ell)
         keep = ~bad[cls]
         if int(data.counts[~keep].sum()) > budget:
-            candidate &= ~(grids <= np.array(node)).all(axis=1)
+            candidate &= ~(grids <= np.array(node, dtype=np.int8)).all(axis=1)
             return None
         return sum(_column_loss(data, node, keep, n)) / q
 
@@ -529,7 +534,7 @@ def _search(
 
 
 def _index(node: tuple[int, ...], ranges: Sequence[range]) -> int:
-    """The row of ``node`` in the grid built by ``itertools.product(*ranges)``."""
+    """The row of ``node`` in the grid of all nodes (in ``itertools.product(*ranges)`` order)."""
     idx = 0
     for level, r in zip(node, ranges, strict=True):
         idx = idx * len(r) + (level - r.start)
@@ -603,7 +608,7 @@ def anonymise(table: ReleaseTable, settings: KAnonSettings) -> KAnonResult:
             min_level = -1
         h = build_hierarchy(q, cells, settings.hierarchies.get(q))
         if min_level < 0:  # a date of birth: never below its year
-            if "year" not in h.level_names:
+            if h.kind != "date":
                 issues.append(
                     Issue(
                         "release.protected_column",
@@ -614,7 +619,8 @@ def anonymise(table: ReleaseTable, settings: KAnonSettings) -> KAnonResult:
                     )
                 )
                 continue
-            h = Hierarchy(h.column, h.kind, h.level_names, h.labels, h.level_names.index("year"))
+            lowest = next(i for i, name in enumerate(h.level_names) if name in BIRTH_DATE_LEVELS)
+            h = Hierarchy(h.column, h.kind, h.level_names, h.labels, lowest)
         distinct = len(set(cells))
         if distinct == n and n > 1 and h.kind == "categorical":
             issues.append(
@@ -651,6 +657,17 @@ def anonymise(table: ReleaseTable, settings: KAnonSettings) -> KAnonResult:
             code=issues[0].code,
             issues=issues,
             fields={"file": table.name},
+        )
+    size = math.prod(h.top - h.min_level + 1 for h in hierarchies)
+    if size > MAX_LATTICE:
+        raise VinculoError(
+            f"{len(hierarchies)} quasi-identifiers with "
+            + " x ".join(str(h.top - h.min_level + 1) for h in hierarchies)
+            + f" levels make {size:,} combinations of levels to search; the limit is {MAX_LATTICE:,}.",
+            code="release.lattice_too_large",
+            fields={"file": table.name, "nodes": size},
+            fix="Name fewer quasi-identifiers (those an outsider could know), or force coarser hierarchies "
+            "(--hierarchy COL=categorical).",
         )
     budget = math.floor(settings.max_suppression * n + 1e-9)
     data, _cells = _prepare(table, settings, hierarchies)
