@@ -146,3 +146,48 @@ def test_json_errors_have_the_one_error_shape(cases: Path, tmp_path: Path) -> No
     assert code == 2
     error = json.loads(text)
     assert error["ok"] is False and error["code"] == "release.unknown_column" and error["errors"]
+
+
+def test_a_hierarchy_spec_file_sets_custom_levels(cases: Path, tmp_path: Path) -> None:
+    spec = tmp_path / "spec.json"
+    spec.write_text(
+        json.dumps(
+            {
+                "gender": [
+                    {"Woman": "WX", "Trans/Transgender/NonConforming": "WX"},
+                    {"WX": "P", "Man": "P"},
+                ],
+                "citizenship": "categorical",
+            }
+        )
+    )
+    out = tmp_path / "out.csv"
+    code, text = _run(
+        str(cases), "--k", "5", "--quasi", "gender,citizenship", "--hierarchy-file", str(spec), "--out", str(out),
+        "--format", "json",
+    )  # fmt: skip
+    assert code == 0, text
+    report = json.loads(text)
+    kinds = {q["column"]: (q["kind"], q["levels"]) for q in report["quasi_identifiers"]}
+    assert kinds["gender"] == ("custom", ["exact", "level 1", "level 2", "*"])
+    assert kinds["citizenship"] == ("categorical", ["exact", "*"])
+    released = set(read_release_table(out).column("gender"))
+    level = next(q["level"] for q in report["quasi_identifiers"] if q["column"] == "gender")
+    expected = [
+        {"Woman", "Man", "Trans/Transgender/NonConforming", ""},
+        {"WX", "Man", ""},
+        {"P", ""},
+        {"*"},
+    ]
+    assert released <= expected[level]
+
+
+def test_a_bad_hierarchy_spec_file_writes_nothing(cases: Path, tmp_path: Path) -> None:
+    spec = tmp_path / "spec.json"
+    spec.write_text('{"gender": {"Woman": "F"}}')
+    out = tmp_path / "out.csv"
+    code, text = _run(str(cases), "--quasi", "gender", "--hierarchy-file", str(spec), "--out", str(out))
+    assert code == 2 and "not a list of mappings" in text and not out.exists()
+    spec.write_text("{nope")
+    code, text = _run(str(cases), "--quasi", "gender", "--hierarchy-file", str(spec), "--out", str(out))
+    assert code == 2 and "cannot read the hierarchy spec" in text and not out.exists()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -44,8 +45,24 @@ def _check_out(file: Path, out: Path) -> None:
         )
 
 
-def _hierarchies(specs: tuple[str, ...]) -> dict[str, str]:
-    out: dict[str, str] = {}
+def _hierarchies(specs: tuple[str, ...], spec_file: Path | None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if spec_file is not None:
+        try:
+            doc = json.loads(spec_file.read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise VinculoError(
+                f"{spec_file.name}: cannot read the hierarchy spec ({exc}).",
+                code="release.bad_hierarchy",
+                fix='Give a JSON object: {"COLUMN": "KIND"} or {"COLUMN": [{"value": "label"}, ...]}.',
+            ) from None
+        if not isinstance(doc, dict):
+            raise VinculoError(
+                f"{spec_file.name}: the hierarchy spec is not a JSON object.",
+                code="release.bad_hierarchy",
+                fix='Give a JSON object: {"COLUMN": "KIND"} or {"COLUMN": [{"value": "label"}, ...]}.',
+            )
+        out.update(doc)
     for spec in specs:
         column, sep, kind = spec.rpartition("=")
         if not sep or not column.strip():
@@ -81,6 +98,12 @@ def _hierarchies(specs: tuple[str, ...]) -> dict[str, str]:
     help="Force a hierarchy kind: age, age_band, date, year, country, numeric, categorical (repeatable).",
 )
 @click.option(
+    "--hierarchy-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help='JSON hierarchy spec: {"COLUMN": "KIND"} or {"COLUMN": [{"value": "label"}, {"label": "coarser"}]}.',
+)
+@click.option(
     "--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The CSV to write."
 )
 @click.option(
@@ -99,6 +122,7 @@ def kanon(
     ell: int | None,
     max_suppression: float,
     hierarchy: tuple[str, ...],
+    hierarchy_file: Path | None,
     out: Path,
     output_format: str,
 ) -> None:
@@ -113,7 +137,7 @@ def kanon(
             sensitive=sensitive.strip() if sensitive else None,
             l_diversity=ell,
             max_suppression=max_suppression,
-            hierarchies=_hierarchies(hierarchy),
+            hierarchies=_hierarchies(hierarchy, hierarchy_file),
         )
         table = read_release_table(file)
         result = anonymise(table, settings)

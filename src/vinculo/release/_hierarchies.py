@@ -28,6 +28,9 @@ Kinds (:data:`KINDS`), chosen by :func:`build_hierarchy` unless the caller names
     4 -> 2 ranges (every other cut, so ranges nest) -> ``*``.
 ``categorical``
     Anything else: value -> ``*``.
+``custom``
+    Given as a list of mappings (a hierarchy spec, ``--hierarchy-file``): level *i* maps the
+    labels of level *i - 1* to coarser ones (a label not in it stays), then ``*``.
 
 A multi-valued cell (values joined by ``;``) is one value of the quasi-identifier, a set:
 each of its values is generalised and the set of labels (sorted, each once) is the cell's label.
@@ -354,7 +357,11 @@ def detect_kind(column: str, cells: Sequence[str]) -> str:
 
 
 def build_hierarchy(
-    column: str, cells: Sequence[str], kind: str | None = None, min_level: int = 0
+    column: str,
+    cells: Sequence[str],
+    kind: str | None = None,
+    min_level: int = 0,
+    custom: Sequence[Mapping[str, str]] | None = None,
 ) -> Hierarchy:
     """The hierarchy of ``column`` over its ``cells`` (every cell of the column, as read).
 
@@ -362,8 +369,10 @@ def build_hierarchy(
     (keeping the coarser level's name and labels; level 0 always keeps the cells as they are), so
     the levels depend on the data.
     """
+    if custom is not None:
+        kind = "custom"
     kind = kind or detect_kind(column, cells)
-    if kind not in KINDS:
+    if kind not in KINDS and kind != "custom":
         raise ValueError(f"unknown hierarchy kind {kind!r}")
     counts = Counter(cells)
     weights: Counter[str] = Counter()
@@ -373,7 +382,8 @@ def build_hierarchy(
     elements = sorted(weights)
     names = ["exact"]
     maps: list[dict[str, str]] = [{c: _canonical(c) for c in counts}]
-    for name, element in _levels_for(kind, elements, weights):
+    levels = _custom_levels(custom) if custom is not None else _levels_for(kind, elements, weights)
+    for name, element in levels:
         table = {e: element(e) for e in elements}
         labels = {c: (join_cell([table[e] for e in split_cell(c)]) if c else "") for c in counts}
         if _same_partition(labels, maps[-1]):
@@ -385,6 +395,22 @@ def build_hierarchy(
     names.append(TOP)
     maps.append(dict.fromkeys(counts, TOP))
     return Hierarchy(column, kind, tuple(names), tuple(maps), min(min_level, len(names) - 1))
+
+
+def _custom_levels(custom: Sequence[Mapping[str, str]]) -> list[tuple[str, Element]]:
+    """A spec's levels: each maps the labels of the level below (a value not in it keeps its label)."""
+    chain: list[Mapping[str, str]] = []
+    levels: list[tuple[str, Element]] = []
+    for i, table in enumerate(custom, start=1):
+        chain = [*chain, table]
+
+        def element(text: str, chain: Sequence[Mapping[str, str]] = chain) -> str:
+            for step in chain:
+                text = step.get(text, text)
+            return text
+
+        levels.append((f"level {i}", element))
+    return levels
 
 
 def _canonical(cell: str) -> str:

@@ -82,8 +82,10 @@ class KAnonSettings:
         ℓ; default 2 when ``sensitive`` is given. Empty sensitive cells do not count as a value.
     max_suppression : float
         Largest share of rows that may be removed (default 0.02).
-    hierarchies : mapping of str to str
-        Column -> hierarchy kind (one of :data:`vinculo.release.KINDS`), instead of detecting it.
+    hierarchies : mapping of str to (str or list of mapping)
+        Column -> hierarchy kind (one of :data:`vinculo.release.KINDS`), instead of detecting it,
+        or a custom hierarchy: a list of levels, each a mapping from the labels of the level
+        below to coarser labels (``[{"Woman": "F"}, {"F": "Person", "M": "Person"}]``).
     """
 
     quasi_identifiers: tuple[str, ...]
@@ -91,7 +93,7 @@ class KAnonSettings:
     sensitive: str | None = None
     l_diversity: int | None = None
     max_suppression: float = 0.02
-    hierarchies: Mapping[str, str] = field(default_factory=dict)
+    hierarchies: Mapping[str, str | Sequence[Mapping[str, str]]] = field(default_factory=dict)
 
     @property
     def ell(self) -> int:
@@ -287,14 +289,24 @@ def _check(table: ReleaseTable, settings: KAnonSettings, protected: Mapping[str,
                 name,
             )
     for column, kind in settings.hierarchies.items():
-        if kind not in KINDS:
+        if not isinstance(kind, str):
+            if not isinstance(kind, list | tuple) or not all(
+                isinstance(t, Mapping) and all(isinstance(v, str) for v in t.values()) for t in kind
+            ):
+                add(
+                    "release.bad_hierarchy",
+                    f'the hierarchy of "{column}" is not a list of mappings from labels to coarser labels.',
+                    'Write it as [{"value": "label", ...}, {"label": "coarser label", ...}].',
+                    column,
+                )
+        elif kind not in KINDS:
             add(
                 "release.bad_hierarchy",
                 f'"{kind}" is not a hierarchy kind (for column "{column}").',
                 "Use one of " + ", ".join(KINDS) + ".",
                 column,
             )
-        elif column not in settings.quasi_identifiers:
+        if column not in settings.quasi_identifiers:
             add(
                 "release.bad_hierarchy",
                 f'a hierarchy is given for "{column}", which is not a quasi-identifier.',
@@ -606,7 +618,11 @@ def anonymise(table: ReleaseTable, settings: KAnonSettings) -> KAnonResult:
         min_level = 0
         if q in protected:
             min_level = -1
-        h = build_hierarchy(q, cells, settings.hierarchies.get(q))
+        spec = settings.hierarchies.get(q)
+        if isinstance(spec, str) or spec is None:
+            h = build_hierarchy(q, cells, spec)
+        else:
+            h = build_hierarchy(q, cells, custom=spec)
         if min_level < 0:  # a date of birth: never below its year
             if h.kind != "date":
                 issues.append(
