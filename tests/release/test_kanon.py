@@ -141,6 +141,7 @@ def test_multi_valued_quasi_identifiers_are_sets() -> None:
         (KAnonSettings(("prs_FirstName",), k=2), "release.protected_column"),
         (KAnonSettings(("gender",), k=2, sensitive="isForcedLabour", l_diversity=2), "release.l_impossible"),
         (KAnonSettings((), k=2), "release.no_quasi_identifiers"),
+        (KAnonSettings(("gender",), k=2, l_diversity=3), "release.bad_l"),
     ],
 )
 def test_bad_settings_are_refused_with_a_code(settings: KAnonSettings, code: str) -> None:

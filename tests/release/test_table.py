@@ -52,5 +52,11 @@ def test_repeated_headers_are_refused(tmp_path: Path) -> None:
         read_release_table(tmp_path / "d.csv")
 
 
+def test_a_value_without_a_header_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "x.csv").write_text("a,b\n1,2\n3,4,5\n")
+    with pytest.raises(VinculoError, match="row 3: column 3 has a value but no header"):
+        read_release_table(tmp_path / "x.csv")
+
+
 def test_split_cell_drops_blanks() -> None:
     assert split_cell(" a ; ;b") == ("a", "b") and split_cell("") == ()

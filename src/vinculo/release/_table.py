@@ -135,7 +135,15 @@ def read_release_table(
         seen.add(h)
     width = len(header)
     out: list[tuple[str, ...]] = []
-    for _row, cells in rows:
+    for row_no, cells in rows:
+        extra = next((i for i in range(width, len(cells)) if _text(cells[i])), None)
+        if extra is not None:
+            raise VinculoError(
+                f"{table.name}, row {row_no}: column {extra + 1} has a value but no header.",
+                code="release.bad_header",
+                fields={"file": table.name, "row": row_no, "column": extra + 1},
+                fix="Name the column in the header row, or delete the stray value.",
+            )
         texts = [_text(c) for c in cells[:width]]
         texts.extend([""] * (width - len(texts)))
         out.append(tuple(texts))
