@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -41,6 +41,24 @@ class Data:
     level_sizes: list[list[int]]  # [qi][level] number of labels
     level_loss: list[list[FloatArray]]  # [qi][level] distinct cell index -> loss of its label
     row_combo: IntArray | None = None  # per input row, its combination
+    _labels: dict[tuple[int, int], npt.NDArray[np.int32]] = field(default_factory=dict)
+    _totals: dict[tuple[int, int], float] = field(default_factory=dict)
+
+    def labels(self, j: int, level: int) -> npt.NDArray[np.int32]:
+        """Per combination the label index of QI ``j`` at ``level`` (computed once)."""
+        found = self._labels.get((j, level))
+        if found is None:
+            found = self.level_codes[j][level][self.codes[:, j]].astype(np.int32)
+            self._labels[(j, level)] = found
+        return found
+
+    def total_loss(self, j: int, level: int) -> float:
+        """The generalisation loss of QI ``j`` at ``level`` summed over all rows."""
+        found = self._totals.get((j, level))
+        if found is None:
+            found = float((self.level_loss[j][level][self.codes[:, j]] * self.counts).sum())
+            self._totals[(j, level)] = found
+        return found
 
 
 def _classes(data: Data, node: Sequence[int], qis: Sequence[int]) -> tuple[IntArray, int]:
@@ -54,7 +72,7 @@ def _classes(data: Data, node: Sequence[int], qis: Sequence[int]) -> tuple[IntAr
         if span * size >= 2**62:
             _, key = np.unique(key, return_inverse=True)
             span = int(key.max()) + 1
-        key = key * size + data.level_codes[j][level][data.codes[:, j]]
+        key = key * size + data.labels(j, level)
         span *= size
     if span <= max(4 * len(key), 1 << 16):  # small enough to count by key directly
         return key, span
@@ -100,15 +118,28 @@ def prepare(
     matrix = np.empty((n, len(qi_index) + 1), dtype=np.int64)
     sens_index = table.columns.index(settings.sensitive) if settings.sensitive else None
     sens_values: dict[str, int] = {}
+    sens_of: dict[str, int] = {}  # raw cell -> index of its value (a set, sorted), -1 when empty
     for r, row in enumerate(table.rows):
         for j, c in enumerate(qi_index):
             matrix[r, j] = distinct[j].setdefault(row[c], len(distinct[j]))
-        if sens_index is None or not split_cell(row[sens_index]):
+        if sens_index is None:
             matrix[r, -1] = -1
-        else:
-            cell = ";".join(sorted(set(split_cell(row[sens_index]))))
-            matrix[r, -1] = sens_values.setdefault(cell, len(sens_values))
-    combos, inverse, counts = np.unique(matrix, axis=0, return_inverse=True, return_counts=True)
+            continue
+        raw = row[sens_index]
+        if raw not in sens_of:
+            values = split_cell(raw)
+            cell = ";".join(sorted(set(values)))
+            sens_of[raw] = sens_values.setdefault(cell, len(sens_values)) if values else -1
+        matrix[r, -1] = sens_of[raw]
+    radix = [len(d) for d in distinct] + [len(sens_values) + 1]
+    if math.prod(radix) < 2**62:  # one integer per row: far faster to sort than rows
+        key = np.zeros(n, dtype=np.int64)
+        for j, size in enumerate(radix):
+            key = key * size + matrix[:, j] + (1 if j == len(radix) - 1 else 0)
+        _, first, inverse, counts = np.unique(key, return_index=True, return_inverse=True, return_counts=True)
+        combos = matrix[first]
+    else:
+        combos, inverse, counts = np.unique(matrix, axis=0, return_inverse=True, return_counts=True)
     level_codes: list[list[IntArray]] = []
     level_sizes: list[list[int]] = []
     level_loss: list[list[FloatArray]] = []
@@ -142,11 +173,14 @@ def prepare(
 
 
 def column_loss(data: Data, node: Sequence[int], keep: npt.NDArray[np.bool_], n: int) -> list[float]:
-    suppressed = int(data.counts[~keep].sum())
+    """Per QI its loss at ``node``: generalisation loss of the kept rows, 1 for each removed row."""
+    gone = np.flatnonzero(~keep)
+    weights = data.counts[gone]
+    suppressed = int(weights.sum())
     out = []
     for j, level in enumerate(node):
-        gen = data.level_loss[j][level][data.codes[:, j]]
-        out.append(float((gen[keep] * data.counts[keep]).sum() + suppressed) / n)
+        removed = float((data.level_loss[j][level][data.codes[gone, j]] * weights).sum())
+        out.append((data.total_loss(j, level) - removed + suppressed) / n)
     return out
 
 
@@ -160,13 +194,7 @@ def search(
     ranges = [range(h.min_level, h.top + 1) for h in hierarchies]
     # mean generalisation loss of each QI at each level, over all rows
     level_mean = [
-        np.array(
-            [
-                float((data.level_loss[j][lv][data.codes[:, j]] * data.counts).sum()) / n
-                for lv in range(h.top + 1)
-            ]
-        )
-        for j, h in enumerate(hierarchies)
+        np.array([data.total_loss(j, lv) / n for lv in range(h.top + 1)]) for j, h in enumerate(hierarchies)
     ]
     axes = [np.arange(r.start, r.stop, dtype=np.int8) for r in ranges]
     grids = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, q)  # itertools.product's order
