@@ -20,8 +20,12 @@ from vinculo.release._dp import (
     project_consistent,
 )
 from vinculo.release._generate import VP_COLUMNS, generate_vp, vp_domains, vp_marginals
+from vinculo.release._hierarchies import KINDS, Hierarchy, build_hierarchy, detect_kind
+from vinculo.release._kanon import KAnonReport, KAnonResult, KAnonSettings, anonymise, protected_columns
+from vinculo.release._table import ReleaseTable, join_cell, read_release_table, split_cell, write_release_csv
 
 __all__: list[str] = [
+    "KINDS",
     "MAX_EPSILON",
     "VP_COLUMNS",
     "BudgetEntry",
@@ -29,10 +33,23 @@ __all__: list[str] = [
     "CountCell",
     "CountsResult",
     "DomainWarning",
+    "Hierarchy",
+    "KAnonReport",
+    "KAnonResult",
+    "KAnonSettings",
+    "ReleaseTable",
+    "anonymise",
+    "build_hierarchy",
     "compose",
+    "detect_kind",
     "dp_counts",
     "generate_vp",
+    "join_cell",
     "project_consistent",
+    "protected_columns",
+    "read_release_table",
+    "split_cell",
     "vp_domains",
     "vp_marginals",
+    "write_release_csv",
 ]
