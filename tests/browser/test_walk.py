@@ -123,6 +123,12 @@ def test_the_language_switcher_writes_numbers_and_names_as_french_does(
     assert any(re.search(r"\d[\u202f\u00a0]\d{3}", t) for t in ticks), ticks
     assert not any(re.search(r"\d[,.]\d{3}", t) for t in ticks), ticks
     tab.assert_clean()
+    # Amounts of money too, as French writes them (the language stays chosen from page to page).
+    tab.open("/coordination/trust-fund/")
+    amounts = [c for c in tab.page.locator("main td.num").all_text_contents() if "$" in c]
+    assert amounts and all(
+        re.fullmatch(r"-?\d{1,3}([\u202f\u00a0]\d{3})*,\d\d\u00a0\$US", a) for a in amounts
+    ), amounts
     # The API documentation is a page of the site, in the chosen language.
     open_menu(tab)
     with tab.page.expect_navigation():
