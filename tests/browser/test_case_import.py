@@ -24,6 +24,7 @@ FILE = (
     b"3,Feminine,ForcedLabour,2021-07-02,XX,Synthetic-Chen\n"
 )
 
+IGNORE = "-"  # the mapping's choice "Ignore this column"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 MAPPING = {
@@ -155,3 +156,37 @@ def test_the_template_and_example_download_and_an_ambiguous_date_is_flagged(
     # one clear choice: import the valid rows (the others quarantined) or fix the file
     assert page.locator("form[action$='/confirm/'] button").count() == 1
     tab.assert_clean()
+
+    # Ignore that column on purpose and save the mapping; the date is then no longer read or flagged.
+    page.locator("a[href$='/mapping/']").click()
+    page.wait_for_url("**/mapping/")
+    page.get_by_label(date_column, exact=True).select_option(IGNORE)
+    page.locator("#id_save_as").press_sequentially("Example without its date")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    assert (date_column not in _problem_fields(page)) and date_column not in _read_fields(page)
+
+    # The saved mapping is offered on the next upload and does the same.
+    tab.open("/cases/submissions/new/")
+    page.locator("#id_saved_mapping").select_option(label="Example without its date")
+    page.locator("#id_file").set_input_files(
+        {"name": "example-again.csv", "mimeType": "text/csv", "buffer": out.getvalue().encode()}
+    )
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    assert "Example without its date" in page.locator("section[aria-labelledby='columns-title']").inner_text()
+    assert date_column not in _problem_fields(page) and date_column not in _read_fields(page)
+    assert set(_read_fields(page)) >= set(fields) - {date_column}
+
+
+def _problem_fields(page: Any) -> list[str]:
+    return page.locator(
+        "section[aria-labelledby='problems-title'] tbody tr td:nth-child(2)"
+    ).all_inner_texts()
+
+
+def _read_fields(page: Any) -> list[str]:
+    """The HTCDS fields the columns were read as (an ignored column shows none)."""
+    return page.locator("section[aria-labelledby='columns-title'] tbody code").all_inner_texts()
