@@ -5,6 +5,7 @@ never widen the page at 390 px. English, Arabic and Chinese; desktop and phone; 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -220,25 +221,43 @@ EXAMPLE = (
 def test_an_estimate_made_from_the_example_shows_its_charts_cleanly(
     open_tab: OpenTab, manager_state: Any
 ) -> None:
-    """Upload the example table with the form, wait for the job, then read the result at every size."""
+    """Download the example table from the form, upload it, wait for the job, then read the result at every
+    size: the headline sentence, the plain reading, the models compared, observed against fitted."""
     tab = estimate_form(open_tab, manager_state, "desktop", "en")
     page = tab.page
+    with page.expect_download() as event:
+        page.locator("main a[href='/estimates/example.csv']").click()
+    downloaded = Path(event.value.path())
+    assert downloaded.read_bytes() == EXAMPLE.read_bytes()
     page.locator("#id_title").fill("UK 2013, five lists")
-    page.locator("#id_file").set_input_files(str(EXAMPLE))
+    page.locator("#id_file").set_input_files(str(downloaded))
+    assert not page.locator("#id_method").is_visible()  # the settings wait behind "Advanced"
     page.locator("details.advanced > summary").click()
     page.locator("#id_method").select_option("bic")
     page.locator("#id_ci").select_option("wald")
     with page.expect_navigation():
         page.locator("main form button[type=submit]").first.click()
-    # The progress script reloads the page when the job is done.
+    # Until the job is done the page says where it is; the progress script reloads it at the end.
+    assert page.locator("#job-state").count() == 0 or page.locator("#job-state").inner_text().strip()
     page.locator("#candidates-title").wait_for(timeout=120_000)
     page.wait_for_load_state("networkidle")
     path = page.url.removeprefix(tab.base)
     assert page.locator("svg.vinculo-chart").count() >= 3
     assert page.get_by_text("How the lists overlap").count() >= 1
+    assert page.locator("svg.vinculo-chart title", has_text="Observed and fitted").count() >= 1
+    cells = page.locator("table.result-table tbody td.num").all_inner_texts()
+    total, observed = (int(c.replace(",", "")) for c in cells[:2])
+    headline = page.locator("p.headline").inner_text()
+    # the sentence rounds the estimate, writes the counts grouped, and holds the observed number exactly
+    first = int(re.search(r"\d[\d,]*", headline).group().replace(",", ""))
+    assert abs(first - total) <= 0.01 * total and f"{observed:,}" in headline, headline
+    assert page.locator("section[aria-labelledby='reading-title'] li").count() >= 1
+    candidates = page.locator("section.candidates tbody tr")
+    assert candidates.count() >= 2 and page.locator("section.candidates tbody tr.chosen").count() == 1
     tab.assert_clean()
     for screen, language in (("phone", "en"), ("phone", "ar"), ("phone", "zh"), ("desktop", "ar")):
         other = open_tab(screen, language, storage_state=manager_state)
         other.open(path)
         assert other.page.locator("svg.vinculo-chart").count() >= 3
+        assert (other.page.locator("p.headline").inner_text() == headline) is (language == "en")
         other.assert_clean()
