@@ -45,3 +45,29 @@ def test_money_uses_the_currency_and_falls_back_to_a_number_without_one() -> Non
 )
 def test_django_language_codes_map_to_cldr_locales(django: str, cldr: str) -> None:
     assert str(babel_locale(django)) == cldr
+
+
+def test_dates_and_moments_are_written_as_each_language_writes_them() -> None:
+    import datetime
+
+    from django.utils import translation
+
+    from vinculo.web.core.templatetags.locale_format import local_date, local_datetime
+
+    day = datetime.date(2026, 12, 8)
+    moment = datetime.datetime(2026, 12, 8, 14, 5, 7, tzinfo=datetime.UTC)
+    expected = {
+        "en": ("8 Dec 2026", "8 Dec 2026 14:05"),
+        "fr": ("8 déc. 2026", "8 déc. 2026 14:05"),
+        "zh-hans": ("2026年12月8日", "2026年12月8日 14:05"),
+    }
+    for language, (d, m) in expected.items():
+        with translation.override(language):
+            assert (local_date(day), local_datetime(moment)) == (d, m)
+            assert local_date(moment) == d  # a moment's day
+    with translation.override("ru"):
+        assert local_datetime(moment, "seconds").endswith("14:05:07") and "дек." in local_date(day)
+    with translation.override("ar"):
+        assert "2026" in local_date(day) and "Dec" not in local_date(day)
+    assert local_date(None) == local_datetime("") == ""
+    assert local_date("not a date") == "not a date"

@@ -20,11 +20,20 @@ from vinculo.web.accounts import access
 from vinculo.web.accounts.models import User
 from vinculo.web.core.export import csv_safe
 from vinculo.web.core.models import Country
+from vinculo.web.core.templatetags.locale_format import local_date
 from vinculo.web.core.views import form_status
 
 from . import actions, services
 from .forms import TreatyEntryForm
 from .models import Instrument, TreatyEntry, TreatyStatusCode
+
+
+def _shown_date(value: Any, precision: str) -> str:
+    """A date on a page: the year alone when only the year is known, else as the language writes it
+    (downloads keep ISO 8601, see :func:`services.format_date`)."""
+    if value is None or precision in ("none", "year"):
+        return services.format_date(value, precision)
+    return local_date(value)
 
 
 def hub(request: HttpRequest) -> HttpResponse:
@@ -216,8 +225,8 @@ def state(request: HttpRequest, iso3: str) -> HttpResponse:
                     "entry": e,
                     "title": INSTRUMENTS[e.instrument],
                     "untc": UNTC_URLS[e.instrument],
-                    "signature": services.format_date(e.signature_date, e.signature_precision),
-                    "action": services.format_date(e.action_date, e.action_precision),
+                    "signature": _shown_date(e.signature_date, e.signature_precision),
+                    "action": _shown_date(e.action_date, e.action_precision),
                 }
                 for e in entries
             ],

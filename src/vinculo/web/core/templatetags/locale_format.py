@@ -1,4 +1,4 @@
-"""Numbers and amounts formatted for the page's language, from CLDR (through Babel).
+"""Numbers, amounts and dates formatted for the page's language, from CLDR (through Babel).
 
 Django's own number formatting knows a thousands separator per language but not CLDR's
 currency patterns (``2 385 000,00 $US`` in French, ``US$2,385,000.00`` in Chinese), so every
@@ -7,19 +7,26 @@ figure a person reads goes through these two filters::
     {% load locale_format %}
     {{ grant.amount|money:grant.currency }}   {{ result.estimate|number:0 }}
 
+Dates and moments go through ``local_date`` and ``local_datetime`` (``8 Dec 2026``, ``8 déc. 2026``,
+``2026年12月8日``; English pages follow British usage, as the UN's English does). Machine-readable
+dates (``<meta>``, ``datetime=`` attributes, downloads) stay ISO 8601.
+
 An empty value renders as an empty string; a value that is not a number is shown as it is.
 """
 
 from __future__ import annotations
 
+import datetime
 import math
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
 from babel.core import Locale, UnknownLocaleError
+from babel.dates import format_date, format_skeleton
 from babel.numbers import format_currency, format_decimal, format_percent
 from django import template
+from django.utils import timezone
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -34,6 +41,39 @@ def babel_locale(language: str | None = None) -> Locale:
         return Locale.parse("_".join(parts))
     except (UnknownLocaleError, ValueError):
         return Locale.parse("en")
+
+
+def _date_locale() -> Locale:
+    """Dates in English follow British usage (day month year), as the UN's English does."""
+    locale = babel_locale()
+    return Locale.parse("en_GB") if locale.language == "en" and not locale.territory else locale
+
+
+@register.filter
+def local_date(value: Any) -> str:
+    """A date (or the day of a moment) as the language writes it: ``8 Dec 2026``, ``8 déc. 2026``."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        value = value.date()
+    if not isinstance(value, datetime.date):
+        return str(value)
+    return format_date(value, "medium", locale=_date_locale())
+
+
+@register.filter
+def local_datetime(value: Any, seconds: Any = "") -> str:
+    """A moment as the language writes it, to the minute (``"seconds"``: to the second), in the
+    platform's time zone: ``8 Dec 2026 14:05``."""
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, datetime.datetime):
+        return local_date(value)
+    moment = timezone.localtime(value) if timezone.is_aware(value) else value
+    locale = _date_locale()
+    skeleton = "Hms" if seconds == "seconds" else "Hm"
+    return f"{format_date(moment.date(), 'medium', locale=locale)} {format_skeleton(skeleton, moment, locale=locale)}"
 
 
 def _decimal(value: Any) -> Decimal | None:
