@@ -624,3 +624,19 @@ def test_a_person_whose_names_and_street_are_garbled_is_proposed_by_the_house_nu
     assert pair in {frozenset((p.left, p.right)) for p in result.pairs}
     scored = next(p for p in result.pairs if frozenset((p.left, p.right)) == pair)
     assert ("street", "street close (Jaro-Winkler >= 0.9)") in {(w[0], w[1]) for w in scored.weights}
+
+
+def test_the_sibling_guard_applies_in_components_of_three_or_more_with_a_vague_record() -> None:
+    from vinculo.linkage import _trusted_model as model
+    from vinculo.linkage.model import Person
+    from vinculo.linkage.trusted import _arrow_table, _sibling_scope
+
+    def person(i: int, vague: bool) -> Person:
+        return Person(source="a", record_id=str(i), given=("ana",), birth_year=None if vague else 1990)
+
+    vague = [False, False, True, False, True, False, False, False, False]
+    table = _arrow_table(model.record_table([person(i, v) for i, v in enumerate(vague)]))
+    # Components: {0, 1, 2} (3, a vague one), {3, 4} (2 only), {5, 6, 7} (none vague), {8}.
+    linked = {(0, 1), (1, 2), (3, 4), (5, 6), (6, 7)}
+    assert _sibling_scope(table, linked) == [True] * 3 + [False] * 6
+    assert _sibling_scope(table, set()) == [False] * 9

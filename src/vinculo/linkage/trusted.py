@@ -409,18 +409,25 @@ def _finite(value: Any) -> float:
     return x if math.isfinite(x) else 0.0
 
 
-def _sibling_scope(table: Any, components: dict[Key, int], keys: list[Key]) -> list[bool]:
-    """Per record: whether its component (of the links alone) holds 3 or more records, one of
-    them vague (no given name or no birth year), where the sibling guard applies."""
+def _sibling_scope(table: Any, linked: set[tuple[int, int]]) -> list[bool]:
+    """Per record: whether its connected component of the ``linked`` pairs (input indices) holds
+    3 or more records, one of them vague (no given name or no birth year), where the sibling
+    guard applies."""
+    import numpy as np
     import pyarrow.compute as pc
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
 
-    cids = [components[k] for k in keys]
-    sizes: dict[int, int] = {}
-    for c in cids:
-        sizes[c] = sizes.get(c, 0) + 1
-    vague_rows = pc.or_(pc.is_null(table.column("given_name")), pc.is_null(table.column("birth_year")))
-    vague = {cids[i] for i, v in enumerate(vague_rows.to_pylist()) if v and sizes[cids[i]] >= 3}
-    return [c in vague for c in cids]
+    n = table.num_rows
+    edges = np.array(sorted(linked), dtype=np.int64).reshape(-1, 2)
+    graph = coo_matrix((np.ones(len(edges), dtype=np.int8), (edges[:, 0], edges[:, 1])), shape=(n, n))
+    _count, labels = connected_components(graph, directed=False)
+    sizes = np.bincount(labels)
+    vague = pc.or_(pc.is_null(table.column("given_name")), pc.is_null(table.column("birth_year")))
+    vague_rows = np.asarray(vague.to_numpy(zero_copy_only=False), dtype=bool)
+    flagged = np.zeros(len(sizes), dtype=bool)
+    flagged[labels[vague_rows & (sizes[labels] >= 3)]] = True
+    return [bool(x) for x in flagged[labels]]
 
 
 def _jaro_winkler(a: str, b: str) -> float:
@@ -512,9 +519,7 @@ class _ChainGuard:
             return list(table.column(name).to_pylist())
 
         self.given: list[str | None] = column("given_name")
-        self.tokens: list[frozenset[str] | None] = [
-            frozenset(t) if t is not None else None for t in column("given_tokens")
-        ]
+        self.tokens: list[list[str] | None] = column("given_tokens")
         self.sound: list[str | None] = column("given_ph")
         self.name_key: list[str | None] = column("name_key")
         self.dob: list[str | None] = column("dob")
@@ -553,7 +558,7 @@ class _ChainGuard:
         if ka is not None and ka == kb:
             return False
         ta, tb = self.tokens[a], self.tokens[b]
-        if ta is None or tb is None or ta & tb:
+        if ta is None or tb is None or not set(ta).isdisjoint(tb):
             return False
         sa, sb = self.sound[a], self.sound[b]
         if sa is None or sb is None or sa == sb:
@@ -784,7 +789,7 @@ def link(
             linked,
             _gap_outweighed(scored, gap_weights, t),
             bool(gap_weights),
-            _sibling_scope(table, cluster(keys, pairs, t), keys),
+            _sibling_scope(table, linked),
         )
         if split_chains
         else None
