@@ -149,9 +149,10 @@ def cluster_guarded(
         if s >= threshold:
             a, b = _position(index, pair.left), _position(index, pair.right)
             if a != b:
-                edges.append((s, min(a, b), max(a, b)))
-    # Strongest first; ties in input order, so the outcome does not depend on the pairs' order.
-    edges.sort(key=lambda e: (-e[0], e[1], e[2]))
+                edges.append((-s, a, b) if a < b else (-s, b, a))
+    # Strongest first (negated scores); ties in input order, so the outcome does not depend on
+    # the pairs' order.
+    edges.sort()
 
     uf = _UnionFind(len(keys))
     # For each root: the records (any cluster) its members must not be clustered with.
