@@ -7,7 +7,7 @@ import random
 import pytest
 
 from vinculo.errors import VinculoError
-from vinculo.linkage.clusters import cluster, pair_score
+from vinculo.linkage.clusters import cluster, cluster_guarded, pair_score
 from vinculo.linkage.model import ScoredPair
 
 
@@ -123,3 +123,48 @@ def test_components_match_a_brute_force_reference() -> None:
     for a in keys:
         for b in keys:
             assert (out[a] == out[b]) == (label[a] == label[b])
+
+
+def test_a_guard_refuses_merges_and_its_pairs_replay_as_cannot_links() -> None:
+    rng = random.Random(11)
+    keys = [("S", str(i)) for i in range(80)]
+    pairs = [ScoredPair(rng.choice(keys), rng.choice(keys), rng.random()) for _ in range(200)]
+    parity = [i % 3 for i in range(len(keys))]  # records of other "colours" must not be together
+
+    def guard(left: list[int], right: list[int]) -> tuple[int, int] | None:
+        for a in left:
+            for b in right:
+                if parity[a] != parity[b]:
+                    return min(a, b), max(a, b)
+        return None
+
+    out, named = cluster_guarded(keys, pairs, 0.5, guard=guard)
+    members: dict[int, list[int]] = {}
+    for i, k in enumerate(keys):
+        members.setdefault(out[k], []).append(i)
+    assert all(len({parity[i] for i in m}) == 1 for m in members.values())
+    assert any(len(m) > 2 for m in members.values())  # the guard did let clusters form
+    assert named and all(out[a] != out[b] for a, b in named)
+    # The named pairs as plain cannot-links give the same clusters without the guard.
+    assert cluster(keys, pairs, 0.5, cannot_link=named) == out
+    # With a guard that never objects, the result is plain single linkage.
+    assert cluster_guarded(keys, pairs, 0.5, guard=lambda _a, _b: None) == (cluster(keys, pairs, 0.5), [])
+
+
+def test_a_guard_is_asked_only_about_the_clusters_a_link_would_join() -> None:
+    # A chain of 2,000 records: single linkage makes one component of them all. A guard that
+    # refuses every cluster above 4 records keeps each small, and is never shown a big one.
+    keys = [("S", str(i)) for i in range(2000)]
+    pairs = [ScoredPair(keys[i], keys[i + 1], 0.99 - (i % 7) * 0.01) for i in range(len(keys) - 1)]
+    shown: list[int] = []
+
+    def guard(left: list[int], right: list[int]) -> tuple[int, int] | None:
+        shown.append(len(left) + len(right))
+        return (min(left[0], right[0]), max(left[0], right[0])) if len(left) + len(right) > 4 else None
+
+    out, named = cluster_guarded(keys, pairs, 0.9, guard=guard)
+    sizes = {c: list(out.values()).count(c) for c in set(out.values())}
+    assert max(sizes.values()) <= 4
+    assert max(shown) <= 8
+    assert len(shown) == len(pairs)  # each link asked once: a refused pair is remembered
+    assert len(named) == len(pairs) - (len(keys) - len(sizes))

@@ -350,18 +350,19 @@ def test_records_born_years_apart_are_cannot_link_unless_a_keying_error_or_their
 ):
     from vinculo.linkage import _trusted_model as model
     from vinculo.linkage.model import ScoredPair
-    from vinculo.linkage.trusted import _arrow_table, _cannot_link, _gap_outweighed
+    from vinculo.linkage.trusted import _arrow_table, _ChainGuard, _gap_outweighed
 
     persons, keys = _gap_people()
     table = _arrow_table(model.record_table(persons))
     x1, x2, x3 = len(keys) - 3, len(keys) - 2, len(keys) - 1
-    tentative = {k: (0 if i >= x1 else i + 1) for i, k in enumerate(keys)}  # x1, x2, x3 chained
-    cannot = _cannot_link(table, tentative, keys, set(), birth_gaps=True)
-    assert {frozenset(p) for p in cannot} == {
-        frozenset((keys[x1], keys[x2])),
-        frozenset((keys[x2], keys[x3])),  # 1979-05-12 and 1970-05-12 are one keying error apart
-    }
-    assert _cannot_link(table, tentative, keys, set(), birth_gaps=False) == []
+    guard = _ChainGuard(table, set(), birth_gaps=True)
+    assert guard.years_apart(x1, x2) and guard.years_apart(x2, x3)
+    assert not guard.years_apart(x1, x3)  # 1979-05-12 and 1970-05-12 are one keying error apart
+    assert not guard.years_apart(0, 1)  # the anchors: one birth year
+    # Between clusters: the merge of {x1, x3} with {x2} is refused, naming a pair that is apart.
+    assert guard([x1, x3], [x2]) in {(x1, x2), (x2, x3)}
+    assert guard([x1], [x3]) is None
+    assert _ChainGuard(table, set(), birth_gaps=False)([x1, x3], [x2]) is None
     gap = {"birth years more than 5 apart": -7.0}
     strong = ScoredPair(
         keys[x1],
@@ -386,8 +387,69 @@ def test_records_born_years_apart_are_cannot_link_unless_a_keying_error_or_their
     assert _gap_outweighed({(x1, x2): strong}, gap, 0.9)(x1, x2)  # 13 bits even at -7 for the gap
     assert not _gap_outweighed({(x1, x2): weak}, gap, 0.9)(x1, x2)  # 4 bits at EM's -2, -1 at -7
     assert not _gap_outweighed({}, gap, 0.9)(x1, x2)  # never scored: no evidence of its own
-    kept = _cannot_link(table, tentative, keys, set(), _gap_outweighed({(x1, x2): strong}, gap, 0.9), True)
-    assert {frozenset(p) for p in kept} == {frozenset((keys[x2], keys[x3]))}
+    kept = _ChainGuard(table, set(), _gap_outweighed({(x1, x2): strong}, gap, 0.9), True)
+    assert not kept.years_apart(x1, x2) and kept.years_apart(x2, x3)
+
+
+def test_the_sibling_guard_compares_given_names_and_birth_dates() -> None:
+    from vinculo.linkage import _trusted_model as model
+    from vinculo.linkage.model import Person
+    from vinculo.linkage.trusted import _arrow_table, _ChainGuard
+
+    def person(
+        rid: str, given: tuple[str, ...], y: int | None, m: int | None = None, d: int | None = None
+    ) -> Person:
+        return Person(
+            source="a",
+            record_id=rid,
+            given=given,
+            family=("okafor",),
+            birth_year=y,
+            birth_month=m,
+            birth_day=d,
+        )
+
+    persons = [
+        person("0", ("chinedu",), 1990, 4, 2),
+        person("1", ("ngozi",), 1993, 7, 9),  # a sister: other name, other year
+        person("2", ("ngozi",), 1990, 6, 3),  # the same name as 1: not siblings of each other
+        person("3", ("ngozi",), 1990, 2, 4),  # day and month swapped against 0 (1990-04-02)
+        person("4", ("chinedu",), None),  # vague: no birth year
+        person("5", ("c",), 1985),  # an initial of 0's given name
+        person("6", ("chinedy",), 1970),  # one letter off 0's name: a typo, not a sibling
+    ]
+    table = _arrow_table(model.record_table(persons))
+    guard = _ChainGuard(table, set())
+    assert guard.siblings(0, 1)
+    assert not guard.siblings(1, 2)
+    assert guard.siblings(0, 2)  # dates two characters apart, names clearly differ
+    assert not guard.siblings(0, 3)
+    assert not guard.siblings(0, 5) and not guard.siblings(0, 6)
+    assert not guard.siblings(0, 4)  # no birth year on 4: nothing tells them apart
+    assert not _ChainGuard(table, {(0, 1)}).siblings(0, 1)  # they matched directly
+    # The merge is checked only when the joined cluster holds 3 records, one of them vague.
+    assert guard([0], [1]) is None
+    assert guard([0, 4], [1]) == (0, 1)
+    assert guard([0, 2], [1]) is None
+
+
+def test_jaro_winkler_and_one_edit_agree_with_duckdb() -> None:
+    import duckdb
+
+    from vinculo.linkage.trusted import _jaro_winkler, _one_edit_apart
+
+    words = ["martha", "marhta", "dixon", "dicksonx", "ivan", "ivana", "ngozi", "a", "ab", "ba", "abc", "bca"]
+    words += ["1990-04-02", "1990-02-04", "1990-04-20", "1909-04-02", "1990-04-2", "1991-04-03"]
+    con = duckdb.connect()
+    for a in words:
+        for b in words:
+            jw, lev, dl = con.execute(
+                "SELECT jaro_winkler_similarity(?, ?), levenshtein(?, ?), damerau_levenshtein(?, ?)",
+                [a, b, a, b, a, b],
+            ).fetchone()
+            assert math.isclose(_jaro_winkler(a, b), jw, abs_tol=1e-9), (a, b)
+            assert _one_edit_apart(a, b, transposition=False) == (lev <= 1), (a, b)
+            assert _one_edit_apart(a, b, transposition=True) == (dl <= 1), (a, b)
 
 
 def test_a_tight_pair_budget_splits_big_blocks_says_so_and_still_links(
@@ -562,3 +624,19 @@ def test_a_person_whose_names_and_street_are_garbled_is_proposed_by_the_house_nu
     assert pair in {frozenset((p.left, p.right)) for p in result.pairs}
     scored = next(p for p in result.pairs if frozenset((p.left, p.right)) == pair)
     assert ("street", "street close (Jaro-Winkler >= 0.9)") in {(w[0], w[1]) for w in scored.weights}
+
+
+def test_the_sibling_guard_applies_in_components_of_three_or_more_with_a_vague_record() -> None:
+    from vinculo.linkage import _trusted_model as model
+    from vinculo.linkage.model import Person
+    from vinculo.linkage.trusted import _arrow_table, _sibling_scope
+
+    def person(i: int, vague: bool) -> Person:
+        return Person(source="a", record_id=str(i), given=("ana",), birth_year=None if vague else 1990)
+
+    vague = [False, False, True, False, True, False, False, False, False]
+    table = _arrow_table(model.record_table([person(i, v) for i, v in enumerate(vague)]))
+    # Components: {0, 1, 2} (3, a vague one), {3, 4} (2 only), {5, 6, 7} (none vague), {8}.
+    linked = {(0, 1), (1, 2), (3, 4), (5, 6), (6, 7)}
+    assert _sibling_scope(table, linked) == [True] * 3 + [False] * 6
+    assert _sibling_scope(table, set()) == [False] * 9

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from vinculo.errors import VinculoError
 from vinculo.linkage.model import ScoredPair
 
-__all__ = ["cluster", "pair_score"]
+__all__ = ["Guard", "cluster", "cluster_guarded", "pair_score"]
 
 Key = tuple[str, str]
 
@@ -74,6 +74,11 @@ def _position(index: dict[Key, int], key: Key) -> int:
         ) from None
 
 
+#: A guard between two clusters about to merge: given the members of each (positions in
+#: ``records``), a pair (one position from each) that must not end in one cluster, or None.
+Guard = Callable[[Sequence[int], Sequence[int]], tuple[int, int] | None]
+
+
 def cluster(
     records: Sequence[Key],
     pairs: Iterable[ScoredPair],
@@ -109,6 +114,33 @@ def cluster(
     >>> cluster([("A", "1"), ("A", "2"), ("B", "7"), ("B", "8")], p, 0.9)
     {('A', '1'): 0, ('A', '2'): 1, ('B', '7'): 0, ('B', '8'): 2}
     """
+    return cluster_guarded(records, pairs, threshold, cannot_link=cannot_link, score=score)[0]
+
+
+def cluster_guarded(
+    records: Sequence[Key],
+    pairs: Iterable[ScoredPair],
+    threshold: float,
+    *,
+    guard: Guard | None = None,
+    cannot_link: Iterable[tuple[Key, Key]] = (),
+    score: Callable[[ScoredPair], float] = pair_score,
+) -> tuple[dict[Key, int], list[tuple[Key, Key]]]:
+    """:func:`cluster`, with a ``guard`` asked before each merge of two clusters.
+
+    The guard sees the members of both clusters and names a pair of them that must not be in one
+    cluster, or None; a named pair refuses the merge and becomes a cannot-link pair, so later
+    links between the same two clusters are refused without asking again. The guard is asked
+    only about clusters that a link would join, so its work follows the clusters actually
+    formed (not the components the links alone would make, which chaining can make huge).
+
+    Returns
+    -------
+    (dict, list)
+        The clusters as :func:`cluster` gives them, and the pairs the guard named, in the order
+        it named them. Clustering again with those pairs as ``cannot_link`` (and no guard) gives
+        the same clusters.
+    """
     keys = list(records)
     index = _index(keys)
     edges: list[tuple[float, int, int]] = []
@@ -117,18 +149,27 @@ def cluster(
         if s >= threshold:
             a, b = _position(index, pair.left), _position(index, pair.right)
             if a != b:
-                edges.append((s, min(a, b), max(a, b)))
-    # Strongest first; ties in input order, so the outcome does not depend on the pairs' order.
-    edges.sort(key=lambda e: (-e[0], e[1], e[2]))
+                edges.append((-s, a, b) if a < b else (-s, b, a))
+    # Strongest first (negated scores); ties in input order, so the outcome does not depend on
+    # the pairs' order.
+    edges.sort()
 
     uf = _UnionFind(len(keys))
     # For each root: the records (any cluster) its members must not be clustered with.
     conflicts: dict[int, set[int]] = {}
+
+    def forbid(a: int, b: int) -> None:
+        ra, rb = uf.find(a), uf.find(b)
+        conflicts.setdefault(ra, set()).add(b)
+        conflicts.setdefault(rb, set()).add(a)
+
     for left, right in cannot_link:
         a, b = _position(index, left), _position(index, right)
         if a != b:
-            conflicts.setdefault(a, set()).add(b)
-            conflicts.setdefault(b, set()).add(a)
+            forbid(a, b)
+    # Members per root, kept only when a guard needs them (the smaller list joins the larger).
+    members: dict[int, list[int]] = {}
+    named: list[tuple[Key, Key]] = []
 
     for _s, a, b in edges:
         ra, rb = uf.find(a), uf.find(b)
@@ -140,20 +181,32 @@ def cluster(
             small, other = (ca, rb) if len(ca) <= len(cb) else (cb, ra)
             if any(uf.find(x) == other for x in small):
                 continue
+        if guard is not None:
+            ma, mb = members.get(ra, [ra]), members.get(rb, [rb])
+            bad = guard(ma, mb)
+            if bad is not None:
+                forbid(*bad)
+                named.append((keys[bad[0]], keys[bad[1]]))
+                continue
         root = uf.union(ra, rb)
         # The smaller set joins the larger in place (no copy of a large cluster's set per union).
+        ca, cb = conflicts.pop(ra, None), conflicts.pop(rb, None)
         if ca and cb:
             merged = ca if len(ca) >= len(cb) else cb
             merged |= cb if merged is ca else ca
         else:
             merged = ca or cb or set()
-        conflicts.pop(ra, None)
-        conflicts.pop(rb, None)
         if merged:
             conflicts[root] = merged
+        if guard is not None:
+            big, little = (ma, mb) if len(ma) >= len(mb) else (mb, ma)
+            members.pop(ra, None)
+            members.pop(rb, None)
+            big.extend(little)
+            members[root] = big
 
     numbers: dict[int, int] = {}
     out: dict[Key, int] = {}
     for i, key in enumerate(keys):
         out[key] = numbers.setdefault(uf.find(i), len(numbers))
-    return out
+    return out, named

@@ -40,7 +40,7 @@ from vinculo.linkage import _blocking
 from vinculo.linkage import _trusted_fit as fit
 from vinculo.linkage import _trusted_model as model
 from vinculo.linkage._blocking import PlannedRule
-from vinculo.linkage.clusters import cluster
+from vinculo.linkage.clusters import cluster, cluster_guarded
 from vinculo.linkage.model import LinkResult, Person, ScoredPair, Source
 
 __all__ = ["DEFAULT_REVIEW_LOW", "DEFAULT_THRESHOLD", "U_MAX_PAIRS", "link"]
@@ -409,115 +409,191 @@ def _finite(value: Any) -> float:
     return x if math.isfinite(x) else 0.0
 
 
-def _pairs_within(
-    table: Any, members: list[int], cids: list[int], columns: dict[str, str], sql: str
-) -> list[tuple[int, int]]:
-    """Run ``sql`` (a self-join of the view ``m``) over the records ``members`` of the record table:
-    ``m`` holds ``columns`` (record-table column -> short name), ``uid`` (the record's position)
-    and ``cid`` (its tentative cluster); returns the ``(uid, uid)`` rows."""
-    import duckdb
-    import pyarrow as pa
-
-    positions = pa.array(members, pa.int64())
-    t = table.select(list(columns)).take(positions).rename_columns(list(columns.values()))
-    t = t.append_column("uid", positions).append_column(
-        "cid", pa.array([cids[i] for i in members], pa.int64())
-    )
-    con = duckdb.connect()
-    try:
-        con.register("m", t)
-        return [(int(a), int(b)) for a, b in con.execute(sql).fetchall()]
-    finally:
-        con.close()
-
-
-def _cannot_link(
-    table: Any,
-    tentative: dict[Key, int],
-    keys: list[Key],
-    linked: set[tuple[int, int]],
-    gap_outweighed: Callable[[int, int], bool] = lambda _a, _b: False,
-    birth_gaps: bool = False,
-) -> list[tuple[Key, Key]]:
-    """Pairs in one tentative cluster (of 3 or more records, with a record lacking the given name or
-    the birth year) whose given names clearly differ, whose birth dates differ (other years, or
-    full dates that are neither one character apart nor day and month swapped) and that did not
-    match directly: such a pair looks like two siblings, and the chain of weaker links that joined
-    them is not trusted."""
+def _sibling_scope(table: Any, linked: set[tuple[int, int]]) -> list[bool]:
+    """Per record: whether its connected component of the ``linked`` pairs (input indices) holds
+    3 or more records, one of them vague (no given name or no birth year), where the sibling
+    guard applies."""
+    import numpy as np
     import pyarrow.compute as pc
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
 
-    cids = [tentative[k] for k in keys]
-    sizes: dict[int, int] = {}
-    for c in cids:
-        sizes[c] = sizes.get(c, 0) + 1
-    # Only a cluster joined through a vague record (no given name or no birth year: the fields
-    # that tell siblings apart) is checked; a record that has them matched on them.
-    vague_rows = pc.or_(pc.is_null(table.column("given_name")), pc.is_null(table.column("birth_year")))
-    vague = {cids[i] for i, v in enumerate(vague_rows.to_pylist()) if v and sizes[cids[i]] >= 3}
-    members = [i for i, c in enumerate(cids) if c in vague]
-    if not members:
-        return _other_births(table, cids, sizes, keys, gap_outweighed) if birth_gaps else []
-    rows = _pairs_within(
-        table,
-        members,
-        cids,
-        {
-            "given_name": "g",
-            "given_tokens": "gt",
-            "given_ph": "gp",
-            "name_key": "nk",
-            "dob": "dob",
-            "birth_year": "y",
-        },
-        f"""
-            SELECT a.uid, b.uid FROM m a JOIN m b ON a.cid = b.cid AND a.uid < b.uid
-            WHERE a.g IS NOT NULL AND b.g IS NOT NULL AND a.g <> b.g
-              AND coalesce(a.nk, '') <> coalesce(b.nk, '-')
-              AND len(list_intersect(a.gt, b.gt)) = 0
-              AND a.gp <> b.gp
-              AND jaro_winkler_similarity(a.g, b.g) < {model.GIVEN_FUZZY}
-              AND NOT ((length(a.g) = 1 OR length(b.g) = 1) AND a.g[1] = b.g[1])
-              AND (a.y <> b.y OR (levenshtein(a.dob, b.dob) > 1
-                   AND a.dob[6:7] || a.dob[9:10] <> b.dob[9:10] || b.dob[6:7]))
-            """,  # noqa: S608 - constants only
-    )
-    out = [(keys[a], keys[b]) for a, b in rows if (a, b) not in linked]
-    return out + (_other_births(table, cids, sizes, keys, gap_outweighed) if birth_gaps else [])
+    n = table.num_rows
+    edges = np.array(sorted(linked), dtype=np.int64).reshape(-1, 2)
+    graph = coo_matrix((np.ones(len(edges), dtype=np.int8), (edges[:, 0], edges[:, 1])), shape=(n, n))
+    _count, labels = connected_components(graph, directed=False)
+    sizes = np.bincount(labels)
+    vague = pc.or_(pc.is_null(table.column("given_name")), pc.is_null(table.column("birth_year")))
+    vague_rows = np.asarray(vague.to_numpy(zero_copy_only=False), dtype=bool)
+    flagged = np.zeros(len(sizes), dtype=bool)
+    flagged[labels[vague_rows & (sizes[labels] >= 3)]] = True
+    return [bool(x) for x in flagged[labels]]
 
 
-def _other_births(
-    table: Any,
-    cids: list[int],
-    sizes: dict[int, int],
-    keys: list[Key],
-    gap_outweighed: Callable[[int, int], bool],
-) -> list[tuple[Key, Key]]:
-    """Pairs in one tentative cluster whose birth years are both known and at least
-    :data:`BIRTH_YEARS_APART` apart, where no keying error explains the gap (full dates one edit
-    apart, a transposition included), no identity number is shared and the pair's own evidence
-    does not outweigh the gap (``gap_outweighed``, see :func:`_gap_outweighed`)."""
+def _jaro_winkler(a: str, b: str) -> float:
+    """Jaro-Winkler similarity as DuckDB's ``jaro_winkler_similarity`` computes it (prefix of at
+    most 4 characters at 0.1 each, added when the Jaro similarity is above 0.7)."""
+    if a == b:
+        return 1.0
+    la, lb = len(a), len(b)
+    if not la or not lb:
+        return 0.0
+    window = max(max(la, lb) // 2 - 1, 0)
+    taken = [False] * lb
+    matched_a: list[str] = []
+    for i, ch in enumerate(a):
+        for j in range(max(0, i - window), min(lb, i + window + 1)):
+            if not taken[j] and b[j] == ch:
+                taken[j] = True
+                matched_a.append(ch)
+                break
+    m = len(matched_a)
+    if not m:
+        return 0.0
+    matched_b = [b[j] for j in range(lb) if taken[j]]
+    transpositions = sum(x != y for x, y in zip(matched_a, matched_b, strict=True)) // 2
+    jaro = (m / la + m / lb + (m - transpositions) / m) / 3.0
+    if jaro <= 0.7:
+        return jaro
+    prefix = 0
+    for x, y in zip(a[:4], b[:4], strict=False):
+        if x != y:
+            break
+        prefix += 1
+    return jaro + prefix * 0.1 * (1.0 - jaro)
 
-    members = [i for i, c in enumerate(cids) if sizes[c] >= 2]
-    if not members:
-        return []
-    rows = _pairs_within(
-        table,
-        members,
-        cids,
-        {"dob": "dob", "birth_year": "y", "identity_number": "idn"},
-        f"""
-            WITH spread AS (  -- only clusters whose known birth years are apart at all
-                SELECT cid FROM m GROUP BY cid HAVING max(y) - min(y) >= {BIRTH_YEARS_APART}
-            ), k AS (
-                SELECT m.* FROM m JOIN spread USING (cid) WHERE m.y IS NOT NULL
+
+def _one_edit_apart(a: str, b: str, *, transposition: bool) -> bool:
+    """Whether ``a`` and ``b`` are at most one edit apart (a substitution, insertion or deletion,
+    and with ``transposition`` also two neighbouring characters swapped)."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la == lb:
+        diff = [i for i in range(la) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        i = diff[0]
+        return transposition and len(diff) == 2 and diff[1] == i + 1 and a[i] == b[i + 1] and a[i + 1] == b[i]
+    short, long_ = (a, b) if la < lb else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long_[i]:
+        i += 1
+    return short[i:] == long_[i + 1 :]
+
+
+class _ChainGuard:
+    """The guards against chaining (see :func:`link`), asked by the clustering before it joins two
+    clusters (:func:`~vinculo.linkage.clusters.cluster_guarded`): the merge is refused when the
+    joined cluster would hold two records that must not be one person.
+
+    * *Siblings*: when the joined cluster holds 3 or more records, one of them vague (no given
+      name or no birth year) — or, with ``sibling_scope`` (a flag per record), when the records
+      are flagged: :func:`link` flags the records of each connected component of the links that
+      holds 3 or more records and a vague one, as the guard did before it was asked at merge
+      time — two records whose given names clearly differ (not equal, no given
+      name in common, other sound, Jaro-Winkler under the fuzzy level, not an initial of the
+      other), whose birth dates differ (other years, or full dates neither one character apart
+      nor day and month swapped) and that did not match directly.
+    * *Birth years apart* (when ``birth_gaps``): two records whose known birth years are
+      :data:`BIRTH_YEARS_APART` or more apart, whose full dates are not one keying error apart
+      (a transposition included), that share no identity number and whose own evidence does not
+      outweigh the gap (``gap_outweighed``).
+
+    Only the records of the two clusters are compared, so the work follows the clusters formed.
+    """
+
+    def __init__(
+        self,
+        table: Any,
+        linked: set[tuple[int, int]],
+        gap_outweighed: Callable[[int, int], bool] = lambda _a, _b: False,
+        birth_gaps: bool = False,
+        sibling_scope: Sequence[bool] | None = None,
+    ) -> None:
+        def column(name: str) -> list[Any]:
+            if name not in table.column_names:
+                return [None] * table.num_rows
+            return list(table.column(name).to_pylist())
+
+        self.given: list[str | None] = column("given_name")
+        self.tokens: list[list[str] | None] = column("given_tokens")
+        self.sound: list[str | None] = column("given_ph")
+        self.name_key: list[str | None] = column("name_key")
+        self.dob: list[str | None] = column("dob")
+        self.year: list[int | None] = column("birth_year")
+        self.identity: list[str | None] = column("identity_number")
+        self.vague = [g is None or y is None for g, y in zip(self.given, self.year, strict=True)]
+        self.scope = sibling_scope
+        self.linked = linked
+        self.gap_outweighed = gap_outweighed
+        self.birth_gaps = birth_gaps
+        self._names: dict[tuple[str, str], bool] = {}
+
+    def __call__(self, left: Sequence[int], right: Sequence[int]) -> tuple[int, int] | None:
+        if self.scope is not None:
+            siblings = self.scope[left[0]]
+        else:
+            vague = self.vague
+            siblings = len(left) + len(right) >= 3 and (
+                any(vague[i] for i in left) or any(vague[i] for i in right)
             )
-            SELECT a.uid, b.uid FROM k a JOIN k b ON a.cid = b.cid AND a.uid < b.uid
-            WHERE abs(a.y - b.y) >= {BIRTH_YEARS_APART}
-              AND NOT coalesce(damerau_levenshtein(a.dob, b.dob) <= 1, FALSE)
-              AND NOT coalesce(a.idn = b.idn, FALSE)
-            """,  # noqa: S608 - constants only
-    )
-    return [(keys[a], keys[b]) for a, b in rows if not gap_outweighed(a, b)]
+        if not siblings and not self.birth_gaps:
+            return None
+        for a in left:
+            for b in right:
+                x, y = (a, b) if a < b else (b, a)
+                if (self.birth_gaps and self.years_apart(x, y)) or (siblings and self.siblings(x, y)):
+                    return x, y
+        return None
+
+    def siblings(self, a: int, b: int) -> bool:
+        """Whether records ``a < b`` look like two siblings (the first guard's pair test)."""
+        ga, gb = self.given[a], self.given[b]
+        if ga is None or gb is None or ga == gb or (a, b) in self.linked:
+            return False
+        ka, kb = self.name_key[a], self.name_key[b]
+        if ka is not None and ka == kb:
+            return False
+        ta, tb = self.tokens[a], self.tokens[b]
+        if ta is None or tb is None or not set(ta).isdisjoint(tb):
+            return False
+        sa, sb = self.sound[a], self.sound[b]
+        if sa is None or sb is None or sa == sb:
+            return False
+        if not self._names_differ(ga, gb):
+            return False
+        ya, yb = self.year[a], self.year[b]
+        if ya is not None and yb is not None and ya != yb:
+            return True
+        da, db = self.dob[a], self.dob[b]
+        if da is None or db is None:
+            return False
+        return not _one_edit_apart(da, db, transposition=False) and da[5:7] + da[8:10] != db[8:10] + db[5:7]
+
+    def _names_differ(self, ga: str, gb: str) -> bool:
+        key = (ga, gb) if ga < gb else (gb, ga)
+        out = self._names.get(key)
+        if out is None:
+            initial = (len(ga) == 1 or len(gb) == 1) and ga[0] == gb[0]
+            out = not initial and _jaro_winkler(ga, gb) < model.GIVEN_FUZZY
+            self._names[key] = out
+        return out
+
+    def years_apart(self, a: int, b: int) -> bool:
+        """Whether records ``a < b`` are born too far apart to be one person (the second guard)."""
+        ya, yb = self.year[a], self.year[b]
+        if ya is None or yb is None or abs(ya - yb) < BIRTH_YEARS_APART:
+            return False
+        da, db = self.dob[a], self.dob[b]
+        if da is not None and db is not None and _one_edit_apart(da, db, transposition=True):
+            return False
+        ia, ib = self.identity[a], self.identity[b]
+        if ia is not None and ia == ib:
+            return False
+        return not self.gap_outweighed(a, b)
 
 
 #: Pairs sharing a personal identifier (identity number or e-mail) with both birth years known
@@ -706,14 +782,20 @@ def link(
         a, b = index[p.left], index[p.right]
         scored[(min(a, b), max(a, b))] = p
     linked = {ab for ab, p in scored.items() if p.probability >= t}
-    tentative = cluster(keys, pairs, t)
     gap_weights = (_anchored_gap_weights(params) or _gap_weights(table, params)) if split_chains else {}
-    outweighed = _gap_outweighed(scored, gap_weights, t)
-    cannot = (
-        _cannot_link(table, tentative, keys, linked, outweighed, bool(gap_weights)) if split_chains else []
+    guard = (
+        _ChainGuard(
+            table,
+            linked,
+            _gap_outweighed(scored, gap_weights, t),
+            bool(gap_weights),
+            _sibling_scope(table, linked),
+        )
+        if split_chains
+        else None
     )
     params["birth_gap_weights"] = {k: round(v, 4) for k, v in gap_weights.items()}
-    clusters = cluster(keys, pairs, t, cannot_link=cannot) if cannot else tentative
+    clusters, cannot = cluster_guarded(keys, pairs, t, guard=guard)
     params["cannot_link"] = [[a[0], a[1], b[0], b[1]] for a, b in cannot]
     params["seconds"] = round(time.perf_counter() - started, 3)
     report("done", 1.0)
