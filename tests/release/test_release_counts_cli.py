@@ -83,7 +83,7 @@ def test_bad_options(vp_file: Path, args: list[str], expected: str) -> None:
     ("content", "expected"),
     [
         ("", "the file is empty"),
-        ("gender,age\n", "no records"),
+        ("gender,age\n", "no data rows"),
         ("gender\nFemale\n\nFemal\n", "in.csv:4:gender"),
     ],
 )

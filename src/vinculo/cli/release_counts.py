@@ -95,42 +95,13 @@ def _save_ledger(path: Path, ledger: Any) -> None:
         raise
 
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def read_records(path: Path) -> tuple[list[str], list[dict[str, str]], list[int]]:
     """Read FILE's header, records (``{column: cell}``) and their row numbers."""
-    from vinculo.readers import read_table
+    from vinculo.release import read_release_table
 
-    table = read_table(path)
-    rows = iter(table.rows)
-    first = next(rows, None)
-    if first is None:
-        raise VinculoError(
-            f"{table.name}: the file is empty.",
-            code="release.empty",
-            fix="Choose a file with a header row and at least one record.",
-        )
-    header = [_cell(c).lstrip("\ufeff") for c in first[1]]
-    records: list[dict[str, str]] = []
-    numbers: list[int] = []
-    for number, cells in rows:
-        records.append(
-            {name: _cell(cells[i]) if i < len(cells) else "" for i, name in enumerate(header) if name}
-        )
-        numbers.append(number)
-    if not records:
-        raise VinculoError(
-            f"{table.name}: the file has a header but no records.",
-            code="release.empty",
-            fix="Choose a file with at least one record.",
-        )
-    return header, records, numbers
+    table = read_release_table(path)
+    records = [dict(zip(table.columns, row, strict=True)) for row in table.rows]
+    return list(table.columns), records, list(table.row_numbers)
 
 
 def _columns(by: str, header: list[str], file: str) -> list[str]:

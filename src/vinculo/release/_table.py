@@ -51,12 +51,15 @@ class ReleaseTable:
         One tuple per non-empty data row, as long as ``columns``.
     checksum : str
         ``sha256:...`` of the input bytes (empty for a table built in memory).
+    row_numbers : tuple of int
+        The file's row number of each row, for messages (empty for a table built in memory).
     """
 
     name: str
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     checksum: str = ""
+    row_numbers: tuple[int, ...] = ()
 
     def column(self, name: str) -> tuple[str, ...]:
         i = self.columns.index(name)
@@ -135,6 +138,7 @@ def read_release_table(
         seen.add(h)
     width = len(header)
     out: list[tuple[str, ...]] = []
+    numbers: list[int] = []
     for row_no, cells in rows:
         extra = next((i for i in range(width, len(cells)) if _text(cells[i])), None)
         if extra is not None:
@@ -147,6 +151,7 @@ def read_release_table(
         texts = [_text(c) for c in cells[:width]]
         texts.extend([""] * (width - len(texts)))
         out.append(tuple(texts))
+        numbers.append(row_no)
     if not out:
         raise VinculoError(
             f"{table.name}: the file has a header row but no data rows.",
@@ -154,7 +159,13 @@ def read_release_table(
             fields={"file": table.name},
             fix="Give a file with at least one data row.",
         )
-    return ReleaseTable(name=table.name, columns=tuple(header), rows=tuple(out), checksum=table.checksum)
+    return ReleaseTable(
+        name=table.name,
+        columns=tuple(header),
+        rows=tuple(out),
+        checksum=table.checksum,
+        row_numbers=tuple(numbers),
+    )
 
 
 def write_release_csv(path: Path, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
