@@ -27,8 +27,6 @@ import difflib
 import getpass
 import io
 import json
-import os
-import tempfile
 import warnings
 from pathlib import Path
 from typing import Any
@@ -85,14 +83,9 @@ def _load_ledger(path: Path, budget: float | None, dataset: str) -> Any:
 
 
 def _save_ledger(path: Path, ledger: Any) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(ledger.to_dict(), fh, ensure_ascii=False, indent=2)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from vinculo.release._table import write_atomically
+
+    write_atomically(path, lambda fh: json.dump(ledger.to_dict(), fh, ensure_ascii=False, indent=2))
 
 
 def read_records(path: Path) -> tuple[list[str], list[dict[str, str]], list[int]]:

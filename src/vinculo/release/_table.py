@@ -13,10 +13,10 @@ import csv
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from vinculo.errors import VinculoError
 from vinculo.readers import Formula, ReaderSettings, read_table
@@ -168,14 +168,24 @@ def read_release_table(
     )
 
 
-def write_release_csv(path: Path, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-    """Write ``rows`` under ``columns`` as UTF-8 CSV at ``path``, atomically (temporary file, rename)."""
+def write_atomically(path: Path, write: Callable[[TextIO], None]) -> None:
+    """Write UTF-8 text to ``path`` through ``write(fh)`` into a temporary file beside it, then rename:
+    ``path`` holds the old content or the whole new one, never a part."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh, lineterminator="\n")
-            writer.writerow(columns)
-            writer.writerows(rows)
+            write(fh)
         os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)
+
+
+def write_release_csv(path: Path, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """Write ``rows`` under ``columns`` as UTF-8 CSV at ``path``, atomically (temporary file, rename)."""
+
+    def write(fh: TextIO) -> None:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+
+    write_atomically(path, write)
